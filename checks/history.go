@@ -1,0 +1,120 @@
+package checks
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// DefaultHistorySize is how many results each cell remembers.
+const DefaultHistorySize = 120
+
+// Stats summarise a cell's recent results.
+type Stats struct {
+	Samples    int             // results remembered
+	Uptime     float64         // share of remembered results that worked (ok or slow), 0..1
+	P50, P95   time.Duration   // latency percentiles over working results
+	Recent     []time.Duration // latencies oldest→newest; 0 marks a result that did not work
+	Verdicts   []Verdict       // verdicts oldest→newest, aligned with Recent
+	LastFailed time.Time       // when a result last did not work; zero if never
+	LastChange time.Time       // when the verdict last differed from the one before
+}
+
+type cellKey struct{ route, service string }
+
+type cellHistory struct {
+	verdicts   []Verdict
+	latencies  []time.Duration
+	lastFailed time.Time
+	lastChange time.Time
+}
+
+// History keeps the last N results of every route × service. It is safe for concurrent use.
+type History struct {
+	mu    sync.Mutex
+	size  int
+	cells map[cellKey]*cellHistory
+}
+
+// NewHistory remembers size results per cell (DefaultHistorySize when size <= 0).
+func NewHistory(size int) *History {
+	if size <= 0 {
+		size = DefaultHistorySize
+	}
+	return &History{size: size, cells: map[cellKey]*cellHistory{}}
+}
+
+// Works reports whether a verdict means the service can be used.
+func (v Verdict) Works() bool { return v == VerdictOK || v == VerdictSlow }
+
+// Add records r and returns the cell's stats including it.
+func (h *History) Add(r CheckResult) Stats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	key := cellKey{r.Route, r.Service}
+	c := h.cells[key]
+	if c == nil {
+		c = &cellHistory{}
+		h.cells[key] = c
+	}
+	at := r.Finished
+	if n := len(c.verdicts); n > 0 && c.verdicts[n-1] != r.Verdict {
+		c.lastChange = at
+	}
+	if !r.Verdict.Works() {
+		c.lastFailed = at
+	}
+	latency := time.Duration(0)
+	if r.Verdict.Works() {
+		latency = r.Latency
+	}
+	c.verdicts = append(c.verdicts, r.Verdict)
+	c.latencies = append(c.latencies, latency)
+	if len(c.verdicts) > h.size {
+		c.verdicts = slices.Delete(c.verdicts, 0, len(c.verdicts)-h.size)
+		c.latencies = slices.Delete(c.latencies, 0, len(c.latencies)-h.size)
+	}
+	return c.stats()
+}
+
+// Stats returns the cell's stats; the zero Stats when it has none.
+func (h *History) Stats(route, service string) Stats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c := h.cells[cellKey{route, service}]; c != nil {
+		return c.stats()
+	}
+	return Stats{}
+}
+
+func (c *cellHistory) stats() Stats {
+	s := Stats{
+		Samples:    len(c.verdicts),
+		Recent:     slices.Clone(c.latencies),
+		Verdicts:   slices.Clone(c.verdicts),
+		LastFailed: c.lastFailed,
+		LastChange: c.lastChange,
+	}
+	var working []time.Duration
+	for i, v := range c.verdicts {
+		if v.Works() {
+			working = append(working, c.latencies[i])
+		}
+	}
+	if s.Samples > 0 {
+		s.Uptime = float64(len(working)) / float64(s.Samples)
+	}
+	if len(working) > 0 {
+		slices.Sort(working)
+		s.P50 = percentile(working, 0.50)
+		s.P95 = percentile(working, 0.95)
+	}
+	return s
+}
+
+// percentile uses the nearest-rank method on sorted values.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	rank := int(p*float64(len(sorted))+0.999999) - 1
+	rank = max(0, min(rank, len(sorted)-1))
+	return sorted[rank]
+}

@@ -1,0 +1,43 @@
+package checks
+
+import (
+	"context"
+	"time"
+)
+
+// ProbeOptions bound one probe.
+type ProbeOptions struct {
+	// StepTimeout bounds each network step (dial, handshake, first byte, body read); the
+	// context bounds the whole probe.
+	StepTimeout time.Duration
+	// BodyLimit bounds how many bytes of an HTTP body are read.
+	BodyLimit int64
+}
+
+// DefaultProbeOptions are used where a caller gives none.
+var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 64 << 10}
+
+// ProbeFunc tests one target through one route.
+type ProbeFunc func(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResult
+
+var probes = map[string]ProbeFunc{
+	KindTCP:      probeTCP,
+	KindTLS:      probeTLS,
+	KindHTTPS:    probeHTTPS,
+	KindHTTPPost: probeHTTPPost,
+}
+
+// Probe tests t through r and returns what it found; it never takes longer than ctx allows.
+func Probe(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResult {
+	if opt.StepTimeout <= 0 {
+		opt.StepTimeout = DefaultProbeOptions.StepTimeout
+	}
+	if opt.BodyLimit <= 0 {
+		opt.BodyLimit = DefaultProbeOptions.BodyLimit
+	}
+	p, ok := probes[t.Kind]
+	if !ok {
+		return TargetResult{Target: t, Err: NewError(FailUnknown, OpUnknown, "unknown probe kind "+t.Kind)}
+	}
+	return p(ctx, r, t, opt)
+}

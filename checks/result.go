@@ -1,0 +1,108 @@
+package checks
+
+import (
+	"time"
+)
+
+// Verdict is the state of one route × service.
+type Verdict string
+
+const (
+	VerdictPending   Verdict = "pending"
+	VerdictOK        Verdict = "ok"
+	VerdictSlow      Verdict = "slow"
+	VerdictPartial   Verdict = "partial"
+	VerdictBlocked   Verdict = "blocked"
+	VerdictRouteDown Verdict = "route-down"
+)
+
+// Severity orders verdicts from best to worst; pending sorts last as unknown.
+func (v Verdict) Severity() int {
+	switch v {
+	case VerdictOK:
+		return 0
+	case VerdictSlow:
+		return 1
+	case VerdictPartial:
+		return 2
+	case VerdictBlocked:
+		return 3
+	case VerdictRouteDown:
+		return 4
+	}
+	return 5
+}
+
+// Phases are the durations a probe reached; a zero phase was not reached or does not apply.
+type Phases struct {
+	DNS       time.Duration
+	Connect   time.Duration
+	TLS       time.Duration
+	FirstByte time.Duration
+	Total     time.Duration
+}
+
+// Ready is the time until the connection could carry application data: DNS, connect and TLS.
+func (p Phases) Ready() time.Duration { return p.DNS + p.Connect + p.TLS }
+
+// TargetResult is what one probe of one target found.
+type TargetResult struct {
+	Target Target
+	OK     bool
+	Phases Phases
+	// Err names the failure; nil when OK.
+	Err *Error
+	// Status is the HTTP status, when the probe got one.
+	Status int
+	// Peer is a sanitized note of whom we talked to (certificate subject, remote address).
+	Peer string
+}
+
+// CheckResult is one route × service, run once.
+type CheckResult struct {
+	Route    string
+	Service  string
+	Sweep    uint64
+	Verdict  Verdict
+	Latency  time.Duration // TLS-ready time of the fastest working chat target; 0 if none
+	Reason   string        // one line, plain words, sanitized
+	Targets  []TargetResult
+	Started  time.Time
+	Finished time.Time
+	History  Stats
+}
+
+// RouteResult is the route's own check: its mechanism and its control target.
+type RouteResult struct {
+	Name    string
+	Kind    string
+	Sweep   uint64
+	OK      bool
+	Reason  string
+	Err     *Error
+	Control *TargetResult // nil when the route has no control target
+	Checked time.Time
+}
+
+// EventKind says what an Event carries.
+type EventKind int
+
+const (
+	EventSweepStarted EventKind = iota
+	EventRouteChecked
+	EventCheckDone
+	EventSweepFinished
+)
+
+// Event is one step of a sweep, streamed to whoever displays it.
+type Event struct {
+	Kind  EventKind
+	Sweep uint64
+	At    time.Time
+	// Routes lists the routes a starting sweep covers.
+	Routes []string
+	Route  RouteResult // EventRouteChecked
+	Check  CheckResult // EventCheckDone
+	// Next is when the next periodic sweep is due (EventSweepFinished); zero when paused.
+	Next time.Time
+}

@@ -1,0 +1,67 @@
+package checks
+
+import (
+	"crypto/x509"
+	"net"
+	"net/url"
+)
+
+// Probe kinds a target can use.
+const (
+	KindTCP      = "tcp"
+	KindTLS      = "tls"
+	KindHTTPS    = "https"
+	KindHTTPPost = "http_post"
+)
+
+// Roles a target can play in a service.
+const (
+	RoleChat     = "chat"
+	RoleWeb      = "web"
+	RoleMedia    = "media"
+	RoleCalls    = "calls"
+	RoleRegister = "register"
+	RoleControl  = "control"
+)
+
+// Target is one endpoint and the probe that tests it.
+type Target struct {
+	Role string
+	Kind string // KindTCP, KindTLS, KindHTTPS, KindHTTPPost
+	// Addr is host:port for tcp, tls and http_post, and a URL for https.
+	Addr string
+	// SNI overrides the server name sent and verified by tls (default: the host of Addr).
+	SNI string
+	// Expect is the HTTP status https must return; 0 accepts any answer.
+	Expect int
+	// RootCAs is the trust store for tls and https: system roots plus any extra anchors the
+	// configuration gives. nil means system roots only.
+	RootCAs *x509.CertPool
+}
+
+// Host is the name a person knows the target by.
+func (t Target) Host() string {
+	if t.Kind == KindHTTPS {
+		if u, err := url.Parse(t.Addr); err == nil {
+			return u.Hostname()
+		}
+		return t.Addr
+	}
+	if host, _, err := net.SplitHostPort(t.Addr); err == nil {
+		return host
+	}
+	return t.Addr
+}
+
+// String is the target as configured, e.g. "tls chat.signal.org:443".
+func (t Target) String() string {
+	return t.Kind + " " + t.Addr
+}
+
+// Service is a messaging service made of targets.
+type Service struct {
+	Name    string // config key, e.g. "whatsapp"
+	Title   string // display name, e.g. "WhatsApp"
+	Short   string // status-line abbreviation, e.g. "WA"
+	Targets []Target
+}
