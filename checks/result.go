@@ -66,6 +66,7 @@ type CheckResult struct {
 	Verdict  Verdict
 	Latency  time.Duration // TLS-ready time of the fastest working chat target; 0 if none
 	Reason   string        // one line, plain words, sanitized
+	Cause    *Error        // the failure Reason names; nil when the service works
 	Targets  []TargetResult
 	Started  time.Time
 	Finished time.Time

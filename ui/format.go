@@ -1,0 +1,103 @@
+// Package ui renders results for people: the dashboard, the check report and the headless
+// status lines share the glyphs, words and colours defined here.
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// Glyphs is one set of verdict symbols; every glyph goes with a word or number.
+type Glyphs struct {
+	OK, Slow, Partial, Blocked, RouteDown, Pending string
+	Spinner                                        []string
+}
+
+// UnicodeGlyphs are used on UTF-8 terminals.
+var UnicodeGlyphs = Glyphs{
+	OK: "✓", Slow: "◐", Partial: "◑", Blocked: "✗", RouteDown: "—", Pending: "…",
+	Spinner: []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"},
+}
+
+// ASCIIGlyphs are used with --ascii and when the locale is not UTF-8.
+var ASCIIGlyphs = Glyphs{
+	OK: "+", Slow: "~", Partial: "/", Blocked: "x", RouteDown: "-", Pending: ".",
+	Spinner: []string{"|", "/", "-", "\\"},
+}
+
+// For returns the glyph of a verdict.
+func (g Glyphs) For(v checks.Verdict) string {
+	switch v {
+	case checks.VerdictOK:
+		return g.OK
+	case checks.VerdictSlow:
+		return g.Slow
+	case checks.VerdictPartial:
+		return g.Partial
+	case checks.VerdictBlocked:
+		return g.Blocked
+	case checks.VerdictRouteDown:
+		return g.RouteDown
+	}
+	return g.Pending
+}
+
+// CellWord is the word or number that goes with the glyph: "142ms", "slow 1.4s",
+// "partial", "reset", "dns", "route down", "pending".
+func CellWord(r checks.CheckResult) string {
+	switch r.Verdict {
+	case checks.VerdictOK:
+		return FormatLatency(r.Latency)
+	case checks.VerdictSlow:
+		return "slow " + FormatLatency(r.Latency)
+	case checks.VerdictPartial:
+		return "partial"
+	case checks.VerdictBlocked:
+		if r.Cause != nil {
+			return r.Cause.Short()
+		}
+		return "blocked"
+	case checks.VerdictRouteDown:
+		return "route down"
+	}
+	return "pending"
+}
+
+// Cell is glyph and word together, e.g. "✓ 142ms".
+func Cell(g Glyphs, r checks.CheckResult) string {
+	return g.For(r.Verdict) + " " + CellWord(r)
+}
+
+// FormatLatency prints a latency the way a person reads it: "142ms", "1.4s", "12s".
+func FormatLatency(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "—"
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
+}
+
+// VerdictHex is the colour of a verdict for status bars that take #RRGGBB.
+func VerdictHex(v checks.Verdict) string {
+	switch v {
+	case checks.VerdictOK:
+		return "#3fb950"
+	case checks.VerdictSlow:
+		return "#d29922"
+	case checks.VerdictPartial:
+		return "#db6d28"
+	case checks.VerdictBlocked:
+		return "#f85149"
+	case checks.VerdictRouteDown:
+		return "#a371f7"
+	}
+	return "#8b949e"
+}
