@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/url"
@@ -25,6 +26,8 @@ type RouteSpec struct {
 	DNS       string   // interface routes: resolver host:port reached through the device
 	Proxy     *url.URL // socks5 and http routes, with credentials
 	Control   *Target  // neutral target for the route check; nil disables it
+	// CAs are extra trust anchors for TLS through this route (e.g. a corporate proxy's CA).
+	CAs []*x509.Certificate
 }
 
 // Endpoint describes the route without secrets, e.g. "socks5 127.0.0.1:9050" or "wg0".
