@@ -1,0 +1,102 @@
+package checks
+
+import (
+	"context"
+	"time"
+)
+
+// Monitor runs sweeps every interval and on demand, and streams their events. It is what the
+// dashboard, the status line and the exporters consume.
+type Monitor struct {
+	s        *Scheduler
+	events   chan Event
+	rechecks chan []string
+	pauses   chan bool
+}
+
+// Start runs a first sweep at once and then one every interval until ctx ends, when the
+// events channel is closed.
+func (s *Scheduler) Start(ctx context.Context) *Monitor {
+	m := &Monitor{
+		s:        s,
+		events:   make(chan Event, 64),
+		rechecks: make(chan []string, 8),
+		pauses:   make(chan bool, 8),
+	}
+	go m.loop(ctx)
+	return m
+}
+
+// Events streams every sweep's events; it is closed when the monitor stops.
+func (m *Monitor) Events() <-chan Event { return m.events }
+
+// Recheck asks for a sweep of the given routes (all when none) as soon as the current sweep
+// ends. It never blocks; requests beyond a small queue are dropped, as one is already pending.
+func (m *Monitor) Recheck(routes ...string) {
+	select {
+	case m.rechecks <- routes:
+	default:
+	}
+}
+
+// SetPaused stops or resumes periodic sweeps; Recheck still works while paused.
+func (m *Monitor) SetPaused(paused bool) {
+	select {
+	case m.pauses <- paused:
+	default:
+	}
+}
+
+func (m *Monitor) loop(ctx context.Context) {
+	defer close(m.events)
+	interval := m.s.plan.Settings.Interval
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	paused := false
+	next := time.Now()
+
+	sweep := func(routes []string) {
+		periodic := len(routes) == 0
+		m.s.Sweep(ctx, routes, func(e Event) {
+			if e.Kind == EventSweepFinished {
+				if periodic {
+					next = time.Now().Add(interval)
+				}
+				if !paused {
+					e.Next = next
+				}
+			}
+			select {
+			case m.events <- e:
+			case <-ctx.Done():
+			}
+		})
+		if periodic && !paused {
+			timer.Reset(time.Until(next))
+		}
+	}
+
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			sweep(nil)
+		case routes := <-m.rechecks:
+			sweep(routes)
+		case p := <-m.pauses:
+			if p == paused {
+				continue
+			}
+			paused = p
+			if paused {
+				timer.Stop()
+			} else {
+				timer.Reset(max(0, time.Until(next)))
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}

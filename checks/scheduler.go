@@ -1,0 +1,341 @@
+package checks
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Scheduler runs sweeps: every route × service of a plan, concurrently, within the plan's
+// global and per-route limits, streaming each result as it completes.
+type Scheduler struct {
+	plan     Plan
+	routes   []Route
+	history  *History
+	probe    ProbeFunc
+	global   chan struct{}
+	perRoute map[string]chan struct{}
+
+	poolsMu sync.Mutex
+	pools   map[poolKey]*x509.CertPool
+
+	sweepMu sync.Mutex // sweeps never overlap
+	sweeps  atomic.Uint64
+}
+
+type poolKey struct {
+	route string
+	base  *x509.CertPool
+}
+
+// NewScheduler builds the routes of plan; zero settings take their defaults.
+func NewScheduler(plan Plan) (*Scheduler, error) {
+	var routes []Route
+	for _, spec := range plan.Routes {
+		r, err := NewRoute(spec)
+		if err != nil {
+			return nil, err
+		}
+		routes = append(routes, r)
+	}
+	return newScheduler(plan, routes, Probe)
+}
+
+func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error) {
+	plan.Settings = withDefaults(plan.Settings)
+	s := &Scheduler{
+		plan:     plan,
+		routes:   routes,
+		history:  NewHistory(plan.Settings.HistorySize),
+		probe:    probe,
+		global:   make(chan struct{}, plan.Settings.Concurrency),
+		perRoute: map[string]chan struct{}{},
+		pools:    map[poolKey]*x509.CertPool{},
+	}
+	for _, r := range routes {
+		name := r.Spec().Name
+		if _, dup := s.perRoute[name]; dup {
+			return nil, fmt.Errorf("route %q is defined twice", name)
+		}
+		s.perRoute[name] = make(chan struct{}, plan.Settings.PerRoute)
+	}
+	return s, nil
+}
+
+func withDefaults(s Settings) Settings {
+	d := DefaultSettings
+	if s.Interval <= 0 {
+		s.Interval = d.Interval
+	}
+	if s.Timeout <= 0 {
+		s.Timeout = d.Timeout
+	}
+	if s.StepTimeout <= 0 {
+		s.StepTimeout = min(d.StepTimeout, s.Timeout)
+	}
+	if s.Slow <= 0 {
+		s.Slow = d.Slow
+	}
+	if s.Concurrency <= 0 {
+		s.Concurrency = d.Concurrency
+	}
+	if s.PerRoute <= 0 {
+		s.PerRoute = d.PerRoute
+	}
+	if s.HistorySize <= 0 {
+		s.HistorySize = d.HistorySize
+	}
+	if s.BodyLimit <= 0 {
+		s.BodyLimit = d.BodyLimit
+	}
+	return s
+}
+
+// Plan is what the scheduler runs, with defaults filled in.
+func (s *Scheduler) Plan() Plan { return s.plan }
+
+// History is the per-cell record of past results.
+func (s *Scheduler) History() *History { return s.history }
+
+// Sweep runs every check of the routes named in only (all routes when only is empty) once and
+// returns the sweep's number. emit receives the events one at a time, in order, as they happen;
+// it must not block for long. A sweep started while another runs waits for it.
+func (s *Scheduler) Sweep(ctx context.Context, only []string, emit func(Event)) uint64 {
+	s.sweepMu.Lock()
+	defer s.sweepMu.Unlock()
+	n := s.sweeps.Add(1)
+
+	var emitMu sync.Mutex
+	send := func(e Event) {
+		emitMu.Lock()
+		defer emitMu.Unlock()
+		e.Sweep = n
+		if e.At.IsZero() {
+			e.At = time.Now()
+		}
+		emit(e)
+	}
+
+	var selected []Route
+	var names []string
+	for _, r := range s.routes {
+		if len(only) == 0 || slices.Contains(only, r.Spec().Name) {
+			selected = append(selected, r)
+			names = append(names, r.Spec().Name)
+		}
+	}
+	send(Event{Kind: EventSweepStarted, Routes: names})
+	var wg sync.WaitGroup
+	for _, r := range selected {
+		wg.Go(func() { s.sweepRoute(ctx, n, r, send) })
+	}
+	wg.Wait()
+	send(Event{Kind: EventSweepFinished})
+	return n
+}
+
+// sweepRoute checks the route's own mechanism, then its control and services concurrently.
+// When the control fails, service results are held until all are in: if every service failed
+// too, the route is down; otherwise the control alone was blocked and the route stands.
+func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func(Event)) {
+	spec := r.Spec()
+	routeResult := RouteResult{Name: spec.Name, Kind: spec.Kind, Sweep: n}
+
+	var mechErr *Error
+	s.withSlot(ctx, spec.Name, func() {
+		stepCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.StepTimeout)
+		defer cancel()
+		mechErr = r.Check(stepCtx)
+	})
+	if mechErr == nil && ctx.Err() != nil {
+		mechErr = Classify(OpConnect, ctx.Err())
+	}
+	if mechErr != nil {
+		routeResult.Err = mechErr
+		routeResult.Reason = routeReason(spec, mechErr)
+		routeResult.Checked = time.Now()
+		send(Event{Kind: EventRouteChecked, Route: routeResult})
+		for _, svc := range s.plan.Services {
+			now := time.Now()
+			s.emitCheck(send, CheckResult{
+				Route: spec.Name, Service: svc.Name, Sweep: n, Verdict: VerdictRouteDown,
+				Reason: routeResult.Reason, Cause: mechErr, Started: now, Finished: now,
+			})
+		}
+		return
+	}
+
+	checks := make(chan CheckResult)
+	for _, svc := range s.plan.Services {
+		go func() { checks <- s.runCheck(ctx, n, r, svc) }()
+	}
+	control := make(chan TargetResult, 1)
+	if spec.Control != nil {
+		go func() {
+			ctrlCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+			defer cancel()
+			control <- s.probeInSlot(ctrlCtx, r, *spec.Control)
+		}()
+	} else {
+		routeResult.OK, routeResult.Reason, routeResult.Checked = true, spec.Kind+" route up", time.Now()
+		send(Event{Kind: EventRouteChecked, Route: routeResult})
+	}
+
+	controlKnown, controlOK := spec.Control == nil, spec.Control == nil
+	var held []CheckResult
+	for remaining := len(s.plan.Services); remaining > 0 || !controlKnown; {
+		select {
+		case res := <-control:
+			controlKnown, controlOK = true, res.OK
+			routeResult.Control = &res
+			if res.OK {
+				routeResult.OK, routeResult.Checked = true, time.Now()
+				routeResult.Reason = "control " + res.Target.Host() + " in " + shortDuration(readyTime(res))
+				send(Event{Kind: EventRouteChecked, Route: routeResult})
+				for _, c := range held {
+					s.emitCheck(send, c)
+				}
+				held = nil
+			}
+		case c := <-checks:
+			remaining--
+			if controlOK {
+				s.emitCheck(send, c)
+			} else {
+				held = append(held, c)
+			}
+		}
+	}
+	if controlOK {
+		return
+	}
+
+	ctrl := routeResult.Control
+	controlReason := ctrl.Err.Human(ctrl.Target.Host())
+	allFailed := !slices.ContainsFunc(held, func(c CheckResult) bool { return c.Verdict != VerdictBlocked })
+	routeResult.Checked = time.Now()
+	if allFailed && len(held) > 0 {
+		routeResult.Err = ctrl.Err
+		routeResult.Reason = "control and every service fail: " + controlReason
+		for i := range held {
+			held[i].Verdict, held[i].Reason, held[i].Cause = VerdictRouteDown, routeResult.Reason, ctrl.Err
+		}
+	} else {
+		routeResult.OK = true
+		routeResult.Reason = "control failed (" + controlReason + ") but services work"
+	}
+	send(Event{Kind: EventRouteChecked, Route: routeResult})
+	for _, c := range held {
+		s.emitCheck(send, c)
+	}
+}
+
+// emitCheck records c in the history and sends it with the cell's updated stats.
+func (s *Scheduler) emitCheck(send func(Event), c CheckResult) {
+	c.History = s.history.Add(c)
+	send(Event{Kind: EventCheckDone, Check: c})
+}
+
+// runCheck probes every target of svc through r within the per-check deadline.
+func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service) CheckResult {
+	spec := r.Spec()
+	ctx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+	defer cancel()
+	res := CheckResult{Route: spec.Name, Service: svc.Name, Sweep: n, Started: time.Now()}
+	res.Targets = make([]TargetResult, len(svc.Targets))
+	var wg sync.WaitGroup
+	for i, t := range svc.Targets {
+		wg.Go(func() { res.Targets[i] = s.probeInSlot(ctx, r, t) })
+	}
+	wg.Wait()
+	res.Finished = time.Now()
+	res.Verdict, res.Latency, res.Reason, res.Cause = Judge(svc, res.Targets, s.plan.Settings.Slow)
+	res.Reason = Sanitize(res.Reason)
+	return res
+}
+
+// probeInSlot probes t through r once a slot is free, with the route's trust anchors added.
+func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t Target) TargetResult {
+	t = s.trusted(r.Spec(), t)
+	var res TargetResult
+	ran := s.withSlot(ctx, r.Spec().Name, func() { res = s.probe(ctx, r, t, s.probeOptions()) })
+	if !ran {
+		return TargetResult{Target: t, Err: NewError(FailGenericTimeout, OpConnect, "deadline passed before the probe could start")}
+	}
+	if !res.OK && res.Err == nil {
+		res.Err = NewError(FailUnknown, OpUnknown, "probe reported no failure")
+	}
+	return res
+}
+
+// withSlot runs f holding one of the route's slots and one global slot, taken in that order so
+// a busy route never holds global slots while it waits. It reports false if ctx ended first.
+func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
+	routeSlots := s.perRoute[route]
+	select {
+	case routeSlots <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	defer func() { <-routeSlots }()
+	select {
+	case s.global <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	defer func() { <-s.global }()
+	f()
+	return true
+}
+
+func (s *Scheduler) probeOptions() ProbeOptions {
+	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit}
+}
+
+// trusted adds the route's extra anchors to the target's trust store (built once per pair).
+func (s *Scheduler) trusted(spec RouteSpec, t Target) Target {
+	if len(spec.CAs) == 0 || (t.Kind != KindTLS && t.Kind != KindHTTPS) {
+		return t
+	}
+	s.poolsMu.Lock()
+	defer s.poolsMu.Unlock()
+	key := poolKey{spec.Name, t.RootCAs}
+	pool, ok := s.pools[key]
+	if !ok {
+		if t.RootCAs != nil {
+			pool = t.RootCAs.Clone()
+		} else if sys, err := x509.SystemCertPool(); err == nil {
+			pool = sys
+		} else {
+			pool = x509.NewCertPool()
+		}
+		for _, c := range spec.CAs {
+			pool.AddCert(c)
+		}
+		s.pools[key] = pool
+	}
+	t.RootCAs = pool
+	return t
+}
+
+// routeReason says in one line why a route's own mechanism failed.
+func routeReason(spec RouteSpec, err *Error) string {
+	switch err.Failure {
+	case FailInterfaceMissing, FailInterfaceDown, FailInterfaceNoAddress:
+		if err.Detail != "" {
+			return err.Detail
+		}
+	}
+	if err.Operation == OpConnect && (spec.Kind == RouteSOCKS5 || spec.Kind == RouteHTTP) {
+		host := ""
+		if spec.Proxy != nil {
+			host = spec.Proxy.Host
+		}
+		return Sanitize(fmt.Sprintf("%s proxy %s: %s", spec.Kind, host, err.Short()+" ("+err.Failure+")"))
+	}
+	return Sanitize(spec.Kind + ": " + err.Human(""))
+}

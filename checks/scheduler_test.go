@@ -1,0 +1,397 @@
+package checks
+
+import (
+	"context"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fakeRoute is a route whose own check returns a fixed result; probes never dial it.
+type fakeRoute struct {
+	spec     RouteSpec
+	checkErr *Error
+}
+
+func (f fakeRoute) Spec() RouteSpec                  { return f.spec }
+func (f fakeRoute) Check(ctx context.Context) *Error { return f.checkErr }
+func (f fakeRoute) Dial(ctx context.Context, addr string, trace *DialTrace) (net.Conn, error) {
+	return nil, NewError(FailUnknown, OpConnect, "fake route does not dial")
+}
+
+// fakeProbe answers by target address: "ok:<ms>" works after that many ms of handshake,
+// "fail:<failure>" fails at once, "hang" waits for the deadline.
+type fakeProbe struct {
+	mu          sync.Mutex
+	behaviour   map[string]func(ctx context.Context) TargetResult
+	inFlight    map[string]int
+	maxInFlight map[string]int
+	globalNow   atomic.Int32
+	globalMax   atomic.Int32
+}
+
+func newFakeProbe() *fakeProbe {
+	return &fakeProbe{
+		behaviour:   map[string]func(ctx context.Context) TargetResult{},
+		inFlight:    map[string]int{},
+		maxInFlight: map[string]int{},
+	}
+}
+
+func (f *fakeProbe) probe(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResult {
+	route := r.Spec().Name
+	f.mu.Lock()
+	f.inFlight[route]++
+	f.maxInFlight[route] = max(f.maxInFlight[route], f.inFlight[route])
+	b := f.behaviour[route+"|"+t.Addr]
+	if b == nil {
+		b = f.behaviour[t.Addr]
+	}
+	f.mu.Unlock()
+	g := f.globalNow.Add(1)
+	for {
+		m := f.globalMax.Load()
+		if g <= m || f.globalMax.CompareAndSwap(m, g) {
+			break
+		}
+	}
+	defer func() {
+		f.globalNow.Add(-1)
+		f.mu.Lock()
+		f.inFlight[route]--
+		f.mu.Unlock()
+	}()
+	res := b(ctx)
+	res.Target = t
+	return res
+}
+
+func works(after time.Duration) func(ctx context.Context) TargetResult {
+	return func(ctx context.Context) TargetResult {
+		select {
+		case <-time.After(after):
+		case <-ctx.Done():
+			return TargetResult{Err: Classify(OpTLSHandshake, ctx.Err())}
+		}
+		return TargetResult{OK: true, Phases: Phases{Connect: after / 2, TLS: after / 2, Total: after}}
+	}
+}
+
+func fails(failure, op string) func(ctx context.Context) TargetResult {
+	return func(ctx context.Context) TargetResult { return TargetResult{Err: NewError(failure, op, "")} }
+}
+
+func hangs(ctx context.Context) TargetResult {
+	<-ctx.Done()
+	return TargetResult{Err: Classify(OpTLSHandshake, ctx.Err())}
+}
+
+func service(name string, targets ...Target) Service {
+	return Service{Name: name, Title: name, Targets: targets}
+}
+
+func chat(addr string) Target { return Target{Role: RoleChat, Kind: KindTLS, Addr: addr} }
+func web(addr string) Target  { return Target{Role: RoleWeb, Kind: KindTLS, Addr: addr} }
+
+func collect(t *testing.T, s *Scheduler, only ...string) []Event {
+	t.Helper()
+	var mu sync.Mutex
+	var events []Event
+	s.Sweep(context.Background(), only, func(e Event) {
+		mu.Lock()
+		events = append(events, e)
+		mu.Unlock()
+	})
+	return events
+}
+
+func checksOf(events []Event) map[string]CheckResult {
+	out := map[string]CheckResult{}
+	for _, e := range events {
+		if e.Kind == EventCheckDone {
+			out[e.Check.Route+"/"+e.Check.Service] = e.Check
+		}
+	}
+	return out
+}
+
+func routesOf(events []Event) map[string]RouteResult {
+	out := map[string]RouteResult{}
+	for _, e := range events {
+		if e.Kind == EventRouteChecked {
+			out[e.Route.Name] = e.Route
+		}
+	}
+	return out
+}
+
+func TestSweepStreamsEachResultAsItCompletes(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["fast:443"] = works(time.Millisecond)
+	release := make(chan struct{})
+	fp.behaviour["slow:443"] = func(ctx context.Context) TargetResult {
+		<-release
+		return TargetResult{OK: true, Phases: Phases{Connect: time.Millisecond}}
+	}
+	plan := Plan{Services: []Service{service("fast", chat("fast:443")), service("slow", chat("slow:443"))}}
+	s, err := newScheduler(plan, []Route{fakeRoute{spec: RouteSpec{Name: "direct", Kind: RouteDirect}}}, fp.probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan Event, 16)
+	done := make(chan struct{})
+	go func() {
+		s.Sweep(context.Background(), nil, func(e Event) { events <- e })
+		close(done)
+	}()
+	for {
+		e := <-events
+		if e.Kind == EventCheckDone {
+			if e.Check.Service != "fast" {
+				t.Fatalf("first result is %q; the fast service should stream before the slow one ends", e.Check.Service)
+			}
+			break
+		}
+	}
+	close(release)
+	<-done
+}
+
+func TestRouteMechanismFailureMakesEveryServiceRouteDownOnce(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["a:443"] = works(time.Millisecond)
+	plan := Plan{Services: []Service{service("wa", chat("a:443")), service("tg", chat("a:443"))}}
+	authErr := NewError(FailProxyAuth, OpProxyAuth, "")
+	down := fakeRoute{spec: RouteSpec{Name: "shop", Kind: RouteSOCKS5}, checkErr: authErr}
+	s, _ := newScheduler(plan, []Route{down}, fp.probe)
+	events := collect(t, s)
+
+	routeEvents := 0
+	for _, e := range events {
+		if e.Kind == EventRouteChecked {
+			routeEvents++
+		}
+	}
+	if routeEvents != 1 {
+		t.Fatalf("route reported %d times, want once", routeEvents)
+	}
+	rr := routesOf(events)["shop"]
+	if rr.OK || rr.Reason != "socks5: proxy rejected the credentials" {
+		t.Fatalf("route result = %+v", rr)
+	}
+	for _, key := range []string{"shop/wa", "shop/tg"} {
+		c := checksOf(events)[key]
+		if c.Verdict != VerdictRouteDown || c.Reason != rr.Reason {
+			t.Errorf("%s = %s %q, want route-down with the route's reason", key, c.Verdict, c.Reason)
+		}
+	}
+	if fp.maxInFlight["shop"] != 0 {
+		t.Error("services were probed through a route whose own check failed")
+	}
+}
+
+func TestBlockedControlNeverHidesAWorkingRoute(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["control:443"] = fails(FailConnectionReset, OpTLSHandshake)
+	fp.behaviour["good|wa:443"] = works(time.Millisecond)
+	fp.behaviour["bad|wa:443"] = fails(FailGenericTimeout, OpTLSHandshake)
+	fp.behaviour["tg:443"] = fails(FailConnectionReset, OpTLSHandshake)
+	control := &Target{Role: RoleControl, Kind: KindTLS, Addr: "control:443"}
+	plan := Plan{Services: []Service{service("wa", chat("wa:443")), service("tg", chat("tg:443"))}}
+	routes := []Route{
+		fakeRoute{spec: RouteSpec{Name: "good", Kind: RouteSOCKS5, Control: control}},
+		fakeRoute{spec: RouteSpec{Name: "bad", Kind: RouteSOCKS5, Control: control}},
+	}
+	s, _ := newScheduler(plan, routes, fp.probe)
+	events := collect(t, s)
+	rr, cr := routesOf(events), checksOf(events)
+
+	if !rr["good"].OK {
+		t.Errorf("route with a working service is down: %q", rr["good"].Reason)
+	}
+	if got := cr["good/wa"].Verdict; got != VerdictOK {
+		t.Errorf("good/wa = %s, want ok", got)
+	}
+	if got := cr["good/tg"].Verdict; got != VerdictBlocked {
+		t.Errorf("good/tg = %s, want blocked", got)
+	}
+	if rr["bad"].OK {
+		t.Error("route whose control and every service fail is up")
+	}
+	want := "control and every service fail: TLS reset after ClientHello on control"
+	if rr["bad"].Reason != want {
+		t.Errorf("bad route reason = %q, want %q", rr["bad"].Reason, want)
+	}
+	for _, key := range []string{"bad/wa", "bad/tg"} {
+		if cr[key].Verdict != VerdictRouteDown {
+			t.Errorf("%s = %s, want route-down", key, cr[key].Verdict)
+		}
+	}
+}
+
+func TestConcurrencyLimitsHoldGloballyAndPerRoute(t *testing.T) {
+	fp := newFakeProbe()
+	var targets []Target
+	for i := range 6 {
+		addr := net.JoinHostPort("t", string(rune('a'+i)))
+		fp.behaviour[addr] = works(5 * time.Millisecond)
+		targets = append(targets, chat(addr))
+	}
+	plan := Plan{
+		Settings: Settings{Concurrency: 5, PerRoute: 2},
+		Services: []Service{service("one", targets[:3]...), service("two", targets[3:]...)},
+	}
+	var routes []Route
+	for _, name := range []string{"r1", "r2", "r3", "r4"} {
+		routes = append(routes, fakeRoute{spec: RouteSpec{Name: name, Kind: RouteDirect}})
+	}
+	s, _ := newScheduler(plan, routes, fp.probe)
+	collect(t, s)
+	for route, m := range fp.maxInFlight {
+		if m > 2 {
+			t.Errorf("route %s had %d probes at once, limit 2", route, m)
+		}
+	}
+	if m := fp.globalMax.Load(); m > 5 {
+		t.Errorf("%d probes at once overall, limit 5", m)
+	}
+	if m := fp.globalMax.Load(); m < 2 {
+		t.Errorf("only %d probe at once: routes were not checked concurrently", m)
+	}
+}
+
+func TestCheckDeadlineBoundsAHangingTarget(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["hang:443"] = hangs
+	fp.behaviour["ok:443"] = works(time.Millisecond)
+	plan := Plan{
+		Settings: Settings{Timeout: 150 * time.Millisecond},
+		Services: []Service{service("wa", chat("ok:443"), web("hang:443"))},
+	}
+	s, _ := newScheduler(plan, []Route{fakeRoute{spec: RouteSpec{Name: "direct", Kind: RouteDirect}}}, fp.probe)
+	start := time.Now()
+	events := collect(t, s)
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Fatalf("sweep took %s with a 150ms check deadline", elapsed)
+	}
+	c := checksOf(events)["direct/wa"]
+	if c.Verdict != VerdictPartial {
+		t.Fatalf("verdict = %s (%s), want partial", c.Verdict, c.Reason)
+	}
+	if c.Reason != "web blocked: TLS handshake timed out on hang" {
+		t.Errorf("reason = %q", c.Reason)
+	}
+}
+
+func TestSweepsNeverOverlap(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["a:443"] = works(20 * time.Millisecond)
+	plan := Plan{Services: []Service{service("wa", chat("a:443"))}}
+	s, _ := newScheduler(plan, []Route{fakeRoute{spec: RouteSpec{Name: "direct", Kind: RouteDirect}}}, fp.probe)
+	var mu sync.Mutex
+	var order []EventKind
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			s.Sweep(context.Background(), nil, func(e Event) {
+				mu.Lock()
+				order = append(order, e.Kind)
+				mu.Unlock()
+			})
+		})
+	}
+	wg.Wait()
+	open := 0
+	for _, k := range order {
+		switch k {
+		case EventSweepStarted:
+			open++
+			if open > 1 {
+				t.Fatalf("a sweep started before the previous one finished: %v", order)
+			}
+		case EventSweepFinished:
+			open--
+		}
+	}
+}
+
+func TestHistoryTravelsWithEachResult(t *testing.T) {
+	fp := newFakeProbe()
+	ok := true
+	fp.behaviour["a:443"] = func(ctx context.Context) TargetResult {
+		if ok {
+			return TargetResult{OK: true, Phases: Phases{Connect: 10 * time.Millisecond}}
+		}
+		return TargetResult{Err: NewError(FailConnectionReset, OpTLSHandshake, "")}
+	}
+	plan := Plan{Settings: Settings{HistorySize: 3}, Services: []Service{service("wa", chat("a:443"))}}
+	s, _ := newScheduler(plan, []Route{fakeRoute{spec: RouteSpec{Name: "direct", Kind: RouteDirect}}}, fp.probe)
+	var last CheckResult
+	for i := range 5 {
+		ok = i != 3
+		last = checksOf(collect(t, s))["direct/wa"]
+	}
+	h := last.History
+	if h.Samples != 3 {
+		t.Fatalf("remembered %d results, want the last 3", h.Samples)
+	}
+	if h.Uptime < 0.66 || h.Uptime > 0.67 {
+		t.Errorf("uptime = %.2f, want 2/3", h.Uptime)
+	}
+	if h.P50 != 10*time.Millisecond || h.LastFailed.IsZero() || h.LastChange.IsZero() {
+		t.Errorf("stats = %+v", h)
+	}
+}
+
+func TestMonitorRechecksOneRouteAndPauses(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["a:443"] = works(time.Millisecond)
+	plan := Plan{
+		Settings: Settings{Interval: time.Hour},
+		Services: []Service{service("wa", chat("a:443"))},
+	}
+	routes := []Route{
+		fakeRoute{spec: RouteSpec{Name: "r1", Kind: RouteDirect}},
+		fakeRoute{spec: RouteSpec{Name: "r2", Kind: RouteDirect}},
+	}
+	s, _ := newScheduler(plan, routes, fp.probe)
+	ctx, cancel := context.WithCancel(context.Background())
+	m := s.Start(ctx)
+
+	next := func() Event {
+		select {
+		case e := <-m.Events():
+			return e
+		case <-time.After(10 * time.Second):
+			t.Fatal("no event")
+		}
+		return Event{}
+	}
+	waitFinished := func() Event {
+		for {
+			if e := next(); e.Kind == EventSweepFinished {
+				return e
+			}
+		}
+	}
+	first := waitFinished()
+	if first.Next.IsZero() || time.Until(first.Next) < 59*time.Minute {
+		t.Errorf("next sweep due %v, want an hour away", first.Next)
+	}
+	m.Recheck("r2")
+	started := next()
+	if started.Kind != EventSweepStarted || len(started.Routes) != 1 || started.Routes[0] != "r2" {
+		t.Fatalf("recheck started %+v, want a sweep of r2 only", started)
+	}
+	waitFinished()
+	m.SetPaused(true)
+	m.Recheck()
+	if e := waitFinished(); !e.Next.IsZero() {
+		t.Errorf("paused monitor announces a next sweep at %v", e.Next)
+	}
+	cancel()
+	for range m.Events() {
+	}
+}
