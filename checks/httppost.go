@@ -1,8 +1,22 @@
 package checks
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"net/http"
+)
 
-// Placeholder: replaced by the httppost probe.
+// postPayload is the small body sent to a Telegram data centre; it answers any POST to / with
+// an HTTP error page, which is enough to know the path is open.
+var postPayload = []byte("lifeline")
+
+// probeHTTPPost POSTs to http://Addr/ in plain HTTP (no TLS, even on port 443), the way OONI
+// tests Telegram's data centres. Any HTTP answer counts as working: 404 and 501 are normal.
 func probeHTTPPost(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResult {
-	return TargetResult{Target: t, Err: NewError(FailUnknown, OpUnknown, "httppost probe not implemented yet")}
+	req, err := http.NewRequest(http.MethodPost, "http://"+t.Addr+"/", bytes.NewReader(postPayload))
+	if err != nil {
+		return TargetResult{Target: t, Err: NewError(FailUnknown, OpHTTPRoundTrip, "invalid address")}
+	}
+	req.Header.Set("Content-Type", "application/octet-stream")
+	return exchange(ctx, r, t, opt, req, false)
 }

@@ -1,8 +1,103 @@
 package checks
 
-import "context"
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"time"
+)
 
-// Placeholder: replaced by the tls probe.
-func probeTLS(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResult {
-	return TargetResult{Target: t, Err: NewError(FailUnknown, OpUnknown, "tls probe not implemented yet")}
+// probeTLS counts a target as working when a TLS handshake through the route completes and
+// the certificate verifies for the server name: a middlebox certificate is a failure.
+func probeTLS(ctx context.Context, r Route, t Target, opt ProbeOptions) (res TargetResult) {
+	res.Target = t
+	start := time.Now()
+	defer func() { res.Phases.Total = time.Since(start) }()
+
+	var trace DialTrace
+	conn, err := dialStep(ctx, r, t.Addr, &trace, opt)
+	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	if err != nil {
+		res.Err = Classify(OpConnect, err)
+		return res
+	}
+	defer conn.Close()
+
+	serverName := t.SNI
+	if serverName == "" {
+		serverName = t.Host()
+	}
+	tlsConn, took, hsErr := handshakeStep(ctx, conn, tlsConfig(r, t, serverName), opt)
+	res.Phases.TLS = took
+	if hsErr != nil {
+		res.Err = hsErr
+		return res
+	}
+	res.OK = true
+	res.Peer = peerName(tlsConn.ConnectionState(), trace.Remote)
+	return res
+}
+
+// handshakeStep runs a TLS client handshake over conn within one step deadline and returns
+// the connection and the handshake time. Failures are named with OpTLSHandshake.
+func handshakeStep(ctx context.Context, conn net.Conn, cfg *tls.Config, opt ProbeOptions) (*tls.Conn, time.Duration, *Error) {
+	stepCtx, cancel := context.WithTimeout(ctx, opt.StepTimeout)
+	defer cancel()
+	// The deadline also bounds reads that ignore the context on some platforms.
+	if deadline, ok := stepCtx.Deadline(); ok {
+		conn.SetDeadline(deadline)
+	}
+	tlsConn := tls.Client(conn, cfg)
+	start := time.Now()
+	err := tlsConn.HandshakeContext(stepCtx)
+	took := time.Since(start)
+	conn.SetDeadline(time.Time{})
+	if err != nil {
+		return nil, took, Classify(OpTLSHandshake, err)
+	}
+	return tlsConn, took, nil
+}
+
+// tlsConfig verifies against the target's trust store plus any anchors the route adds.
+func tlsConfig(r Route, t Target, serverName string) *tls.Config {
+	return &tls.Config{
+		ServerName: serverName,
+		RootCAs:    trustStore(t.RootCAs, r.Spec().CAs),
+		MinVersion: tls.VersionTLS12,
+	}
+}
+
+// trustStore adds extra anchors to base; a nil base stands for the system roots.
+func trustStore(base *x509.CertPool, extra []*x509.Certificate) *x509.CertPool {
+	if len(extra) == 0 {
+		return base
+	}
+	var pool *x509.CertPool
+	if base != nil {
+		pool = base.Clone()
+	} else if sys, err := x509.SystemCertPool(); err == nil {
+		pool = sys
+	} else {
+		pool = x509.NewCertPool()
+	}
+	for _, c := range extra {
+		pool.AddCert(c)
+	}
+	return pool
+}
+
+// peerName is the sanitized subject CN of the leaf certificate (remote text), or the remote
+// address when the certificate names no one.
+func peerName(state tls.ConnectionState, remote string) string {
+	if len(state.PeerCertificates) > 0 {
+		leaf := state.PeerCertificates[0]
+		if cn := Sanitize(leaf.Subject.CommonName); cn != "" {
+			return cn
+		}
+		if len(leaf.DNSNames) > 0 {
+			return Sanitize(leaf.DNSNames[0])
+		}
+	}
+	return Sanitize(remote)
 }
