@@ -53,8 +53,11 @@ func (t Target) Host() string {
 	return t.Addr
 }
 
-// String is the target as configured, e.g. "tls chat.signal.org:443".
+// String is the target as configured, e.g. "tls chat.signal.org:443" or an https URL.
 func (t Target) String() string {
+	if t.Kind == KindHTTPS {
+		return t.Addr
+	}
 	return t.Kind + " " + t.Addr
 }
 

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
@@ -100,4 +101,16 @@ func VerdictHex(v checks.Verdict) string {
 		return "#a371f7"
 	}
 	return "#8b949e"
+}
+
+// LocaleIsUTF8 reports whether the locale (LC_ALL, then LC_CTYPE, then LANG) asks for UTF-8;
+// an unset locale counts as UTF-8, as modern terminals are.
+func LocaleIsUTF8(getenv func(string) string) bool {
+	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if v := getenv(name); v != "" {
+			v = strings.ToLower(v)
+			return strings.Contains(v, "utf-8") || strings.Contains(v, "utf8")
+		}
+	}
+	return true
 }
