@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// Runner produces the events the dashboard shows and takes its requests. *checks.Monitor
+// implements it; tests use a fake.
+type Runner interface {
+	Events() <-chan checks.Event // closed when the runner stops
+	Recheck(routes ...string)    // sweep these routes now (none = all); never blocks
+	SetPaused(paused bool)       // stop/resume periodic sweeps; Recheck still works
+}
+
+// Options shape how the dashboard draws.
+type Options struct {
+	ASCII       bool   // ASCII glyphs and borders only
+	NoColor     bool   // no colour and no other escape sequences in the content
+	NoAltScreen bool   // draw in the normal screen buffer
+	Title       string // config path or "embedded default"
+}
+
+// DetectOptions derives options from the environment: NO_COLOR (any non-empty value) turns
+// colour off, and a locale that is not UTF-8 switches to ASCII glyphs.
+func DetectOptions(env func(string) string) Options {
+	var opt Options
+	opt.NoColor = env("NO_COLOR") != ""
+	locale := ""
+	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if v := env(name); v != "" {
+			locale = v
+			break
+		}
+	}
+	opt.ASCII = !isUTF8Locale(locale)
+	return opt
+}
+
+func isUTF8Locale(locale string) bool {
+	l := strings.ToUpper(locale)
+	return strings.Contains(l, "UTF-8") || strings.Contains(l, "UTF8")
+}
+
+// RunDashboard shows the dashboard until the user quits or ctx ends. The terminal is restored
+// either way.
+func RunDashboard(ctx context.Context, plan checks.Plan, r Runner, opt Options) error {
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opt.NoColor {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	p := tea.NewProgram(NewModel(plan, r, opt), opts...)
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // asked to stop from outside: not a failure
+	}
+	return err
+}

@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// detailLines describes the selected cell in w columns: the route's own check on the route
+// column, otherwise the service's targets, phases, failure and history.
+func (m Model) detailLines(w int) []string {
+	if len(m.plan.Routes) == 0 {
+		return nil
+	}
+	w = max(w, 10)
+	if m.col == 0 {
+		return m.routeDetail(w)
+	}
+	return m.cellDetail(w)
+}
+
+// wrapText breaks plain text into lines of at most w cells, each line indented by indent.
+func wrapText(s string, w int, indent string) []string {
+	limit := max(w-width(indent), 8)
+	var out []string
+	for _, line := range strings.Split(ansi.Wrap(s, limit, " -/"), "\n") {
+		out = append(out, indent+line)
+	}
+	return out
+}
+
+func (m Model) routeDetail(w int) []string {
+	spec := m.plan.Routes[m.row]
+	st := m.routes[m.row]
+	lines := []string{m.styles.title.Render(clip("route "+clean(spec.Name), w)) + m.styles.dim.Render(" "+clean(spec.Endpoint()))}
+	if !st.have {
+		return append(lines, "  "+m.spinner()+" checking the route…")
+	}
+	r := st.res
+	if r.OK {
+		lines = append(lines, m.styles.forVerdict(checks.VerdictOK).Render("  "+m.glyphs.OK+" up")+clean(prefixed(": ", r.Reason)))
+	} else {
+		lines = append(lines, m.styles.forVerdict(checks.VerdictRouteDown).Render("  "+m.glyphs.RouteDown+" down"))
+		lines = append(lines, wrapText(clean(r.Reason), w, "  ")...)
+	}
+	if r.Err != nil {
+		lines = append(lines, wrapText(failureLine(r.Err), w, "  ")...)
+	}
+	if r.Control == nil {
+		lines = append(lines, "  control: none")
+	} else {
+		lines = append(lines, "  control:")
+		lines = append(lines, m.targetLines(*r.Control, w)...)
+	}
+	if !r.Checked.IsZero() {
+		lines = append(lines, "  checked "+m.when(r.Checked))
+	}
+	return lines
+}
+
+func (m Model) cellDetail(w int) []string {
+	i, j := m.row, m.col-1
+	spec, svc := m.plan.Routes[i], m.plan.Services[j]
+	head := clean(svc.Title) + " via " + clean(spec.Name)
+	c := m.cells[i][j]
+	if !c.have {
+		return []string{m.styles.title.Render(clip(head, w)), "  " + m.spinner() + " waiting for the first result…"}
+	}
+	r := c.res
+	vst := m.styles.forVerdict(r.Verdict)
+	lines := []string{m.styles.title.Render(clip(head, w)) + " " + vst.Render(m.glyphs.For(r.Verdict)+" "+string(r.Verdict))}
+	if r.Reason != "" {
+		lines = append(lines, wrapText(clean(r.Reason), w, "  ")...)
+	}
+	if r.Cause != nil {
+		lines = append(lines, wrapText(failureLine(r.Cause), w, "  ")...)
+	}
+	if len(r.Targets) > 0 {
+		lines = append(lines, "targets "+m.styles.dim.Render(m.barLegend()))
+	}
+	for _, t := range r.Targets {
+		lines = append(lines, m.targetLines(t, w)...)
+	}
+	lines = append(lines, m.historyLines(r.History, w)...)
+	if !r.Finished.IsZero() {
+		lines = append(lines, "checked "+m.when(r.Finished))
+	}
+	return lines
+}
+
+// targetLines show one target: verdict, role and address; phases as numbers and a bar; the
+// failure in plain words with its OONI name; and whom we talked to.
+func (m Model) targetLines(t checks.TargetResult, w int) []string {
+	glyph, v := m.glyphs.OK, checks.VerdictOK
+	if !t.OK {
+		glyph, v = m.glyphs.Blocked, checks.VerdictBlocked
+	}
+	role := t.Target.Role
+	if role == "" {
+		role = "-"
+	}
+	head := m.styles.forVerdict(v).Render(glyph) + " " + fit(clean(role), 8) + " " + clip(clean(t.Target.String()), max(w-13, 4))
+	lines := []string{"  " + head}
+	if p := phaseNumbers(t.Phases); p != "" {
+		lines = append(lines, wrapText(p, w, "      ")...)
+		if bar := m.phaseBar(t.Phases, min(24, w-6)); bar != "" {
+			lines = append(lines, "      "+bar)
+		}
+	}
+	if t.Status != 0 {
+		lines = append(lines, fmt.Sprintf("      HTTP %d", t.Status))
+	}
+	if t.Err != nil {
+		lines = append(lines, wrapText(clean(t.Err.Human(t.Target.Host())), w, "      ")...)
+		lines = append(lines, wrapText(failureLine(t.Err), w, "      ")...)
+	}
+	if t.Peer != "" {
+		lines = append(lines, wrapText("peer: "+clean(t.Peer), w, "      ")...)
+	}
+	return lines
+}
+
+// failureLine is the OONI name and operation, e.g. "connection_reset during tls_handshake".
+func failureLine(e *checks.Error) string {
+	s := clean(e.Failure) + " during " + clean(e.Operation)
+	if e.Detail != "" {
+		s += " (" + clean(e.Detail) + ")"
+	}
+	return s
+}
+
+func phaseNumbers(p checks.Phases) string {
+	var parts []string
+	add := func(name string, d time.Duration) {
+		if d > 0 {
+			parts = append(parts, name+" "+FormatLatency(d))
+		}
+	}
+	add("dns", p.DNS)
+	add("connect", p.Connect)
+	add("tls", p.TLS)
+	add("first byte", p.FirstByte)
+	add("total", p.Total)
+	return strings.Join(parts, "  ")
+}
+
+// phaseChars mark dns, connect, tls and first byte in the bar; they differ in shape, not
+// only in colour.
+func (m Model) phaseChars() [4]string {
+	if m.opt.ASCII {
+		return [4]string{"d", "c", "t", "f"}
+	}
+	return [4]string{"░", "▒", "▓", "█"}
+}
+
+func (m Model) barLegend() string {
+	c := m.phaseChars()
+	return fmt.Sprintf("(bar: %s dns %s connect %s tls %s first byte)", c[0], c[1], c[2], c[3])
+}
+
+// phaseBar draws the phases in proportion to their sum in w cells; a phase that took any
+// time gets at least one cell.
+func (m Model) phaseBar(p checks.Phases, w int) string {
+	phases := []time.Duration{p.DNS, p.Connect, p.TLS, p.FirstByte}
+	var sum time.Duration
+	for _, d := range phases {
+		sum += d
+	}
+	if sum <= 0 || w <= 0 {
+		return ""
+	}
+	chars := m.phaseChars()
+	var b strings.Builder
+	used := 0
+	for k, d := range phases {
+		if d <= 0 {
+			continue
+		}
+		n := max(1, int(int64(w)*int64(d)/int64(sum)))
+		n = min(n, w-used)
+		b.WriteString(strings.Repeat(chars[k], n))
+		used += n
+	}
+	return b.String()
+}
+
+// historyLines show the sparkline, uptime, percentiles and the last failure and change.
+func (m Model) historyLines(h checks.Stats, w int) []string {
+	if h.Samples == 0 {
+		return nil
+	}
+	lines := []string{"history " + m.sparkline(h.Recent, max(w-8, 4))}
+	lines = append(lines, fmt.Sprintf("uptime %.1f%% of %d  p50 %s  p95 %s",
+		h.Uptime*100, h.Samples, FormatLatency(h.P50), FormatLatency(h.P95)))
+	failed := "never"
+	if !h.LastFailed.IsZero() {
+		failed = m.when(h.LastFailed)
+	}
+	changed := "never"
+	if !h.LastChange.IsZero() {
+		changed = m.when(h.LastChange)
+	}
+	lines = append(lines, "last failed "+failed)
+	lines = append(lines, "last change "+changed)
+	return lines
+}
+
+// sparkline draws the newest latencies that fit in w cells; a failed result shows as the
+// failure glyph rather than a height.
+func (m Model) sparkline(recent []time.Duration, w int) string {
+	if len(recent) > w {
+		recent = recent[len(recent)-w:]
+	}
+	levels := []rune("▁▂▃▄▅▆▇█")
+	if m.opt.ASCII {
+		levels = []rune("_.-=+*#@")
+	}
+	var top time.Duration
+	for _, d := range recent {
+		top = max(top, d)
+	}
+	var b strings.Builder
+	for _, d := range recent {
+		if d <= 0 || top <= 0 {
+			b.WriteString(m.glyphs.Blocked)
+			continue
+		}
+		k := int(int64(len(levels)-1) * int64(d) / int64(top))
+		b.WriteRune(levels[k])
+	}
+	return b.String()
+}
+
+// when is a clock time with how long ago it was: "12:04:05 (3m ago)".
+func (m Model) when(t time.Time) string {
+	return t.Format("15:04:05") + " (" + ago(m.now().Sub(t)) + ")"
+}
+
+func ago(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd ago", int(d.Hours()/24))
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}

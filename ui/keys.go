@@ -1,0 +1,113 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+)
+
+// key handles one key press. Requests to the runner leave through commands, never from here.
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "q", "ctrl+c":
+		return m, tea.Quit
+	case "?":
+		m.help = !m.help
+		return m, nil
+	case "esc":
+		if m.help {
+			m.help = false
+		} else {
+			m.detail = false
+		}
+		m.scrollToCursor()
+		return m, nil
+	}
+	if m.help {
+		return m, nil // the help screen covers the matrix; other keys wait until it closes
+	}
+	switch msg.String() {
+	case "up", "k":
+		m.row--
+	case "down", "j":
+		m.row++
+	case "left", "h":
+		m.col--
+	case "right", "l":
+		m.col++
+	case "home", "g":
+		m.row, m.col = 0, 0
+	case "end", "G":
+		m.row = len(m.plan.Routes) - 1
+	case "enter":
+		m.detail = !m.detail
+	case "r":
+		if name, ok := m.selectedRoute(); ok {
+			return m, m.recheck(name)
+		}
+	case "R":
+		return m, m.recheck()
+	case "p", "space":
+		m.paused = !m.paused
+		return m, m.setPaused(m.paused)
+	default:
+		return m, nil
+	}
+	m.clampCursor()
+	m.scrollToCursor()
+	return m, nil
+}
+
+func (m Model) recheck(routes ...string) tea.Cmd {
+	r := m.runner
+	if r == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		r.Recheck(routes...)
+		return nil
+	}
+}
+
+func (m Model) setPaused(paused bool) tea.Cmd {
+	r := m.runner
+	if r == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		r.SetPaused(paused)
+		return nil
+	}
+}
+
+func (m Model) selectedRoute() (string, bool) {
+	if m.row < 0 || m.row >= len(m.plan.Routes) {
+		return "", false
+	}
+	return m.plan.Routes[m.row].Name, true
+}
+
+func (m *Model) clampCursor() {
+	m.row = max(0, min(m.row, len(m.plan.Routes)-1))
+	m.col = max(0, min(m.col, len(m.plan.Services)))
+}
+
+// scrollToCursor moves the visible window just enough to show the cursor.
+func (m *Model) scrollToCursor() {
+	m.clampCursor()
+	lay := m.layout()
+	if m.row < m.rowOff {
+		m.rowOff = m.row
+	}
+	if lay.rows > 0 && m.row >= m.rowOff+lay.rows {
+		m.rowOff = m.row - lay.rows + 1
+	}
+	m.rowOff = max(0, min(m.rowOff, len(m.plan.Routes)-max(lay.rows, 1)))
+	if svc := m.col - 1; svc >= 0 {
+		if svc < m.colOff {
+			m.colOff = svc
+		}
+		if lay.cols > 0 && svc >= m.colOff+lay.cols {
+			m.colOff = svc - lay.cols + 1
+		}
+	}
+	m.colOff = max(0, min(m.colOff, len(m.plan.Services)-max(lay.cols, 1)))
+}

@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"image/color"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// styles are every look the dashboard uses. With NoColor they are all empty, so the content
+// carries no escape sequence at all; glyphs, words and brackets still carry the meaning.
+type styles struct {
+	title, header, dim, border, selected, warn lipgloss.Style
+	verdict                                    map[checks.Verdict]lipgloss.Style
+}
+
+// verdictLight are darker shades of VerdictHex that stay readable on a light background.
+var verdictLight = map[checks.Verdict]string{
+	checks.VerdictOK:        "#1a7f37",
+	checks.VerdictSlow:      "#9a6700",
+	checks.VerdictPartial:   "#bc4c00",
+	checks.VerdictBlocked:   "#cf222e",
+	checks.VerdictRouteDown: "#8250df",
+	checks.VerdictPending:   "#57606a",
+}
+
+func newStyles(noColor, dark bool) styles {
+	s := styles{verdict: map[checks.Verdict]lipgloss.Style{}}
+	verdicts := []checks.Verdict{checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
+		checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending}
+	if noColor {
+		for _, v := range verdicts {
+			s.verdict[v] = lipgloss.NewStyle()
+		}
+		return s
+	}
+	pick := func(light, darkHex string) color.Color {
+		return lipgloss.LightDark(dark)(lipgloss.Color(light), lipgloss.Color(darkHex))
+	}
+	for _, v := range verdicts {
+		s.verdict[v] = lipgloss.NewStyle().Foreground(pick(verdictLight[v], VerdictHex(v)))
+	}
+	s.title = lipgloss.NewStyle().Bold(true)
+	s.header = lipgloss.NewStyle().Bold(true)
+	s.dim = lipgloss.NewStyle().Foreground(pick("#57606a", "#8b949e"))
+	s.border = lipgloss.NewStyle().Foreground(pick("#afb8c1", "#484f58"))
+	s.selected = lipgloss.NewStyle().Reverse(true).Bold(true)
+	s.warn = lipgloss.NewStyle().Bold(true).Foreground(pick("#9a6700", "#d29922"))
+	return s
+}
+
+// forVerdict is the style of a verdict; unknown verdicts look pending.
+func (s styles) forVerdict(v checks.Verdict) lipgloss.Style {
+	if st, ok := s.verdict[v]; ok {
+		return st
+	}
+	return s.verdict[checks.VerdictPending]
+}

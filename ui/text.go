@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// clean makes remote text safe for the terminal. Results arrive sanitized already; doing it
+// again at the edge is cheap and keeps one careless producer from reaching the screen.
+func clean(s string) string { return checks.Sanitize(s) }
+
+// width is the number of terminal cells s takes.
+func width(s string) int { return ansi.StringWidth(s) }
+
+// fit truncates s to w cells (with an ellipsis) and pads it with spaces to exactly w.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if width(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	if n := w - width(s); n > 0 {
+		s += strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// clip truncates s to w cells without padding.
+func clip(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if width(s) > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s
+}
+
+// frame cuts content to the w×h screen so it never wraps or scrolls the terminal.
+func frame(content string, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	lines := strings.Split(content, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// joinBeside puts right to the right of left, separated by sep, line by line.
+func joinBeside(left, right []string, leftW int, sep string) []string {
+	n := max(len(left), len(right))
+	out := make([]string, n)
+	for i := range n {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out[i] = fit(l, leftW) + sep + r
+	}
+	return out
+}

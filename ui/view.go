@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// View draws the whole screen, cut to the terminal size so nothing wraps.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = !m.opt.NoAltScreen
+	v.WindowTitle = "lifeline"
+	return v
+}
+
+func (m Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	lines := m.header()
+	l := m.layout()
+	var body []string
+	switch {
+	case m.help:
+		body = m.helpLines()
+	case m.detail && l.detailSide:
+		table := m.matrix(l)
+		tableW := 0
+		for _, line := range table {
+			tableW = max(tableW, width(line))
+		}
+		body = joinBeside(table, m.detailLines(l.detailW), tableW, " "+m.styles.border.Render(m.vrule())+" ")
+	case m.detail:
+		body = m.matrix(l)
+		body = append(body, m.styles.border.Render(strings.Repeat(m.hrule(), m.width)))
+		body = append(body, m.detailLines(m.width)...)
+	default:
+		body = m.matrix(l)
+	}
+	if len(body) > l.bodyH {
+		body = body[:l.bodyH]
+	}
+	for len(body) < l.bodyH {
+		body = append(body, "")
+	}
+	lines = append(lines, body...)
+	lines = append(lines, m.styles.dim.Render(clip(m.footerHelp(), m.width)))
+	return frame(strings.Join(lines, "\n"), m.width, m.height)
+}
+
+func (m Model) hrule() string {
+	if m.opt.ASCII {
+		return "-"
+	}
+	return "─"
+}
+
+func (m Model) vrule() string {
+	if m.opt.ASCII {
+		return "|"
+	}
+	return "│"
+}
+
+// header is the title with the sweep clock, then the counts.
+func (m Model) header() []string {
+	title := "lifeline"
+	if m.opt.Title != "" {
+		title += " · " + clean(m.opt.Title)
+	}
+	var state string
+	switch {
+	case m.closed:
+		state = m.styles.warn.Render("stopped")
+	case m.paused:
+		state = m.styles.warn.Render("PAUSED") + " (p resumes)"
+	case m.anyPending():
+		state = m.spinner() + " checking"
+	case !m.next.IsZero():
+		state = "next sweep in " + countdown(m.next.Sub(m.now()))
+	}
+	first := m.styles.title.Render(title)
+	if state != "" {
+		gap := m.width - width(title) - width(state)
+		if gap >= 2 {
+			first += strings.Repeat(" ", gap) + state
+		} else {
+			first += "  " + state
+		}
+	}
+
+	ok, degraded, down := m.counts()
+	last := "no sweep finished yet"
+	if !m.lastFinished.IsZero() {
+		last = "last sweep " + m.when(m.lastFinished)
+	}
+	g := m.glyphs
+	second := fmt.Sprintf("%s · %s · %s · %s",
+		last,
+		m.styles.forVerdict("ok").Render(fmt.Sprintf("%s %d ok", g.OK, ok)),
+		m.styles.forVerdict("slow").Render(fmt.Sprintf("%s %d degraded", g.Slow, degraded)),
+		m.styles.forVerdict("blocked").Render(fmt.Sprintf("%s %d down", g.Blocked, down)))
+	return []string{first, second}
+}
+
+func countdown(d time.Duration) string {
+	s := int((d + time.Second - 1) / time.Second)
+	if s <= 0 {
+		return "0s"
+	}
+	if s < 60 {
+		return fmt.Sprintf("%ds", s)
+	}
+	return fmt.Sprintf("%dm%02ds", s/60, s%60)
+}
