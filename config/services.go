@@ -1,0 +1,126 @@
+package config
+
+import (
+	"crypto/x509"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+var serviceKeys = []string{"name", "title", "short", "ca_files", "targets"}
+
+// services reads the services list: catalog names and inline definitions. An inline service
+// named like a catalog one replaces it.
+func (p *parser) services(f field) []checks.Service {
+	items := p.list(f, "services")
+	if p.err == nil && len(items) == 0 {
+		p.fail(f.key, "services is empty: add at least one, e.g. [%s]", strings.Join(DefaultServices, ", "))
+	}
+	seen := map[string]int{}
+	var out []checks.Service
+	for i, n := range items {
+		if p.err != nil {
+			return nil
+		}
+		s, nameNode := p.service(n, i)
+		if p.err != nil {
+			return nil
+		}
+		if line, dup := seen[s.Name]; dup {
+			p.fail(nameNode, "duplicate service %q (first at line %d)", s.Name, line)
+			return nil
+		}
+		seen[s.Name] = nameNode.GetToken().Position.Line
+		out = append(out, s)
+	}
+	return out
+}
+
+// service reads one entry; it returns the node naming it, for messages.
+func (p *parser) service(n ast.Node, i int) (checks.Service, ast.Node) {
+	n = p.unwrap(n)
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return p.inlineService(n, i)
+	case *ast.SequenceNode, *ast.NullNode, nil:
+		p.fail(n, "service %d must be a catalog name (%s) or a mapping with name and targets",
+			i+1, strings.Join(catalogNames(), ", "))
+		return checks.Service{}, n
+	}
+	name := strings.ToLower(strings.TrimSpace(p.text(field{key: n, value: n}, "service")))
+	s, ok := catalogService(name, p.globalAnchors)
+	if !ok && p.err == nil {
+		p.fail(n, "unknown service %q (built in: %s; or define it with name and targets)",
+			clip(name), strings.Join(catalogNames(), ", "))
+	}
+	return s, n
+}
+
+func (p *parser) inlineService(n ast.Node, i int) (checks.Service, ast.Node) {
+	var s checks.Service
+	what := "service " + strconv.Itoa(i+1)
+	fs := p.fields(n, what, serviceKeys...)
+	at := pos(n)
+	nameField, ok := fs["name"]
+	if !ok {
+		p.fail(at, "%s needs a name", what)
+		return s, n
+	}
+	s.Name = p.text(nameField, "name")
+	if p.err == nil && !validName(s.Name) {
+		p.fail(nameField.value, "service name %q: use letters, digits, '-', '_' or '.' (at most 40)", clip(s.Name))
+	}
+	if p.err != nil {
+		return s, nameField.value
+	}
+	what = "service " + strconv.Quote(s.Name)
+	s.Title, s.Short = s.Name, defaultShort(s.Name)
+	if builtin, ok := catalogService(s.Name, nil); ok {
+		s.Title, s.Short = builtin.Title, builtin.Short
+	}
+	if f, ok := fs["title"]; ok {
+		s.Title = clip(p.text(f, "title"))
+	}
+	if f, ok := fs["short"]; ok {
+		s.Short = clip(p.text(f, "short"))
+		if p.err == nil && utf8.RuneCountInString(s.Short) > 5 {
+			p.fail(f.value, "short must be at most 5 characters")
+		}
+	}
+	var anchors []*x509.Certificate
+	if f, ok := fs["ca_files"]; ok {
+		anchors = p.caFiles(f, "ca_files")
+	}
+	tf, ok := fs["targets"]
+	if !ok {
+		p.fail(at, "%s needs targets", what)
+		return s, nameField.value
+	}
+	items := p.list(tf, "targets")
+	if p.err == nil && len(items) == 0 {
+		p.fail(tf.key, "%s has no targets", what)
+	}
+	for j, item := range items {
+		if p.err != nil {
+			break
+		}
+		s.Targets = append(s.Targets, p.target(item, what+" target "+strconv.Itoa(j+1)))
+	}
+	if p.err != nil {
+		return s, nameField.value
+	}
+	return withTrust(s, append(append([]*x509.Certificate(nil), p.globalAnchors...), anchors...)), nameField.value
+}
+
+// defaultShort abbreviates a name for the status line: its first three letters, upper-cased.
+func defaultShort(name string) string {
+	r := []rune(strings.ToUpper(name))
+	if len(r) > 3 {
+		r = r[:3]
+	}
+	return string(r)
+}
