@@ -175,9 +175,9 @@ func (f *socksForward) classify(err error) *Error {
 	op := OpProxyConnect
 	if f.conn != nil {
 		switch {
-		case f.conn.read < 2:
+		case f.conn.writes <= 1:
 			op = OpProxyGreeting
-		case f.conn.head[1] == 2 && f.conn.read < 4:
+		case f.conn.head[1] == 2 && f.conn.writes == 2:
 			op = OpProxyAuth
 		}
 	}
@@ -225,12 +225,17 @@ func socksReplyError(reply string, err error) *Error {
 	return &Error{Failure: failure, Operation: OpProxyConnect, Detail: Sanitize("socks5: " + reply), Err: err}
 }
 
-// countingConn counts what the SOCKS exchange has read so far and keeps the greeting reply,
-// whose second byte is the authentication method the proxy chose.
+// countingConn counts the messages the SOCKS exchange has sent (greeting, authentication,
+// request) and keeps the greeting reply, whose second byte is the method the proxy chose.
 type countingConn struct {
 	net.Conn
-	read int
-	head [2]byte
+	writes, read int
+	head         [2]byte
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Conn.Write(p)
 }
 
 func (c *countingConn) Read(p []byte) (int, error) {
