@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,7 +38,11 @@ func wrapText(s string, w int, indent string) []string {
 func (m Model) routeDetail(w int) []string {
 	spec := m.plan.Routes[m.row]
 	st := m.routes[m.row]
-	lines := []string{m.styles.title.Render(clip("route "+clean(spec.Name), w)) + m.styles.dim.Render(" "+clean(spec.Endpoint()))}
+	title := "route " + clean(spec.Name)
+	if ep := clean(spec.Endpoint()); ep != spec.Name {
+		title += " · " + ep
+	}
+	lines := []string{m.styles.title.Render(clip(title, w))}
 	if !st.have {
 		return append(lines, "  "+m.spinner()+" checking the route…")
 	}
@@ -48,7 +54,7 @@ func (m Model) routeDetail(w int) []string {
 		lines = append(lines, wrapText(clean(r.Reason), w, "  ")...)
 	}
 	if r.Err != nil {
-		lines = append(lines, wrapText(failureLine(r.Err), w, "  ")...)
+		lines = append(lines, wrapText("("+failureLine(r.Err)+")", w, "  ")...)
 	}
 	if r.Control == nil {
 		lines = append(lines, "  control: none")
@@ -77,15 +83,18 @@ func (m Model) cellDetail(w int) []string {
 		lines = append(lines, wrapText(clean(r.Reason), w, "  ")...)
 	}
 	if r.Cause != nil {
-		lines = append(lines, wrapText(failureLine(r.Cause), w, "  ")...)
+		lines = append(lines, wrapText("("+failureLine(r.Cause)+")", w, "  ")...)
 	}
+	lines = append(lines, m.historyLines(r.History, w)...)
 	if len(r.Targets) > 0 {
 		lines = append(lines, "targets "+m.styles.dim.Render(m.barLegend()))
 	}
-	for _, t := range r.Targets {
+	// Failures first: on a short screen they are what must stay visible.
+	targets := slices.Clone(r.Targets)
+	slices.SortStableFunc(targets, func(a, b checks.TargetResult) int { return cmp.Compare(btoi(a.OK), btoi(b.OK)) })
+	for _, t := range targets {
 		lines = append(lines, m.targetLines(t, w)...)
 	}
-	lines = append(lines, m.historyLines(r.History, w)...)
 	if !r.Finished.IsZero() {
 		lines = append(lines, "checked "+m.when(r.Finished))
 	}
@@ -105,21 +114,27 @@ func (m Model) targetLines(t checks.TargetResult, w int) []string {
 	}
 	head := m.styles.forVerdict(v).Render(glyph) + " " + fit(clean(role), 8) + " " + clip(clean(t.Target.String()), max(w-13, 4))
 	lines := []string{"  " + head}
+	const indent = "      "
 	if p := phaseNumbers(t.Phases); p != "" {
-		lines = append(lines, wrapText(p, w, "      ")...)
-		if bar := m.phaseBar(t.Phases, min(24, w-6)); bar != "" {
-			lines = append(lines, "      "+bar)
+		// Numbers and bar share a line when there is room: the pane must fit 80×24.
+		bar := m.phaseBar(t.Phases, 16)
+		if bar != "" && width(indent+p+"  "+bar) <= w {
+			lines = append(lines, indent+p+"  "+bar)
+		} else {
+			lines = append(lines, wrapText(p, w, indent)...)
+			if bar != "" {
+				lines = append(lines, indent+bar)
+			}
 		}
 	}
 	if t.Status != 0 {
-		lines = append(lines, fmt.Sprintf("      HTTP %d", t.Status))
+		lines = append(lines, fmt.Sprintf("%sHTTP %d", indent, t.Status))
 	}
 	if t.Err != nil {
-		lines = append(lines, wrapText(clean(t.Err.Human(t.Target.Host())), w, "      ")...)
-		lines = append(lines, wrapText(failureLine(t.Err), w, "      ")...)
+		lines = append(lines, wrapText(clean(t.Err.Human(t.Target.Host()))+" ("+failureLine(t.Err)+")", w, indent)...)
 	}
 	if t.Peer != "" {
-		lines = append(lines, wrapText("peer: "+clean(t.Peer), w, "      ")...)
+		lines = append(lines, wrapText("peer: "+clean(t.Peer), w, indent)...)
 	}
 	return lines
 }
@@ -193,9 +208,15 @@ func (m Model) historyLines(h checks.Stats, w int) []string {
 	if h.Samples == 0 {
 		return nil
 	}
-	lines := []string{"history " + m.sparkline(h.Recent, max(w-8, 4))}
-	lines = append(lines, fmt.Sprintf("uptime %.1f%% of %d  p50 %s  p95 %s",
-		h.Uptime*100, h.Samples, FormatLatency(h.P50), FormatLatency(h.P95)))
+	spark := "history " + m.sparkline(h.Recent, 24)
+	stats := fmt.Sprintf("uptime %.1f%% of %d  p50 %s  p95 %s",
+		h.Uptime*100, h.Samples, FormatLatency(h.P50), FormatLatency(h.P95))
+	var lines []string
+	if width(spark+"  "+stats) <= w {
+		lines = append(lines, spark+"  "+stats)
+	} else {
+		lines = append(lines, clip(spark, w), stats)
+	}
 	failed := "never"
 	if !h.LastFailed.IsZero() {
 		failed = m.when(h.LastFailed)
@@ -204,8 +225,7 @@ func (m Model) historyLines(h checks.Stats, w int) []string {
 	if !h.LastChange.IsZero() {
 		changed = m.when(h.LastChange)
 	}
-	lines = append(lines, "last failed "+failed)
-	lines = append(lines, "last change "+changed)
+	lines = append(lines, wrapText("last failed "+failed+" · last change "+changed, w, "")...)
 	return lines
 }
 
@@ -259,4 +279,11 @@ func prefixed(prefix, s string) string {
 		return ""
 	}
 	return prefix + s
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
