@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/config"
+)
+
+// runConfig handles `lifeline config init|check|path`.
+func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "Usage: lifeline config init|check|path [--config FILE]")
+		return checks.ExitUnknown
+	}
+	sub := args[0]
+	fs := newFlags("config "+sub, stderr, "lifeline config "+sub+" [--config FILE]")
+	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
+	if code := parseFlags(fs, args[1:]); code >= 0 {
+		return code
+	}
+	file, source, err := config.Locate(*path)
+	if err != nil {
+		return configError(stderr, err)
+	}
+	switch sub {
+	case "path":
+		fmt.Fprintf(stdout, "%s\t(%s)\n", file, source)
+		return 0
+	case "init":
+		if err := config.Init(file); err != nil {
+			return configError(stderr, err)
+		}
+		fmt.Fprintf(stdout, "wrote a starter config to %s\n", file)
+		return 0
+	case "check":
+		cfg, err := config.Load(file)
+		if err != nil {
+			return configError(stderr, err)
+		}
+		for _, note := range cfg.Notes {
+			fmt.Fprintln(stderr, "lifeline:", checks.Sanitize(note))
+		}
+		fmt.Fprintf(stdout, "%s: ok — %d routes, %d services\n", file, len(cfg.Plan.Routes), len(cfg.Plan.Services))
+		return 0
+	}
+	fmt.Fprintf(stderr, "lifeline config: unknown command %q (want init, check or path)\n", sub)
+	return checks.ExitUnknown
+}
