@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"syscall"
 )
 
@@ -16,10 +17,9 @@ const DefaultInterfaceDNS = "1.1.1.1:53"
 // ifaceRoute sends traffic out of one network device (wg0, tun0, utun3…) by binding each
 // socket to it, and resolves names with a resolver reached through the same device.
 type ifaceRoute struct {
-	spec     RouteSpec
-	dns      string
-	dialer   net.Dialer
-	resolver *net.Resolver
+	spec   RouteSpec
+	dns    string
+	dialer net.Dialer
 }
 
 func newInterfaceRoute(spec RouteSpec) (Route, error) {
@@ -35,14 +35,6 @@ func newInterfaceRoute(spec RouteSpec) (Route, error) {
 	}
 	r := &ifaceRoute{spec: spec, dns: dns}
 	r.dialer.Control = bindControl(spec.Interface)
-	r.resolver = &net.Resolver{
-		PreferGo: true,
-		// The system resolver's address is ignored: queries go to the route's own server,
-		// through a socket bound to the device.
-		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return r.dialer.DialContext(ctx, network, r.dns)
-		},
-	}
 	return r, nil
 }
 
@@ -75,8 +67,31 @@ func (r *ifaceRoute) Check(ctx context.Context) *Error {
 
 // Dial resolves addr's host through the device and connects from a socket bound to it.
 func (r *ifaceRoute) Dial(ctx context.Context, addr string, trace *DialTrace) (net.Conn, error) {
-	conn, err := dialResolved(ctx, r.resolver, &r.dialer, addr, trace)
+	// The resolver reports its dial failures as text, so a failure to bind its socket is
+	// kept here to be named like one on the connection itself.
+	var mu sync.Mutex
+	var resolverBindErr error
+	resolver := &net.Resolver{
+		PreferGo: true,
+		// The system resolver's address is ignored: queries go to the route's own server,
+		// through a socket bound to the device.
+		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			conn, err := r.dialer.DialContext(ctx, network, r.dns)
+			if bind := (*bindError)(nil); errors.As(err, &bind) {
+				mu.Lock()
+				resolverBindErr = err
+				mu.Unlock()
+			}
+			return conn, err
+		},
+	}
+	conn, err := dialResolved(ctx, resolver, &r.dialer, addr, trace)
 	if err != nil {
+		mu.Lock()
+		defer mu.Unlock()
+		if resolverBindErr != nil {
+			err = resolverBindErr
+		}
 		return nil, r.nameBindFailure(err)
 	}
 	return conn, nil
