@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"time"
 )
@@ -56,6 +57,9 @@ func exchange(ctx context.Context, r Route, t Target, opt ProbeOptions, req *htt
 	}
 	if err != nil {
 		res.Err = Classify(OpHTTPRoundTrip, err)
+		if res.Err.Failure == FailUnknown && strings.Contains(err.Error(), "response headers exceeded") {
+			res.Err.Detail = fmt.Sprintf("response headers over %d bytes", maxResponseHeaderBytes)
+		}
 		res.Phases, _ = rec.snapshot()
 		return res
 	}

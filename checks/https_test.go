@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -171,5 +172,22 @@ func TestHTTPSProbeRefusesABadURLWithoutEchoingIt(t *testing.T) {
 	}
 	if strings.Contains(res.Err.Error(), "s3cret") {
 		t.Fatalf("error leaks the password: %q", res.Err.Error())
+	}
+}
+
+// A server cannot make the probe buffer unbounded headers.
+func TestHTTPSProbeBoundsResponseHeaders(t *testing.T) {
+	srv := startWeb(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 64 {
+			w.Header().Set("X-Filler-"+strconv.Itoa(i), strings.Repeat("a", 1<<10))
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	res := probeWithin(t, directRoute(t), httpsTarget(srv, "/", 0), checks.ProbeOptions{StepTimeout: 5 * time.Second})
+	if res.OK || res.Err == nil || res.Err.Operation != checks.OpHTTPRoundTrip {
+		t.Fatalf("64 KiB of headers: got ok=%v err=%v, want an http_round_trip failure", res.OK, res.Err)
+	}
+	if res.Err.Detail != "response headers over 32768 bytes" {
+		t.Fatalf("detail = %q, want the header bound named", res.Err.Detail)
 	}
 }
