@@ -1,0 +1,183 @@
+package export
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// verdicts is the stable enum the one-hot lifeline_verdict gauge spans.
+var verdicts = []checks.Verdict{
+	checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
+	checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending,
+}
+
+// Metrics keeps the latest results as Prometheus metrics on a registry of its own. Names follow
+// blackbox_exporter (probe_success, probe_duration_seconds, probe_http_duration_seconds) so
+// existing dashboards work; labels carry route and service names only, never an endpoint,
+// since proxy URLs can hold credentials.
+type Metrics struct {
+	reg          *prometheus.Registry
+	success      *prometheus.GaugeVec
+	duration     *prometheus.GaugeVec
+	phase        *prometheus.GaugeVec
+	routeUp      *prometheus.GaugeVec
+	verdict      *prometheus.GaugeVec
+	latency      *prometheus.GaugeVec
+	sweeps       prometheus.Counter
+	lastSweep    prometheus.Gauge
+	kinds        map[string]string // route name → kind
+	targetLabels map[string]string // target as configured → label without userinfo
+}
+
+// NewMetrics registers lifeline's metrics for the routes and services of plan. Every cell
+// starts pending, so a scrape before the first sweep already lists what will be checked.
+func NewMetrics(plan checks.Plan) *Metrics {
+	routeService := []string{"route", "service"}
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		success: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "probe_success", Help: "Whether the service works through the route (verdict ok or slow).",
+		}, routeService),
+		duration: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "probe_duration_seconds", Help: "How long the last check of the route and service took.",
+		}, routeService),
+		phase: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "probe_http_duration_seconds",
+			Help: "Duration of each phase of the last probe of a target (resolve, connect, tls, processing, transfer); 0 when not reached.",
+		}, []string{"route", "service", "target", "phase"}),
+		routeUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_route_up", Help: "Whether the route itself (interface or proxy) worked in the last sweep.",
+		}, []string{"route", "kind"}),
+		verdict: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_verdict", Help: "The current verdict of route and service, one-hot over ok, slow, partial, blocked, route-down, pending.",
+		}, []string{"route", "service", "verdict"}),
+		latency: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_check_latency_seconds", Help: "The latency a user feels (TLS-ready time of the chat endpoint); absent while the service does not work.",
+		}, routeService),
+		sweeps: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "lifeline_sweeps_total", Help: "Sweeps finished since start.",
+		}),
+		lastSweep: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "lifeline_last_sweep_timestamp_seconds", Help: "When the last sweep finished (Unix time).",
+		}),
+		kinds:        map[string]string{},
+		targetLabels: map[string]string{},
+	}
+	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.verdict, m.latency, m.sweeps, m.lastSweep)
+	for _, r := range plan.Routes {
+		m.kinds[r.Name] = r.Kind
+		for _, svc := range plan.Services {
+			m.setVerdict(r.Name, svc.Name, checks.VerdictPending)
+		}
+	}
+	return m
+}
+
+// Registry is the registry the metrics live on, for callers that add their own.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Handler serves the metrics in the Prometheus exposition formats.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// Observe updates the metrics from one event.
+func (m *Metrics) Observe(e checks.Event) {
+	switch e.Kind {
+	case checks.EventRouteChecked:
+		kind := e.Route.Kind
+		if kind == "" {
+			kind = m.kinds[e.Route.Name]
+		}
+		m.routeUp.WithLabelValues(e.Route.Name, kind).Set(boolValue(e.Route.OK))
+	case checks.EventCheckDone:
+		m.observeCheck(e.Check)
+	case checks.EventSweepFinished:
+		m.sweeps.Inc()
+		m.lastSweep.Set(float64(e.At.UnixNano()) / 1e9)
+	}
+}
+
+func (m *Metrics) observeCheck(c checks.CheckResult) {
+	m.setVerdict(c.Route, c.Service, c.Verdict)
+	if c.Verdict == checks.VerdictPending {
+		return
+	}
+	m.success.WithLabelValues(c.Route, c.Service).Set(boolValue(c.Verdict.Works()))
+	if !c.Started.IsZero() && c.Finished.After(c.Started) {
+		m.duration.WithLabelValues(c.Route, c.Service).Set(c.Finished.Sub(c.Started).Seconds())
+	}
+	if c.Verdict.Works() && c.Latency > 0 {
+		m.latency.WithLabelValues(c.Route, c.Service).Set(c.Latency.Seconds())
+	} else {
+		// A stale latency would look like a working service on a graph.
+		m.latency.DeleteLabelValues(c.Route, c.Service)
+	}
+	for _, t := range c.Targets {
+		target := m.targetLabel(t.Target)
+		for _, p := range phaseDurations(t.Phases) {
+			m.phase.WithLabelValues(c.Route, c.Service, target, p.name).Set(p.d.Seconds())
+		}
+	}
+}
+
+func (m *Metrics) setVerdict(route, service string, v checks.Verdict) {
+	for _, each := range verdicts {
+		m.verdict.WithLabelValues(route, service, string(each)).Set(boolValue(each == v))
+	}
+}
+
+// targetLabel is the target as configured, with any URL userinfo removed.
+func (m *Metrics) targetLabel(t checks.Target) string {
+	s := t.String()
+	if label, ok := m.targetLabels[s]; ok {
+		return label
+	}
+	label := s
+	if strings.Contains(s, "@") {
+		if u, err := url.Parse(t.Addr); err == nil && u.User != nil {
+			u.User = nil
+			label = t.Kind + " " + u.String()
+			if t.Kind == checks.KindHTTPS {
+				label = u.String()
+			}
+		}
+	}
+	label = checks.Sanitize(label)
+	m.targetLabels[s] = label
+	return label
+}
+
+type namedPhase struct {
+	name string
+	d    time.Duration
+}
+
+// phaseDurations splits a probe's phases the way blackbox_exporter names them. FirstByte and
+// Total are measured from the start, so processing and transfer are what follows the
+// previous phase. Every phase is reported, 0 when not reached, so no stale value lingers.
+func phaseDurations(p checks.Phases) []namedPhase {
+	processing, transfer := time.Duration(0), time.Duration(0)
+	if p.FirstByte > 0 {
+		processing = max(0, p.FirstByte-p.Ready())
+		transfer = max(0, p.Total-p.FirstByte)
+	}
+	return []namedPhase{
+		{"resolve", p.DNS}, {"connect", p.Connect}, {"tls", p.TLS},
+		{"processing", processing}, {"transfer", transfer},
+	}
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
