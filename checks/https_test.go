@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -189,5 +190,27 @@ func TestHTTPSProbeBoundsResponseHeaders(t *testing.T) {
 	}
 	if res.Err.Detail != "response headers over 32768 bytes" {
 		t.Fatalf("detail = %q, want the header bound named", res.Err.Detail)
+	}
+}
+
+// Through a SOCKS5 route the name goes to the proxy, never to a local resolver: the name
+// here exists nowhere but in the proxy's table.
+func TestHTTPSProbeHandsTheNameToTheProxy(t *testing.T) {
+	srv := startWeb(t, fixture.StatusHandler(http.StatusOK))
+	socks := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{webName: srv.Addr}})
+	route, err := checks.NewRoute(checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := checks.Target{Kind: checks.KindHTTPS, Addr: "https://" + webName + "/", Expect: http.StatusOK, RootCAs: fixture.Pool()}
+	res := probeWithin(t, route, target, checks.ProbeOptions{StepTimeout: 5 * time.Second})
+	if !res.OK {
+		t.Fatalf("probe through socks5 failed: %v", res.Err)
+	}
+	if got := socks.Requested(); len(got) != 1 || got[0] != webName+":443" {
+		t.Fatalf("proxy was asked for %q, want the name %s:443", got, webName)
+	}
+	if res.Phases.Connect <= 0 || res.Phases.TLS <= 0 {
+		t.Fatalf("phases not recorded through the proxy: %+v", res.Phases)
 	}
 }
