@@ -1,0 +1,259 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// NotifyOptions configure alerts on state change.
+type NotifyOptions struct {
+	FailureThreshold int
+	SuccessThreshold int
+	// OnChange is run with `sh -c` for every change, with LIFELINE_ROUTE, LIFELINE_SERVICE,
+	// LIFELINE_FROM, LIFELINE_TO and LIFELINE_REASON in its environment. Empty: none.
+	OnChange string
+	// Webhook receives a JSON POST per change. It is a secret (it often embeds a token): it is
+	// never printed, and errors only say "webhook". Empty: none.
+	Webhook string
+
+	CommandTimeout time.Duration // default 10s
+	WebhookTimeout time.Duration // per attempt, default 5s
+	Attempts       int           // webhook attempts per change, default 3
+	Backoff        time.Duration // before the second attempt, doubling; default 1s
+	QueueSize      int           // changes waiting per channel before new ones are dropped; default 32
+	// Diagnostics receives warnings and the command's own output; nil discards them.
+	Diagnostics io.Writer
+}
+
+// WebhookPayload is the JSON body POSTed for a change.
+type WebhookPayload struct {
+	Route   string    `json:"route"`
+	Service string    `json:"service"`
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	Reason  string    `json:"reason"`
+	Time    time.Time `json:"time"`
+}
+
+// Notifier turns check results into announced changes and delivers them to the on_change
+// command and the webhook from goroutines of its own, so a slow command or a hanging webhook
+// never holds up the checks: Observe only enqueues, and drops with a warning when full.
+type Notifier struct {
+	opt     NotifyOptions
+	mu      sync.Mutex
+	states  *Hysteresis
+	queues  []chan Change
+	closing chan struct{}
+	stopped sync.WaitGroup
+	once    sync.Once
+	client  *http.Client
+	diagMu  sync.Mutex
+}
+
+// NewNotifier starts the delivery workers for whatever opt configures.
+func NewNotifier(opt NotifyOptions) *Notifier {
+	opt = withNotifyDefaults(opt)
+	n := &Notifier{
+		opt:     opt,
+		states:  NewHysteresis(opt.FailureThreshold, opt.SuccessThreshold),
+		closing: make(chan struct{}),
+		client: &http.Client{
+			Timeout: opt.WebhookTimeout,
+			// The payload goes where it was sent, or nowhere.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	if opt.OnChange != "" {
+		n.start(n.runCommand)
+	}
+	if opt.Webhook != "" {
+		n.start(n.postWebhook)
+	}
+	return n
+}
+
+func withNotifyDefaults(opt NotifyOptions) NotifyOptions {
+	if opt.CommandTimeout <= 0 {
+		opt.CommandTimeout = 10 * time.Second
+	}
+	if opt.WebhookTimeout <= 0 {
+		opt.WebhookTimeout = 5 * time.Second
+	}
+	if opt.Attempts <= 0 {
+		opt.Attempts = 3
+	}
+	if opt.Backoff <= 0 {
+		opt.Backoff = time.Second
+	}
+	if opt.QueueSize <= 0 {
+		opt.QueueSize = 32
+	}
+	if opt.Diagnostics == nil {
+		opt.Diagnostics = io.Discard
+	}
+	return opt
+}
+
+func (n *Notifier) start(deliver func(Change)) {
+	q := make(chan Change, n.opt.QueueSize)
+	n.queues = append(n.queues, q)
+	n.stopped.Add(1)
+	go func() {
+		defer n.stopped.Done()
+		for {
+			select {
+			case c := <-q:
+				deliver(c)
+			case <-n.closing:
+				return
+			}
+		}
+	}()
+}
+
+// Observe feeds a finished check to the state machine and queues the change it completes.
+func (n *Notifier) Observe(e checks.Event) {
+	if e.Kind != checks.EventCheckDone {
+		return
+	}
+	n.mu.Lock()
+	change, ok := n.states.Step(e.Check)
+	n.mu.Unlock()
+	if !ok {
+		return
+	}
+	for _, q := range n.queues {
+		select {
+		case q <- change:
+		default:
+			n.warnf("alert queue full, dropped the change of %s/%s to %s", change.Route, change.Service, change.To)
+		}
+	}
+}
+
+// Close stops the workers; a delivery in progress is abandoned when its timeout expires at
+// the latest. Queued changes not yet started are dropped.
+func (n *Notifier) Close() {
+	n.once.Do(func() { close(n.closing) })
+	n.stopped.Wait()
+}
+
+func (n *Notifier) runCommand(c Change) {
+	ctx, cancel := n.deliveryContext(n.opt.CommandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", n.opt.OnChange)
+	cmd.Env = append(os.Environ(),
+		"LIFELINE_ROUTE="+checks.Sanitize(c.Route),
+		"LIFELINE_SERVICE="+checks.Sanitize(c.Service),
+		"LIFELINE_FROM="+string(c.From),
+		"LIFELINE_TO="+string(c.To),
+		"LIFELINE_REASON="+checks.Sanitize(c.Reason),
+	)
+	out := &lockedWriter{w: n.opt.Diagnostics, mu: &n.diagMu}
+	cmd.Stdout, cmd.Stderr = out, out
+	// A grandchild keeping the output open must not keep us waiting past the timeout.
+	cmd.WaitDelay = time.Second
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			n.warnf("on_change command timed out after %s", n.opt.CommandTimeout)
+			return
+		}
+		n.warnf("on_change command failed: %v", err)
+	}
+}
+
+func (n *Notifier) postWebhook(c Change) {
+	body, _ := json.Marshal(WebhookPayload{
+		Route: c.Route, Service: c.Service, From: string(c.From), To: string(c.To),
+		Reason: checks.Sanitize(c.Reason), Time: c.Time.UTC(),
+	})
+	backoff := n.opt.Backoff
+	var problem string
+	for attempt := 1; attempt <= n.opt.Attempts; attempt++ {
+		if attempt > 1 {
+			select {
+			case <-time.After(backoff):
+				backoff *= 2
+			case <-n.closing:
+				return
+			}
+		}
+		var retry bool
+		problem, retry = n.postOnce(body)
+		if problem == "" || !retry {
+			break
+		}
+	}
+	if problem != "" {
+		n.warnf("webhook: %s; gave up on the change of %s/%s to %s", problem, c.Route, c.Service, c.To)
+	}
+}
+
+// postOnce makes one attempt; it describes a failure without the URL, and says whether
+// another attempt may help.
+func (n *Notifier) postOnce(body []byte) (problem string, retry bool) {
+	ctx, cancel := n.deliveryContext(n.opt.WebhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.opt.Webhook, bytes.NewReader(body))
+	if err != nil {
+		return "invalid URL", false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "lifeline")
+	resp, err := n.client.Do(req)
+	if err != nil {
+		// err names the URL, which may carry a token: say only what kind of failure it was.
+		return checks.Classify(checks.OpHTTPRoundTrip, err).Failure, true
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		return "", false
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return "status " + strconv.Itoa(resp.StatusCode), true
+	}
+	return "status " + strconv.Itoa(resp.StatusCode), false
+}
+
+// deliveryContext ends at the timeout or when the notifier closes.
+func (n *Notifier) deliveryContext(timeout time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	go func() {
+		select {
+		case <-n.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+func (n *Notifier) warnf(format string, args ...any) {
+	n.diagMu.Lock()
+	defer n.diagMu.Unlock()
+	fmt.Fprintf(n.opt.Diagnostics, "lifeline: "+format+"\n", args...)
+}
+
+// lockedWriter serialises writes to the shared diagnostics stream.
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
