@@ -87,7 +87,7 @@ func Parse(filename string, data []byte) (cfg *Config, err error) {
 			continue
 		}
 		if body != nil {
-			return nil, p.errorAt(doc.Body, "only one YAML document is allowed")
+			return nil, p.errorAt(pos(doc.Body), "only one YAML document is allowed")
 		}
 		body = doc.Body
 	}

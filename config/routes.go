@@ -197,7 +197,7 @@ func (p *parser) proxy(spec *checks.RouteSpec, fs map[string]field) {
 		p.fail(pf.value, "password_file: %v", err)
 		return
 	}
-	password, shared, err := readPasswordFile(path)
+	password, shared, err := readPasswordFile(path, rawPath)
 	if err != nil {
 		p.fail(pf.value, "%v", err)
 		return

@@ -125,29 +125,30 @@ const maxPasswordFile = 4 << 10
 
 // readPasswordFile returns the password a file holds (trailing newline trimmed) and whether
 // people other than the owner can read it. Errors never include the file's content.
-func readPasswordFile(path string) (password string, shared bool, err error) {
+// shown is the path as the config wrote it, for messages.
+func readPasswordFile(path, shown string) (password string, shared bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(path), pathErr(err))
+		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(path), pathErr(err))
+		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
 	}
 	if info.IsDir() {
-		return "", false, fmt.Errorf("password_file %s is a directory", clip(path))
+		return "", false, fmt.Errorf("password_file %s is a directory", clip(shown))
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
 	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(path), pathErr(err))
+		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
 	}
 	if len(data) > maxPasswordFile {
-		return "", false, fmt.Errorf("password_file %s is too large for a password", clip(path))
+		return "", false, fmt.Errorf("password_file %s is too large for a password", clip(shown))
 	}
 	password = strings.TrimRight(string(data), "\r\n")
 	if password == "" {
-		return "", false, fmt.Errorf("password_file %s is empty", clip(path))
+		return "", false, fmt.Errorf("password_file %s is empty", clip(shown))
 	}
 	return password, info.Mode().Perm()&0o044 != 0, nil
 }
