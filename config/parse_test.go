@@ -365,4 +365,3 @@ func TestParseInlineServiceReplacesCatalog(t *testing.T) {
 		t.Error("an inline signal service should still trust Signal's root CA")
 	}
 }
-

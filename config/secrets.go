@@ -28,7 +28,8 @@ func expandEnv(raw string, escape func(offset int) bool) (string, error) {
 		}
 		name := raw[start+2 : start+end]
 		if !validEnvName(name) {
-			return "", fmt.Errorf("${%s} is not a valid variable name", clip(name))
+			// Not quoted: a malformed reference may well be a pasted secret.
+			return "", errors.New("a ${…} reference is not a variable name (letters, digits and _)")
 		}
 		value, ok := os.LookupEnv(name)
 		if !ok {
