@@ -204,6 +204,8 @@ func (e *Error) Human(host string) string {
 		return "TLS handshake failed" + on
 	case FailHTTPStatus:
 		return "unexpected HTTP status" + on + detail
+	case FailTooManyRedirects:
+		return "too many redirects" + on
 	case FailProxyAuth:
 		return "proxy rejected the credentials" + detail
 	case FailProxyProtocol:
@@ -267,7 +269,7 @@ func (e *Error) Short() string {
 		return "cert"
 	case FailSSLFailedHandshake:
 		return "tls"
-	case FailHTTPStatus:
+	case FailHTTPStatus, FailTooManyRedirects:
 		return "status"
 	case FailProxyAuth:
 		return "auth"

@@ -104,7 +104,7 @@ func probeClient(r Route, t Target, opt ProbeOptions, rec *phaseRecorder, follow
 		}
 		host, _, _ := net.SplitHostPort(addr)
 		serverName := host
-		if t.SNI != "" && host == t.Host() {
+		if t.SNI != "" && host == t.addrHost() {
 			serverName = t.SNI
 		}
 		tlsConn, took, hsErr := handshakeStep(ctx, conn, tlsConfig(r, t, serverName), opt)

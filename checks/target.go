@@ -39,8 +39,16 @@ type Target struct {
 	RootCAs *x509.CertPool
 }
 
-// Host is the name a person knows the target by.
+// Host is the name a person knows the target by: the SNI when one is given.
 func (t Target) Host() string {
+	if t.SNI != "" {
+		return t.SNI
+	}
+	return t.addrHost()
+}
+
+// addrHost is the host part of Addr, a name or an IP.
+func (t Target) addrHost() string {
 	if t.Kind == KindHTTPS {
 		if u, err := url.Parse(t.Addr); err == nil {
 			return u.Hostname()

@@ -3,7 +3,6 @@ package checks
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"net"
 	"time"
 )
@@ -63,28 +62,13 @@ func handshakeStep(ctx context.Context, conn net.Conn, cfg *tls.Config, opt Prob
 func tlsConfig(r Route, t Target, serverName string) *tls.Config {
 	return &tls.Config{
 		ServerName: serverName,
-		RootCAs:    trustStore(t.RootCAs, r.Spec().CAs),
+		RootCAs:    t.RootCAs, // the scheduler has added the route's own anchors
 		MinVersion: tls.VersionTLS12,
+		// A ClientHello the size mobile clients send: Go's default post-quantum key share
+		// pushes it past one TCP segment, and a DPI box that cannot reassemble it misses the
+		// SNI, so a blocked name would look reachable.
+		CurvePreferences: []tls.CurveID{tls.X25519, tls.CurveP256},
 	}
-}
-
-// trustStore adds extra anchors to base; a nil base stands for the system roots.
-func trustStore(base *x509.CertPool, extra []*x509.Certificate) *x509.CertPool {
-	if len(extra) == 0 {
-		return base
-	}
-	var pool *x509.CertPool
-	if base != nil {
-		pool = base.Clone()
-	} else if sys, err := x509.SystemCertPool(); err == nil {
-		pool = sys
-	} else {
-		pool = x509.NewCertPool()
-	}
-	for _, c := range extra {
-		pool.AddCert(c)
-	}
-	return pool
 }
 
 // peerName is the sanitized subject CN of the leaf certificate (remote text), or the remote

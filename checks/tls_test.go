@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"context"
 	"crypto/x509"
 	"testing"
 	"time"
@@ -139,16 +140,30 @@ func TestTLSProbeSanitizesTheCertificateName(t *testing.T) {
 }
 
 // A route's own anchors (a corporate proxy's CA) are trusted on top of the target's store.
-func TestTLSProbeTrustsTheRouteAnchors(t *testing.T) {
+func TestSchedulerTrustsTheRouteAnchors(t *testing.T) {
 	srv := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, chatName)})
-	r, err := checks.NewRoute(checks.RouteSpec{Name: "office", Kind: checks.RouteDirect, CAs: []*x509.Certificate{fixture.CA().Cert}})
+	svc := checks.Service{Name: "chatapp", Targets: []checks.Target{tlsTarget(srv.Addr, x509.NewCertPool())}}
+	plan := checks.Plan{
+		Routes: []checks.RouteSpec{
+			{Name: "office", Kind: checks.RouteDirect, CAs: []*x509.Certificate{fixture.CA().Cert}},
+			{Name: "plain", Kind: checks.RouteDirect},
+		},
+		Services: []checks.Service{svc},
+	}
+	s, err := checks.NewScheduler(plan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := probeWithin(t, r, tlsTarget(srv.Addr, nil), checks.ProbeOptions{StepTimeout: 5 * time.Second})
-	if !res.OK {
-		t.Fatalf("probe with the route's CA failed: %v", res.Err)
+	verdicts := map[string]checks.CheckResult{}
+	s.Sweep(context.Background(), nil, func(e checks.Event) {
+		if e.Kind == checks.EventCheckDone {
+			verdicts[e.Check.Route] = e.Check
+		}
+	})
+	if v := verdicts["office"]; v.Verdict != checks.VerdictOK {
+		t.Errorf("route with the CA: %s (%s), want ok", v.Verdict, v.Reason)
 	}
-	withoutAnchor := probeWithin(t, directRoute(t), tlsTarget(srv.Addr, x509.NewCertPool()), checks.ProbeOptions{StepTimeout: 5 * time.Second})
-	assertFailure(t, withoutAnchor, chatName, checks.FailSSLUnknownAuthority, checks.OpTLSHandshake, "")
+	if v := verdicts["plain"]; v.Verdict != checks.VerdictBlocked || v.Cause == nil || v.Cause.Failure != checks.FailSSLUnknownAuthority {
+		t.Errorf("route without the CA: %s (%s), want blocked by an unknown authority", v.Verdict, v.Reason)
+	}
 }
