@@ -1,3 +1,5 @@
+//go:build linux
+
 package interop
 
 import (
@@ -7,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -25,9 +26,6 @@ func requireLab(t *testing.T, programs ...string) {
 	t.Helper()
 	if os.Getenv(enableEnv) != "1" {
 		t.Skipf("interop suite is off: set %s=1 and run as root on Linux with the peers installed (see interop/README.md)", enableEnv)
-	}
-	if runtime.GOOS != "linux" {
-		t.Skipf("interop suite needs Linux (network namespaces, SO_BINDTODEVICE); this is %s", runtime.GOOS)
 	}
 	if os.Geteuid() != 0 {
 		t.Skip("interop suite needs root: it starts sshd and creates network namespaces")
