@@ -82,14 +82,14 @@ func (m Model) header() []string {
 	case !m.next.IsZero():
 		state = "next sweep in " + countdown(m.next.Sub(m.now()))
 	}
-	first := m.styles.title.Render(title)
+	// The state matters more than the config path: the title gives way on narrow screens.
+	titleW := width(title)
 	if state != "" {
-		gap := m.width - width(title) - width(state)
-		if gap >= 2 {
-			first += strings.Repeat(" ", gap) + state
-		} else {
-			first += "  " + state
-		}
+		titleW = min(titleW, max(m.width-width(state)-2, 8))
+	}
+	first := m.styles.title.Render(clip(title, titleW))
+	if state != "" {
+		first += strings.Repeat(" ", max(m.width-titleW-width(state), 2)) + state
 	}
 
 	ok, degraded, down := m.counts()
@@ -98,11 +98,21 @@ func (m Model) header() []string {
 		last = "last sweep " + m.when(m.lastFinished)
 	}
 	g := m.glyphs
-	second := fmt.Sprintf("%s · %s · %s · %s",
-		last,
-		m.styles.forVerdict("ok").Render(fmt.Sprintf("%s %d ok", g.OK, ok)),
-		m.styles.forVerdict("slow").Render(fmt.Sprintf("%s %d degraded", g.Slow, degraded)),
-		m.styles.forVerdict("blocked").Render(fmt.Sprintf("%s %d down", g.Blocked, down)))
+	okS := m.styles.forVerdict("ok")
+	slowS := m.styles.forVerdict("slow")
+	downS := m.styles.forVerdict("blocked")
+	second := fmt.Sprintf("%s · %s · %s · %s", last,
+		okS.Render(fmt.Sprintf("%s %d ok", g.OK, ok)),
+		slowS.Render(fmt.Sprintf("%s %d degraded", g.Slow, degraded)),
+		downS.Render(fmt.Sprintf("%s %d down", g.Blocked, down)))
+	if width(second) > m.width {
+		// Narrow: counts first, as glyph and number, then the clock.
+		second = fmt.Sprintf("%s %s %s", okS.Render(fmt.Sprintf("%s%d", g.OK, ok)),
+			slowS.Render(fmt.Sprintf("%s%d", g.Slow, degraded)), downS.Render(fmt.Sprintf("%s%d", g.Blocked, down)))
+		if !m.lastFinished.IsZero() {
+			second += " · last " + m.lastFinished.Format("15:04:05")
+		}
+	}
 	return []string{first, second}
 }
 
