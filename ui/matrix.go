@@ -171,11 +171,11 @@ func (m Model) serviceCell(i, j int, short bool) string {
 	if !short {
 		return clean(Cell(m.glyphs, c.res))
 	}
-	return m.glyphs.For(c.res.Verdict) + " " + clean(compactWord(c.res))
+	return m.glyphs.For(c.res.Verdict) + " " + clean(narrowWord(c.res))
 }
 
-// compactWord is CellWord for narrow columns.
-func compactWord(r checks.CheckResult) string {
+// narrowWord is CellWord for narrow columns.
+func narrowWord(r checks.CheckResult) string {
 	switch r.Verdict {
 	case checks.VerdictSlow:
 		return FormatLatency(r.Latency)
