@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // An interface route through a VPN-like device: names resolve with the resolver behind the
@@ -18,7 +19,10 @@ func TestInterfaceRoute(t *testing.T) {
 	resolver := lab.serveDNS(t, map[string]string{targetName: lab.peerAddr})
 	dnsAddr := net.JoinHostPort(lab.peerAddr, "53")
 
-	chat := service("messenger", tlsTarget(net.JoinHostPort(targetName, "443")))
+	chat := service("messenger",
+		tlsTarget(net.JoinHostPort(targetName, "443")),
+		checks.Target{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://" + targetName + "/", Expect: 200, RootCAs: fixture.Pool()},
+	)
 	const goneName = "gone.lifeline.test"
 	gone := checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: net.JoinHostPort(goneName, "443")}
 	vpn := checks.RouteSpec{Name: "vpn", Kind: checks.RouteInterface, Interface: lab.hostDev, DNS: dnsAddr}
@@ -26,7 +30,12 @@ func TestInterfaceRoute(t *testing.T) {
 	t.Run("up", func(t *testing.T) {
 		o := sweep(t, []checks.RouteSpec{vpn}, chat, service("gone", gone))
 		c := expectVerdict(t, o, "vpn", "messenger", checks.VerdictOK)
-		if len(c.Targets) == 1 && c.Targets[0].Phases.DNS <= 0 {
+		for _, tr := range c.Targets {
+			if !tr.OK {
+				t.Errorf("%s through %s: %v", tr.Target, lab.hostDev, tr.Err)
+			}
+		}
+		if len(c.Targets) > 0 && c.Targets[0].Phases.DNS <= 0 {
 			t.Errorf("the route resolved %s without timing a lookup: %+v", targetName, c.Targets[0].Phases)
 		}
 		if !resolver.wasAsked(targetName) {
