@@ -61,6 +61,7 @@ services:
 }
 
 func TestCheckReportsEveryRouteAndExitsDown(t *testing.T) {
+	t.Setenv("LC_ALL", "C.UTF-8")
 	cfg := fixtureConfig(t)
 	code, out, errOut := runCLI("check", "-v", "--config", cfg)
 	if code != 2 {

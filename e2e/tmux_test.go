@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,17 +83,17 @@ func (s *session) waitFor(what string, want ...string) string {
 	return ""
 }
 
-// skipIfNoDashboard skips while the binary's dashboard entry point is still a placeholder
-// that prints a notice and exits; any other early exit fails.
-func (s *session) skipIfNoDashboard() {
+// exitedLine matches the shell's report that lifeline ended (not the typed command line).
+var exitedLine = regexp.MustCompile(`lifeline-exited-[0-9]`)
+
+// waitForDashboard waits until the dashboard draws, failing if lifeline exits first.
+func (s *session) waitForDashboard() {
 	s.t.Helper()
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		scr := s.screen()
 		switch {
-		case strings.Contains(scr, "not available yet") && strings.Contains(scr, "lifeline-exited-"):
-			s.t.Skipf("the binary does not open the dashboard yet:\n%s", scr)
-		case strings.Contains(scr, "lifeline-exited-"):
+		case exitedLine.MatchString(scr):
 			s.t.Fatalf("lifeline exited instead of showing the dashboard:\n%s", scr)
 		case strings.Contains(scr, "route"):
 			return
@@ -178,7 +179,7 @@ func TestDashboardInTmux(t *testing.T) {
 	s := newSession(t, 100, 30, "sh")
 	s.keys(fmt.Sprintf("%s --config %s; echo lifeline-exited-$?", bin, cfg), "Enter")
 
-	s.skipIfNoDashboard()
+	s.waitForDashboard()
 	scr := s.waitFor("first sweep", "direct", "socks-ok", "dead-proxy", "Fixture", "ms", "route down")
 	if strings.Contains(scr, "pending") {
 		// Cells fill one by one; give the last ones a moment before reading the screen.

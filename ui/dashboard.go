@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -32,20 +31,8 @@ type Options struct {
 func DetectOptions(env func(string) string) Options {
 	var opt Options
 	opt.NoColor = env("NO_COLOR") != ""
-	locale := ""
-	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
-		if v := env(name); v != "" {
-			locale = v
-			break
-		}
-	}
-	opt.ASCII = !isUTF8Locale(locale)
+	opt.ASCII = !LocaleIsUTF8(env)
 	return opt
-}
-
-func isUTF8Locale(locale string) bool {
-	l := strings.ToUpper(locale)
-	return strings.Contains(l, "UTF-8") || strings.Contains(l, "UTF8")
 }
 
 // RunDashboard shows the dashboard until the user quits or ctx ends. The terminal is restored

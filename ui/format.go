@@ -103,8 +103,8 @@ func VerdictHex(v checks.Verdict) string {
 	return "#8b949e"
 }
 
-// LocaleIsUTF8 reports whether the locale (LC_ALL, then LC_CTYPE, then LANG) asks for UTF-8;
-// an unset locale counts as UTF-8, as modern terminals are.
+// LocaleIsUTF8 reports whether the locale (LC_ALL, then LC_CTYPE, then LANG) asks for UTF-8.
+// An unset locale is POSIX's "C", which is ASCII.
 func LocaleIsUTF8(getenv func(string) string) bool {
 	for _, name := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
 		if v := getenv(name); v != "" {
@@ -112,5 +112,5 @@ func LocaleIsUTF8(getenv func(string) string) bool {
 			return strings.Contains(v, "utf-8") || strings.Contains(v, "utf8")
 		}
 	}
-	return true
+	return false
 }
