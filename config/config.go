@@ -74,6 +74,9 @@ func Parse(filename string, data []byte) (cfg *Config, err error) {
 	if filename != "" {
 		p.dir = filepath.Dir(filename)
 	}
+	if e := p.tooDeep(data); e != nil {
+		return nil, e
+	}
 	file, perr := yamlparser.ParseBytes(data, 0)
 	if perr != nil {
 		return nil, p.syntaxError(perr)
@@ -100,6 +103,32 @@ func Parse(filename string, data []byte) (cfg *Config, err error) {
 	}
 	cfg.Notes = p.notes
 	return cfg, nil
+}
+
+// maxFlowDepth bounds [ and { nesting: the YAML parser slows down sharply on deep flow
+// nesting, and a real config needs four levels at most.
+const maxFlowDepth = 32
+
+// tooDeep rejects absurd flow nesting before parsing. It counts brackets even inside quotes,
+// which only matters for text no config contains.
+func (p *parser) tooDeep(data []byte) *Error {
+	depth, line, col := 0, 1, 0
+	for _, c := range data {
+		col++
+		switch c {
+		case '\n':
+			line, col = line+1, 0
+		case '[', '{':
+			if depth++; depth > maxFlowDepth {
+				return &Error{File: p.file, Line: line, Col: col, Msg: "nested too deeply"}
+			}
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return nil
 }
 
 // syntaxError places a YAML syntax error.

@@ -63,6 +63,8 @@ func TestParseErrors(t *testing.T) {
 		{"password_file missing", "routes:\n  - name: a\n    proxy: socks5://u@h:1\n    password_file: nope.pass\n" + okServices, "4:20", "cannot read password_file nope.pass"},
 		{"password_file is a directory", "routes:\n  - name: a\n    proxy: socks5://u@h:1\n    password_file: .\n" + okServices, "4:20", "is a directory"},
 		{"password_file empty", "routes:\n  - name: a\n    proxy: socks5://u@h:1\n    password_file: empty.pass\n" + okServices, "4:20", "is empty"},
+		{"password_file a device", "routes:\n  - name: a\n    proxy: socks5://u@h:1\n    password_file: /dev/zero\n" + okServices, "4:20", "not a regular file"},
+		{"ca file a device", "ca_files: [/dev/zero]\n" + okRoutes + okServices, "1:12", "not a regular file"},
 		{"password twice", "routes:\n  - name: a\n    proxy: socks5://u:p@h:1\n    password_file: x\n" + okServices, "4:5", "already has a password"},
 		{"password_file on direct", "routes:\n  - name: a\n    direct: true\n    password_file: x\n" + okServices, "4:5", "proxy routes only"},
 		{"dns on proxy", "routes:\n  - name: a\n    proxy: socks5://h:1\n    dns: 1.1.1.1\n" + okServices, "4:5", "interface routes only"},
@@ -97,6 +99,7 @@ func TestParseErrors(t *testing.T) {
 		{"short too long", okRoutes + "services:\n  - name: m\n    short: TOOLONG\n    targets: [{role: chat, tcp: \"a:1\"}]\n", "6:12", "at most 5"},
 		{"alias", "x: &a 1\n" + okRoutes + okServices, "1:1", `unknown key "x"`},
 		{"alias use", "routes:\n  - &r {name: a, direct: true}\n  - *r\n" + okServices, "3:5", "aliases"},
+		{"deep nesting", "routes: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", "1:41", "nested too deeply"},
 		{"two documents", okRoutes + okServices + "---\n" + okRoutes + okServices, "6:1", "only one YAML document"},
 		{"bad webhook", "webhook: ftp://x\n" + okRoutes + okServices, "1:10", "webhook: must be an http:// or https:// URL"},
 	}

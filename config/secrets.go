@@ -128,18 +128,22 @@ const maxPasswordFile = 4 << 10
 // people other than the owner can read it. Errors never include the file's content.
 // shown is the path as the config wrote it, for messages.
 func readPasswordFile(path, shown string) (password string, shared bool, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
-	}
-	defer f.Close()
-	info, err := f.Stat()
+	// Stat before opening: a FIFO or device named here must not block or stream forever.
+	info, err := os.Stat(path)
 	if err != nil {
 		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
 	}
 	if info.IsDir() {
 		return "", false, fmt.Errorf("password_file %s is a directory", clip(shown))
 	}
+	if !info.Mode().IsRegular() {
+		return "", false, fmt.Errorf("password_file %s is not a regular file", clip(shown))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
+	}
+	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
 	if err != nil {
 		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))

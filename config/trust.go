@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 )
@@ -121,19 +122,25 @@ func (p *parser) caFiles(f field, name string) []*x509.Certificate {
 }
 
 func loadCAFile(path string) ([]*x509.Certificate, error) {
+	// Stat before opening: a FIFO or device named here must not block or stream forever.
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, pathErr(err)
 	}
-	if info.IsDir() {
-		return nil, errors.New("is a directory")
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("is not a regular file")
 	}
-	if info.Size() > maxCAFile {
-		return nil, fmt.Errorf("larger than %d MiB", maxCAFile>>20)
-	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, pathErr(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	if err != nil {
+		return nil, pathErr(err)
+	}
+	if len(data) > maxCAFile {
+		return nil, fmt.Errorf("larger than %d MiB", maxCAFile>>20)
 	}
 	return parsePEMCerts(data)
 }
