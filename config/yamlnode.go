@@ -13,9 +13,10 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// These helpers read the goccy/go-yaml AST by hand rather than decoding into structs: every
-// node keeps its line:column, so each problem (unknown keys included, which are rejected
-// strictly) is reported at its place, and no message ever echoes a value that may be secret.
+// The config is read with github.com/goccy/go-yaml because its AST keeps a line:column for
+// every node and its parser already rejects duplicate keys; the helpers below walk that AST by
+// hand rather than decoding into structs, so unknown keys, wrong types and bad values are all
+// strict errors at their exact place, and no message ever echoes a value that may be secret.
 
 // parser walks one document, remembering the first problem it meets; later steps keep going
 // on zero values so the walk never needs to unwind.
