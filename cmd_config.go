@@ -21,13 +21,17 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if code := parseFlags(fs, args[1:]); code >= 0 {
 		return code
 	}
-	file, source, err := config.Locate(*path)
+	file, _, err := config.Locate(*path)
 	if err != nil {
 		return configError(stderr, err)
 	}
 	switch sub {
 	case "path":
-		fmt.Fprintf(stdout, "%s\t(%s)\n", file, source)
+		report, err := config.PathReport(*path)
+		if err != nil {
+			return configError(stderr, err)
+		}
+		fmt.Fprintln(stdout, report)
 		return 0
 	case "init":
 		if err := config.Init(file); err != nil {
@@ -36,14 +40,16 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stdout, "wrote a starter config to %s\n", file)
 		return 0
 	case "check":
-		cfg, err := config.Load(file)
+		cfg, summary, err := config.Check(*path)
 		if err != nil {
 			return configError(stderr, err)
 		}
 		for _, note := range cfg.Notes {
 			fmt.Fprintln(stderr, "lifeline:", checks.Sanitize(note))
 		}
-		fmt.Fprintf(stdout, "%s: ok — %d routes, %d services\n", file, len(cfg.Plan.Routes), len(cfg.Plan.Services))
+		for _, line := range summary {
+			fmt.Fprintln(stdout, checks.Sanitize(line))
+		}
 		return 0
 	}
 	fmt.Fprintf(stderr, "lifeline config: unknown command %q (want init, check or path)\n", sub)
