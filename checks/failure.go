@@ -238,7 +238,15 @@ func (e *Error) Human(host string) string {
 		return "TLS handshake " + what + on
 	case OpConnect:
 		return "connect " + what + on
-	case OpProxyConnect, OpProxyGreeting, OpProxyAuth:
+	case OpProxyConnect:
+		if host != "" && e.Detail != "" {
+			return "proxy could not reach " + Sanitize(host) + ": " + e.Detail
+		}
+		if host != "" {
+			return "proxy could not reach " + Sanitize(host) + ": " + what
+		}
+		return "proxy " + what + detail
+	case OpProxyGreeting, OpProxyAuth:
 		return "proxy " + what + detail
 	case OpHTTPRoundTrip:
 		return "HTTP " + what + on

@@ -106,7 +106,9 @@ func (h *httpConnectRoute) connect(conn net.Conn, addr string) (net.Conn, *Error
 	}
 	detail := "HTTP " + resp.Status
 	switch {
-	case resp.StatusCode == http.StatusProxyAuthRequired:
+	// Only the proxy answers a CONNECT, so 401 is its refusal too: tinyproxy 1.11 sends 401
+	// for a wrong password.
+	case resp.StatusCode == http.StatusProxyAuthRequired, resp.StatusCode == http.StatusUnauthorized:
 		return nil, NewError(FailProxyAuth, OpProxyAuth, detail)
 	case resp.StatusCode/100 != 2:
 		return nil, NewError(FailConnectStatus, OpProxyConnect, detail)

@@ -174,64 +174,111 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		go func() { checks <- s.runCheck(ctx, n, r, svc) }()
 	}
 	control := make(chan TargetResult, 1)
-	if spec.Control != nil {
+	controlPending := spec.Control != nil
+	if controlPending {
 		go func() {
 			ctrlCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
 			defer cancel()
 			control <- s.probeInSlot(ctrlCtx, r, *spec.Control)
 		}()
-	} else {
-		routeResult.OK, routeResult.Reason, routeResult.Checked = true, spec.Kind+" route up", time.Now()
-		send(Event{Kind: EventRouteChecked, Route: routeResult})
 	}
 
-	controlKnown, controlOK := spec.Control == nil, spec.Control == nil
+	// Results stream once the route is proven to carry traffic: by its own check alone for
+	// direct, interface and SOCKS5 routes without a control; otherwise by a working control or
+	// target (an HTTP proxy checks credentials only when asked to CONNECT). Until then they are
+	// held, so that a dead route is reported once as down rather than as blocked services.
+	proven := !controlPending && spec.Kind != RouteHTTP
 	var held []CheckResult
-	for remaining := len(s.plan.Services); remaining > 0 || !controlKnown; {
+	routeSent := false
+	for remaining := len(s.plan.Services); remaining > 0 || controlPending; {
 		select {
 		case res := <-control:
-			controlKnown, controlOK = true, res.OK
+			controlPending = false
 			routeResult.Control = &res
-			if res.OK {
-				routeResult.OK, routeResult.Checked = true, time.Now()
-				routeResult.Reason = "control " + res.Target.Host() + " in " + shortDuration(readyTime(res))
-				send(Event{Kind: EventRouteChecked, Route: routeResult})
-				for _, c := range held {
-					s.emitCheck(send, c)
-				}
-				held = nil
-			}
+			proven = proven || res.OK
 		case c := <-checks:
 			remaining--
-			if controlOK {
+			proven = proven || slices.ContainsFunc(c.Targets, func(t TargetResult) bool { return t.OK })
+			held = append(held, c)
+		}
+		if proven && !controlPending && !routeSent {
+			routeResult.OK, routeResult.Reason = true, upReason(spec, routeResult.Control)
+			routeResult.Checked = time.Now()
+			send(Event{Kind: EventRouteChecked, Route: routeResult})
+			routeSent = true
+		}
+		if proven {
+			for _, c := range held {
 				s.emitCheck(send, c)
-			} else {
-				held = append(held, c)
 			}
+			held = nil
 		}
 	}
-	if controlOK {
+	if proven {
 		return
 	}
 
-	ctrl := routeResult.Control
-	controlReason := ctrl.Err.Human(ctrl.Target.Host())
-	allFailed := !slices.ContainsFunc(held, func(c CheckResult) bool { return c.Verdict != VerdictBlocked })
+	// Nothing passed through the route. It is down if the proxy refused our credentials or if
+	// the control failed as well as every service; otherwise the services are blocked.
 	routeResult.Checked = time.Now()
-	if allFailed && len(held) > 0 {
-		routeResult.Err = ctrl.Err
-		routeResult.Reason = "control and every service fail: " + controlReason
+	down := proxyAuthFailure(held, routeResult.Control)
+	if down != nil {
+		routeResult.Reason = routeReason(spec, down)
+	} else if ctrl := routeResult.Control; ctrl != nil && len(held) > 0 {
+		down = ctrl.Err
+		routeResult.Reason = "control and every service fail: " + ctrl.Err.Human(ctrl.Target.Host())
+	}
+	if down != nil {
+		routeResult.Err = down
 		for i := range held {
-			held[i].Verdict, held[i].Reason, held[i].Cause = VerdictRouteDown, routeResult.Reason, ctrl.Err
+			held[i].Verdict, held[i].Reason, held[i].Cause, held[i].Latency = VerdictRouteDown, routeResult.Reason, down, 0
 		}
 	} else {
-		routeResult.OK = true
-		routeResult.Reason = "control failed (" + controlReason + ") but services work"
+		routeResult.OK, routeResult.Reason = true, upReason(spec, routeResult.Control)
 	}
 	send(Event{Kind: EventRouteChecked, Route: routeResult})
 	for _, c := range held {
 		s.emitCheck(send, c)
 	}
+}
+
+// upReason says why a working route counts as up.
+func upReason(spec RouteSpec, control *TargetResult) string {
+	switch {
+	case control == nil:
+		return spec.Kind + " route up"
+	case control.OK:
+		return "control " + control.Target.Host() + " in " + shortDuration(readyTime(*control))
+	}
+	return "control failed (" + control.Err.Human(control.Target.Host()) + ") but services work"
+}
+
+// proxyAuthFailure returns the proxy's refusal of our credentials when every failed probe
+// through the route met it, nil otherwise.
+func proxyAuthFailure(checks []CheckResult, control *TargetResult) *Error {
+	var auth *Error
+	var other bool
+	note := func(t TargetResult) {
+		switch {
+		case t.Err == nil:
+		case t.Err.Failure == FailProxyAuth:
+			auth = t.Err
+		default:
+			other = true
+		}
+	}
+	for _, c := range checks {
+		for _, t := range c.Targets {
+			note(t)
+		}
+	}
+	if control != nil {
+		note(*control)
+	}
+	if other {
+		return nil
+	}
+	return auth
 }
 
 // emitCheck records c in the history and sends it with the cell's updated stats.
