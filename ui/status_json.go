@@ -168,7 +168,8 @@ func nagiosStatus(s StatusSnapshot, opt StatusOptions) string {
 	return line
 }
 
-// nagiosText names every cell that is not fine, a route that is down once, then the count.
+// nagiosText counts the cells that are ok, then names every other one, a route that is down
+// once.
 func nagiosText(s StatusSnapshot, opt StatusOptions) string {
 	sum := checks.Summarize(s.Results)
 	if len(s.Results) == 0 {
@@ -180,13 +181,17 @@ func nagiosText(s StatusSnapshot, opt StatusOptions) string {
 	var problems []string
 	for _, g := range groupByRoute(s.Results) {
 		if g.allRouteDown() {
-			problems = append(problems, withReason(g.name+" route down", g.results[0].Reason))
+			problems = append(problems, withReason(checks.Sanitize(g.name)+" route down", g.results[0].Reason))
 			continue
 		}
 		for _, r := range g.results {
-			where := g.name + "/" + serviceTitle(s.Plan, r.Service)
+			where := checks.Sanitize(g.name + "/" + serviceTitle(s.Plan, r.Service))
 			switch {
 			case r.Verdict == checks.VerdictOK && latencyLevel(r, opt) == checks.ExitOK:
+			case latencyLevel(r, opt) == checks.ExitDown:
+				problems = append(problems, where+" "+FormatLatency(r.Latency)+" over critical "+FormatLatency(opt.Crit))
+			case latencyLevel(r, opt) == checks.ExitDegraded:
+				problems = append(problems, where+" "+FormatLatency(r.Latency)+" over warning "+FormatLatency(opt.Warn))
 			case r.Verdict.Works():
 				problems = append(problems, where+" "+string(r.Verdict)+" "+FormatLatency(r.Latency))
 			case r.Verdict == checks.VerdictPending:
@@ -200,7 +205,8 @@ func nagiosText(s StatusSnapshot, opt StatusOptions) string {
 	if len(problems) == 0 {
 		return count
 	}
-	return checks.Sanitize(strings.Join(problems, ", ")) + "; " + count
+	// Each reason is sanitized and bounded on its own, so a long one cannot hide the rest.
+	return count + "; " + strings.Join(problems, ", ")
 }
 
 func withReason(s, reason string) string {
