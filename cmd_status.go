@@ -2,14 +2,245 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/ui"
 )
+
+const statusHelp = `lifeline status [--once] [--format F] [--route NAME] [--service LIST] [--short] [--config FILE]
+
+Prints one status line per sweep on stdout (diagnostics on stderr). With --once, one sweep and
+one line, and the exit code says how it went: 0 ok, 1 degraded, 2 down, 3 unknown.
+Formats: plain, json, tmux, waybar, i3bar, polybar, nagios (see docs/integrations.md).`
+
+// statusRun is a parsed status command.
+type statusRun struct {
+	once    bool
+	timeout time.Duration
+	opt     ui.StatusOptions
+	route   string
+	service string
+}
 
 // runStatus prints a status line per sweep.
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "lifeline status: not available yet")
-	return checks.ExitUnknown
+	fs := newFlags("status", stderr, statusHelp)
+	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
+	once := fs.Bool("once", false, "one sweep, one line, then exit with 0 ok, 1 degraded, 2 down, 3 unknown")
+	format := fs.String("format", "plain", "plain, json, tmux, waybar, i3bar, polybar or nagios")
+	route := fs.String("route", "", "show only the route `NAME`")
+	service := fs.String("service", "", "show only these services (`LIST`, comma-separated names or abbreviations)")
+	short := fs.Bool("short", false, "glyphs only: no latencies, no route names")
+	color := fs.String("color", "auto", "ANSI colour for plain output: auto, always or never (auto honours NO_COLOR)")
+	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode")
+	warn := fs.Int("w", 0, "warning when a working service's latency passes `MS` milliseconds (0: none)")
+	crit := fs.Int("c", 0, "critical when a working service's latency passes `MS` milliseconds (0: none)")
+	timeout := fs.Int("t", 0, "with --once, give up after `SECONDS` and report unknown (0: none)")
+	fs.Bool("no-alt-screen", false, "accepted for the dashboard's sake; status lines never use the screen")
+	outputs := addOutputFlags(fs)
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+
+	run := statusRun{once: *once, timeout: time.Duration(*timeout) * time.Second, route: *route, service: *service}
+	f, err := ui.ParseStatusFormat(*format)
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline status: --format:", err)
+		return checks.ExitUnknown
+	}
+	useColor, err := wantColor(*color, isTerminal(stdout), os.Getenv("NO_COLOR"))
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline status:", err)
+		return checks.ExitUnknown
+	}
+	if *warn < 0 || *crit < 0 || *timeout < 0 {
+		fmt.Fprintln(stderr, "lifeline status: -w, -c and -t must not be negative")
+		return checks.ExitUnknown
+	}
+	glyphs := ui.UnicodeGlyphs
+	if *ascii || !ui.LocaleIsUTF8(os.Getenv) {
+		glyphs = ui.ASCIIGlyphs
+	}
+	run.opt = ui.StatusOptions{
+		Format: f, Glyphs: glyphs, Color: useColor && f == ui.StatusPlain, Short: *short,
+		Warn: time.Duration(*warn) * time.Millisecond, Crit: time.Duration(*crit) * time.Millisecond,
+	}
+
+	cfg, err := loadConfig(ctx, *path, stderr)
+	if err != nil {
+		return configError(stderr, err)
+	}
+	plan, err := narrowPlan(cfg.Plan, run.route, run.service)
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline status:", err)
+		return checks.ExitUnknown
+	}
+	cfg.Plan = plan
+	sched, err := checks.NewScheduler(plan)
+	if err != nil {
+		return configError(stderr, err)
+	}
+	observe, stop, err := startOutputs(cfg, outputs, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline:", err)
+		return checks.ExitUnknown
+	}
+	defer stop()
+
+	printer := ui.NewStatusPrinter(stdout, run.opt)
+	if run.once {
+		return statusOnce(ctx, sched, run, printer, observe, stdout, stderr)
+	}
+	return statusWatch(ctx, sched, printer, observe, stderr)
+}
+
+// statusOnce runs one sweep, prints its line and returns the exit code it deserves.
+func statusOnce(ctx context.Context, sched *checks.Scheduler, run statusRun, printer *ui.StatusPrinter,
+	observe func(checks.Event), stdout, stderr io.Writer) int {
+	sweepCtx, cancel := ctx, context.CancelFunc(func() {})
+	if run.timeout > 0 {
+		sweepCtx, cancel = context.WithTimeout(ctx, run.timeout)
+	}
+	defer cancel()
+	report := ui.NewSweepReport(sched.Plan())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sched.Sweep(sweepCtx, nil, func(e checks.Event) {
+			observe(e)
+			report.Add(e)
+		})
+	}()
+	select {
+	case <-done:
+	case <-sweepCtx.Done():
+		// Probes honour the context; the grace period only guards against one that does not.
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	if sweepCtx.Err() != nil {
+		why := "interrupted"
+		if ctx.Err() == nil {
+			why = fmt.Sprintf("timed out after %s", run.timeout)
+		}
+		if run.opt.Format == ui.StatusNagios {
+			fmt.Fprintln(stdout, "LIFELINE UNKNOWN - "+why)
+		}
+		fmt.Fprintln(stderr, "lifeline:", why)
+		return checks.ExitUnknown
+	}
+	snap := report.Snapshot()
+	if err := printer.Print(snap); err != nil {
+		fmt.Fprintln(stderr, "lifeline:", err)
+		return checks.ExitUnknown
+	}
+	return ui.StatusExitCode(snap, run.opt)
+}
+
+// statusWatch prints a line after every sweep until ctx ends, then returns 0. Results persist
+// between sweeps, so a recheck of one route keeps the others' cells.
+func statusWatch(ctx context.Context, sched *checks.Scheduler, printer *ui.StatusPrinter, observe func(checks.Event), stderr io.Writer) int {
+	report := ui.NewSweepReport(sched.Plan())
+	for e := range sched.Start(ctx).Events() {
+		observe(e)
+		report.Add(e)
+		if e.Kind != checks.EventSweepFinished || ctx.Err() != nil {
+			// A sweep cut short by shutdown holds interrupted probes, not news.
+			continue
+		}
+		if err := printer.Print(report.Snapshot()); err != nil {
+			fmt.Fprintln(stderr, "lifeline:", err)
+			return checks.ExitUnknown
+		}
+	}
+	return checks.ExitOK
+}
+
+// wantColor decides on ANSI colour: always, never, or auto (a terminal, and NO_COLOR empty).
+func wantColor(mode string, terminal bool, noColor string) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto", "":
+		return terminal && noColor == "", nil
+	}
+	return false, fmt.Errorf("--color %q: want auto, always or never", mode)
+}
+
+// isTerminal reports whether w is a character device such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// narrowPlan keeps the route named route (all when empty) and the services listed in
+// services (comma-separated config names, abbreviations or titles; all when empty).
+func narrowPlan(plan checks.Plan, route, services string) (checks.Plan, error) {
+	if route != "" {
+		var names []string
+		var kept []checks.RouteSpec
+		for _, r := range plan.Routes {
+			names = append(names, r.Name)
+			if r.Name == route {
+				kept = append(kept, r)
+			}
+		}
+		if len(kept) == 0 {
+			return plan, fmt.Errorf("--route %q: no such route (have: %s)", checks.Sanitize(route), strings.Join(names, ", "))
+		}
+		plan.Routes = kept
+	}
+	if strings.TrimSpace(services) != "" {
+		var kept []checks.Service
+		var names []string
+		for _, svc := range plan.Services {
+			names = append(names, svc.Name)
+		}
+		for _, want := range strings.Split(services, ",") {
+			want = strings.TrimSpace(want)
+			if want == "" {
+				continue
+			}
+			found := false
+			for _, svc := range plan.Services {
+				if strings.EqualFold(want, svc.Name) || strings.EqualFold(want, svc.Short) || strings.EqualFold(want, svc.Title) {
+					found = true
+					if !containsService(kept, svc.Name) {
+						kept = append(kept, svc)
+					}
+				}
+			}
+			if !found {
+				return plan, fmt.Errorf("--service %q: no such service (have: %s)", checks.Sanitize(want), strings.Join(names, ", "))
+			}
+		}
+		plan.Services = kept
+	}
+	if len(plan.Routes) == 0 || len(plan.Services) == 0 {
+		return plan, errors.New("nothing to check: the configuration has no routes or no services")
+	}
+	return plan, nil
+}
+
+func containsService(list []checks.Service, name string) bool {
+	for _, s := range list {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
 }
