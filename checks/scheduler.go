@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -383,6 +384,9 @@ func routeReason(spec RouteSpec, err *Error) string {
 			host = spec.Proxy.Host
 		}
 		return Sanitize(fmt.Sprintf("%s proxy %s: %s", spec.Kind, host, err.Short()+" ("+err.Failure+")"))
+	}
+	if strings.HasPrefix(err.Detail, spec.Kind+":") {
+		return Sanitize(err.Detail) // already says it, e.g. "socks5: authentication rejected"
 	}
 	return Sanitize(spec.Kind + ": " + err.Human(""))
 }
