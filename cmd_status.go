@@ -126,7 +126,10 @@ func statusOnce(ctx context.Context, sched *checks.Scheduler, run statusRun, pri
 		case <-time.After(5 * time.Second):
 		}
 	}
-	if sweepCtx.Err() != nil {
+	// Probes may hit a socket deadline taken from the context an instant before the
+	// context's own timer fires: past the deadline is a timeout either way.
+	deadline, hasDeadline := sweepCtx.Deadline()
+	if sweepCtx.Err() != nil || hasDeadline && !time.Now().Before(deadline) {
 		why := "interrupted"
 		if ctx.Err() == nil {
 			why = fmt.Sprintf("timed out after %s", run.timeout)

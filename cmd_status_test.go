@@ -1,0 +1,372 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
+	"github.com/lifeline-app/lifeline/ui"
+)
+
+// statusConfig checks two services on the direct route, both on loopback: "good" answers,
+// "bad" refuses. A TLS service on a socks5 route with a password adds a route to hide.
+func statusConfig(t *testing.T) string {
+	t.Helper()
+	good := fixture.Echo(t)
+	bad := fixture.RefusedAddr(t)
+	return writeStatusFile(t, "config.yaml", fmt.Sprintf(`
+interval: 300ms
+timeout: 3s
+control: none
+routes:
+  - name: direct
+    direct: true
+services:
+  - name: good
+    short: GD
+    targets:
+      - {role: chat, tcp: "%s"}
+  - name: bad
+    short: BD
+    targets:
+      - {role: chat, tcp: "%s"}
+`, good, bad))
+}
+
+func writeStatusFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runStatusCLI(ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = runStatus(ctx, args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestStatusOnceExitCodes(t *testing.T) {
+	cfg := statusConfig(t)
+	for _, c := range []struct {
+		args []string
+		code int
+		line string
+	}{
+		{[]string{"--service", "good"}, checks.ExitOK, "GD✓"},
+		{[]string{"--service", "bd"}, checks.ExitDown, "BD✗refused"},
+		{nil, checks.ExitDown, "GD✓"},
+		{[]string{"--short", "--ascii"}, checks.ExitDown, "GD+ BDx"},
+		{[]string{"--format", "nagios", "--service", "good"}, checks.ExitOK, "LIFELINE OK - 1 of 1 ok | 'direct/good'="},
+		{[]string{"--format", "nagios", "--service", "good", "-w", "0", "-c", "0"}, checks.ExitOK, "LIFELINE OK"},
+		{[]string{"--format", "nagios"}, checks.ExitDown, "LIFELINE CRITICAL - 1 of 2 ok; direct/bad blocked"},
+	} {
+		args := append([]string{"--once", "--config", cfg, "--color", "never"}, c.args...)
+		code, out, errOut := runStatusCLI(context.Background(), args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", c.args, code, c.code, errOut)
+		}
+		if strings.Count(out, "\n") != 1 || !strings.Contains(out, c.line) {
+			t.Errorf("%v: output %q, want one line containing %q", c.args, out, c.line)
+		}
+	}
+}
+
+func TestStatusOnceTimeoutIsUnknown(t *testing.T) {
+	hole := fixture.Blackhole(t)
+	cfg := writeStatusFile(t, "config.yaml", fmt.Sprintf(`
+timeout: 30s
+step_timeout: 30s
+control: none
+routes:
+  - {name: direct, direct: true}
+services:
+  - name: stuck
+    targets:
+      - {role: chat, tls: "%s"}
+`, hole))
+	start := time.Now()
+	code, out, errOut := runStatusCLI(context.Background(), "--once", "--config", cfg, "--format", "nagios", "-t", "1")
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("-t 1 returned after %s", took)
+	}
+	if code != checks.ExitUnknown || out != "LIFELINE UNKNOWN - timed out after 1s\n" {
+		t.Errorf("exit %d, output %q (stderr %q)", code, out, errOut)
+	}
+}
+
+// lineWriter hands each complete line to a channel, as a bar reading a pipe would see it.
+type lineWriter struct {
+	mu      sync.Mutex
+	partial []byte
+	lines   chan string
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		w.lines <- string(w.partial[:i])
+		w.partial = w.partial[i+1:]
+	}
+}
+
+func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
+	cfg := statusConfig(t)
+	metricsAddr := freeLoopbackAddr(t)
+	logPath := filepath.Join(t.TempDir(), "results.jsonl")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lineWriter{lines: make(chan string, 100)}
+	var errOut bytes.Buffer
+	result := make(chan int, 1)
+	go func() {
+		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, out, &errOut)
+	}()
+
+	const want = 3
+	var sweeps []uint64
+	for len(sweeps) < want {
+		select {
+		case line := <-out.lines:
+			var got ui.StatusLineJSON
+			if err := json.Unmarshal([]byte(line), &got); err != nil {
+				t.Fatalf("line does not parse: %v\n%s", err, line)
+			}
+			if len(got.Results) != 2 || got.Status != "down" {
+				t.Fatalf("line %s", line)
+			}
+			sweeps = append(sweeps, got.Results[0].Sweep)
+		case code := <-result:
+			t.Fatalf("status stopped early with %d: %s", code, errOut.String())
+		case <-time.After(20 * time.Second):
+			t.Fatal("no status line within 20s")
+		}
+	}
+	for i := 1; i < len(sweeps); i++ {
+		if sweeps[i] != sweeps[i-1]+1 {
+			t.Errorf("sweeps %v: want one line per sweep, in order", sweeps)
+		}
+	}
+
+	scraped := scrapeMetrics(t, metricsAddr)
+	for _, m := range []string{`probe_success{route="direct",service="good"} 1`, `probe_success{route="direct",service="bad"} 0`} {
+		if !strings.Contains(scraped, m) {
+			t.Errorf("metrics lack %s", m)
+		}
+	}
+
+	cancel()
+	select {
+	case code := <-result:
+		if code != 0 {
+			t.Errorf("exit %d after cancellation, want 0", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("status did not stop within 10s of cancellation")
+	}
+	if len(out.partial) != 0 {
+		t.Errorf("a partial line was left: %q", out.partial)
+	}
+	if _, err := http.Get("http://" + metricsAddr + "/metrics"); err == nil {
+		t.Error("the metrics server outlived the command")
+	}
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) < 2*want {
+		t.Errorf("%d log lines for %d sweeps of 2 checks", len(lines), want)
+	}
+	for _, l := range lines {
+		var r checks.ResultJSON
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Route != "direct" {
+			t.Errorf("log line %q: %v", l, err)
+		}
+	}
+}
+
+// TestStatusWatchStopsOnSIGTERM runs the real command in a child process and stops it the way
+// a service manager does.
+func TestStatusWatchStopsOnSIGTERM(t *testing.T) {
+	if cfg := os.Getenv("LIFELINE_STATUS_CHILD"); cfg != "" {
+		os.Exit(run([]string{"status", "--config", cfg, "--format", "i3bar"}, os.Stdout, os.Stderr))
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStatusWatchStopsOnSIGTERM$")
+	cmd.Env = append(os.Environ(), "LIFELINE_STATUS_CHILD="+statusConfig(t))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	var rest bytes.Buffer
+	go func() {
+		r := bufio.NewReader(stdout)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				rest.WriteString(line)
+				close(lines)
+				return
+			}
+			lines <- line
+		}
+	}()
+	var got []string
+	for len(got) < 4 { // header, "[", two updates
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("child ended early: %s", stderr.String())
+			}
+			got = append(got, l)
+		case <-time.After(20 * time.Second):
+			t.Fatal("no status lines from the child")
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() {
+		for l := range lines {
+			got = append(got, l)
+		}
+		waited <- cmd.Wait()
+	}()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v (stderr %s)", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("child did not exit within 10s of SIGTERM")
+	}
+	if rest.Len() != 0 {
+		t.Errorf("output ended mid-line: %q", rest.String())
+	}
+	var all []json.RawMessage
+	if err := json.Unmarshal([]byte(strings.Join(got[1:], "")+"]"), &all); err != nil || len(all) < 2 {
+		t.Errorf("i3bar stream is not one JSON array (%v): %q", err, got)
+	}
+}
+
+func TestMetricsRefusesPublicAddressesUnlessAsked(t *testing.T) {
+	for _, c := range []struct {
+		addr   string
+		public bool
+		ok     bool
+	}{
+		{"127.0.0.1:9464", false, true},
+		{"[::1]:9464", false, true},
+		{"localhost:9464", false, true},
+		{":9464", false, false},
+		{"0.0.0.0:9464", false, false},
+		{"192.0.2.10:9464", false, false},
+		{"0.0.0.0:9464", true, true},
+		{"9464", false, false},
+	} {
+		err := checkMetricsAddr(c.addr, c.public)
+		if (err == nil) != c.ok {
+			t.Errorf("%s public=%v: %v", c.addr, c.public, err)
+		}
+		if err != nil && c.addr != "9464" && !strings.Contains(err.Error(), "--metrics-public") {
+			t.Errorf("%s: error should say how to allow it: %v", c.addr, err)
+		}
+	}
+	code, out, errOut := runStatusCLI(context.Background(), "--once", "--config", statusConfig(t), "--metrics", ":0")
+	if code != checks.ExitUnknown || out != "" || !strings.Contains(errOut, "--metrics-public") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestStatusRejectsUnknownFiltersAndFormats(t *testing.T) {
+	cfg := statusConfig(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--route", "tor"}, `--route "tor": no such route (have: direct)`},
+		{[]string{"--service", "good,icq"}, `--service "icq": no such service (have: good, bad)`},
+		{[]string{"--format", "xml"}, "unknown format"},
+		{[]string{"--color", "sometimes"}, "want auto, always or never"},
+	} {
+		code, out, errOut := runStatusCLI(context.Background(), append([]string{"--once", "--config", cfg}, c.args...)...)
+		if code != checks.ExitUnknown || out != "" || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %q", c.args, code, out, errOut, c.want)
+		}
+	}
+}
+
+func TestWantColor(t *testing.T) {
+	for _, c := range []struct {
+		mode     string
+		terminal bool
+		noColor  string
+		want     bool
+	}{
+		{"auto", true, "", true},
+		{"auto", false, "", false},
+		{"auto", true, "1", false},
+		{"always", false, "1", true},
+		{"never", true, "", false},
+	} {
+		if got, err := wantColor(c.mode, c.terminal, c.noColor); err != nil || got != c.want {
+			t.Errorf("%+v: %v %v", c, got, err)
+		}
+	}
+}
+
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func scrapeMetrics(t *testing.T, addr string) string {
+	t.Helper()
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
+}
