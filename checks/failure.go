@@ -216,6 +216,10 @@ func (e *Error) Human(host string) string {
 		return "proxy refused CONNECT" + for_ + detail
 	case FailInterfaceMissing, FailInterfaceDown, FailInterfaceNoAddress:
 		return e.Detail
+	case FailUDPUnsupported, FailSTUNNoAnswer, FailUDPLoss:
+		if e.Detail != "" {
+			return e.Detail
+		}
 	}
 	what := map[string]string{
 		FailConnectionRefused:  "connection refused",
@@ -285,6 +289,8 @@ func (e *Error) Short() string {
 		return "proxy"
 	case FailInterfaceMissing, FailInterfaceDown, FailInterfaceNoAddress:
 		return "iface"
+	case FailUDPUnsupported, FailSTUNNoAnswer, FailUDPLoss:
+		return "udp"
 	}
 	if strings.HasPrefix(e.Failure, "dns_") {
 		return "dns"

@@ -56,6 +56,8 @@ type TargetResult struct {
 	Status int
 	// Peer is a sanitized note of whom we talked to (certificate subject, remote address).
 	Peer string
+	// UDP is what a STUN (calls) probe measured; nil for other probes or when none answered.
+	UDP *UDPStats
 }
 
 // CheckResult is one route × service, run once.
