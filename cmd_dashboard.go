@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,22 +16,16 @@ import (
 // runDashboard opens the live dashboard; when stdout is not a terminal it prints status lines
 // instead, so `lifeline | tee` and cron jobs get text rather than an error.
 func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("lifeline", stderr, "lifeline [--config FILE] [--ascii] [--no-alt-screen]")
+	fs := newFlags("lifeline", stderr, "lifeline [--config FILE] [--ascii] [--no-alt-screen] [--metrics ADDR] [--log FILE]")
 	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
 	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode (automatic when the locale is not UTF-8)")
 	noAlt := fs.Bool("no-alt-screen", false, "draw in the normal screen, keeping scrollback (useful over SSH)")
+	outputs := addOutputFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
-		statusArgs := []string{}
-		if *path != "" {
-			statusArgs = append(statusArgs, "--config", *path)
-		}
-		if *ascii {
-			statusArgs = append(statusArgs, "--ascii")
-		}
-		return runStatus(ctx, statusArgs, stdout, stderr)
+		return runStatus(ctx, setFlags(fs), stdout, stderr)
 	}
 
 	cfg, err := loadConfig(ctx, *path, stderr)
@@ -41,9 +36,15 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return configError(stderr, err)
 	}
+	observe, stopOutputs, err := startOutputs(cfg, outputs, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline:", err)
+		return checks.ExitUnknown
+	}
+	defer stopOutputs()
 	monitorCtx, stopMonitor := context.WithCancel(ctx)
 	defer stopMonitor()
-	monitor := sched.Start(monitorCtx)
+	runner := observed(monitorCtx, sched.Start(monitorCtx), observe)
 
 	opt := ui.DetectOptions(os.Getenv)
 	opt.ASCII = opt.ASCII || *ascii
@@ -52,9 +53,40 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if cfg.Path != "" {
 		opt.Title = cfg.Path
 	}
-	if err := ui.RunDashboard(ctx, sched.Plan(), monitor, opt); err != nil {
+	if err := ui.RunDashboard(ctx, sched.Plan(), runner, opt); err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	return 0
 }
+
+// setFlags lists the flags the user set, as arguments, to hand them to another mode.
+func setFlags(fs *flag.FlagSet) []string {
+	var args []string
+	fs.Visit(func(f *flag.Flag) { args = append(args, "--"+f.Name+"="+f.Value.String()) })
+	return args
+}
+
+// observedRunner hands every event to the exporters before the dashboard sees it.
+type observedRunner struct {
+	*checks.Monitor
+	events chan checks.Event
+}
+
+func observed(ctx context.Context, m *checks.Monitor, observe func(checks.Event)) *observedRunner {
+	r := &observedRunner{Monitor: m, events: make(chan checks.Event, cap(m.Events()))}
+	go func() {
+		defer close(r.events)
+		for e := range m.Events() {
+			observe(e)
+			select {
+			case r.events <- e:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return r
+}
+
+func (r *observedRunner) Events() <-chan checks.Event { return r.events }
