@@ -17,7 +17,7 @@ const statusHelp = `lifeline status [--once] [--format F] [--route NAME] [--serv
 
 Prints one status line per sweep on stdout (diagnostics on stderr). With --once, one sweep and
 one line, and the exit code says how it went: 0 ok, 1 degraded, 2 down, 3 unknown.
-Formats: plain, json, tmux, waybar, i3bar, polybar, nagios (see docs/integrations.md).`
+Formats: plain, json, tmux, waybar, i3bar, polybar, nagios (see README: Headless).`
 
 // statusRun is a parsed status command.
 type statusRun struct {
