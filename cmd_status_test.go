@@ -29,7 +29,7 @@ func statusConfig(t *testing.T) string {
 	t.Helper()
 	good := fixture.Echo(t)
 	bad := fixture.RefusedAddr(t)
-	return writeStatusFile(t, "config.yaml", fmt.Sprintf(`
+	return writeFile(t, "config.yaml", fmt.Sprintf(`
 interval: 300ms
 timeout: 3s
 control: none
@@ -46,15 +46,6 @@ services:
     targets:
       - {role: chat, tcp: "%s"}
 `, good, bad))
-}
-
-func writeStatusFile(t *testing.T, name, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func runStatusCLI(ctx context.Context, args ...string) (code int, stdout, stderr string) {
@@ -91,7 +82,7 @@ func TestStatusOnceExitCodes(t *testing.T) {
 
 func TestStatusOnceTimeoutIsUnknown(t *testing.T) {
 	hole := fixture.Blackhole(t)
-	cfg := writeStatusFile(t, "config.yaml", fmt.Sprintf(`
+	cfg := writeFile(t, "config.yaml", fmt.Sprintf(`
 timeout: 30s
 step_timeout: 30s
 control: none
