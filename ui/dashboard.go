@@ -35,10 +35,14 @@ func DetectOptions(env func(string) string) Options {
 	return opt
 }
 
+const dashboardFPS = 15
+
 // RunDashboard shows the dashboard until the user quits or ctx ends. The terminal is restored
 // either way.
 func RunDashboard(ctx context.Context, plan checks.Plan, r Runner, opt Options) error {
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// A table that changes a few times a second needs no 60 frames per second: fewer frames
+	// mean fewer wake-ups while idle and fewer, larger redraws over a slow SSH link.
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(dashboardFPS)}
 	if opt.NoColor {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
