@@ -216,6 +216,8 @@ func (e *Error) Human(host string) string {
 		return "proxy refused CONNECT" + for_ + detail
 	case FailInterfaceMissing, FailInterfaceDown, FailInterfaceNoAddress:
 		return e.Detail
+	case FailDNSTampered:
+		return "DNS tampered" + for_ + detail
 	case FailUDPUnsupported, FailSTUNNoAnswer, FailUDPLoss:
 		if e.Detail != "" {
 			return e.Detail

@@ -62,14 +62,17 @@ type TargetResult struct {
 
 // CheckResult is one route × service, run once.
 type CheckResult struct {
-	Route    string
-	Service  string
-	Sweep    uint64
-	Verdict  Verdict
-	Latency  time.Duration // TLS-ready time of the fastest working chat target; 0 if none
-	Reason   string        // one line, plain words, sanitized
-	Cause    *Error        // the failure Reason names; nil when the service works
-	Targets  []TargetResult
+	Route   string
+	Service string
+	Sweep   uint64
+	Verdict Verdict
+	Latency time.Duration // TLS-ready time of the fastest working chat target; 0 if none
+	Reason  string        // one line, plain words, sanitized
+	Cause   *Error        // the failure Reason names; nil when the service works
+	Targets []TargetResult
+	// DNS holds the direct route's lookups compared through another route, when a failing
+	// check on the direct route made lifeline look for DNS tampering.
+	DNS      []DNSAnswers
 	Started  time.Time
 	Finished time.Time
 	History  Stats
@@ -84,6 +87,9 @@ type RouteResult struct {
 	Reason  string
 	Err     *Error
 	Control *TargetResult // nil when the route has no control target
+	// Egress is where the route exits to the internet and what is suspicious about it; nil
+	// when egress checks are off or not yet run.
+	Egress  *Egress
 	Checked time.Time
 }
 

@@ -26,6 +26,9 @@ type Scheduler struct {
 
 	sweepMu sync.Mutex // sweeps never overlap
 	sweeps  atomic.Uint64
+
+	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
+	egress    *egressTracker
 }
 
 type poolKey struct {
@@ -57,6 +60,8 @@ func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error
 		perRoute: map[string]chan struct{}{},
 		pools:    map[poolKey]*x509.CertPool{},
 	}
+	s.dnsTamper = newDNSTamperChecker(plan.Settings.DNSCompare, plan.Settings.StepTimeout)
+	s.egress = newEgressTracker(plan.Settings)
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
@@ -170,6 +175,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		return
 	}
 
+	egress := s.startEgress(ctx, r)
 	checks := make(chan CheckResult)
 	for _, svc := range s.plan.Services {
 		go func() { checks <- s.runCheck(ctx, n, r, svc) }()
@@ -204,6 +210,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		}
 		if proven && !controlPending && !routeSent {
 			routeResult.OK, routeResult.Reason = true, upReason(spec, routeResult.Control)
+			routeResult.Egress = egress()
 			routeResult.Checked = time.Now()
 			send(Event{Kind: EventRouteChecked, Route: routeResult})
 			routeSent = true
@@ -236,6 +243,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		}
 	} else {
 		routeResult.OK, routeResult.Reason = true, upReason(spec, routeResult.Control)
+		routeResult.Egress = egress()
 	}
 	send(Event{Kind: EventRouteChecked, Route: routeResult})
 	for _, c := range held {
@@ -303,6 +311,7 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service
 	res.Finished = time.Now()
 	res.Verdict, res.Latency, res.Reason, res.Cause = Judge(svc, res.Targets, s.plan.Settings.Slow)
 	res.Reason = Sanitize(res.Reason)
+	s.noteDNSTampering(ctx, n, r, svc, &res)
 	return res
 }
 
