@@ -26,6 +26,7 @@ type TargetJSON struct {
 	Status    int        `json:"status,omitempty"`
 	Peer      string     `json:"peer,omitempty"`
 	PhasesMS  PhasesJSON `json:"phases_ms"`
+	UDP       *UDPJSON   `json:"udp,omitempty"`
 }
 
 // ResultJSON is one route × service result.
@@ -41,17 +42,19 @@ type ResultJSON struct {
 	Time      time.Time    `json:"time"`
 	Uptime    *float64     `json:"uptime,omitempty"`
 	Targets   []TargetJSON `json:"targets"`
+	DNS       []DNSJSON    `json:"dns,omitempty"`
 }
 
 // RouteJSON is a route's own check.
 type RouteJSON struct {
-	Name      string `json:"name"`
-	Kind      string `json:"kind"`
-	Endpoint  string `json:"endpoint"`
-	OK        bool   `json:"ok"`
-	Reason    string `json:"reason"`
-	Failure   string `json:"failure,omitempty"`
-	Operation string `json:"operation,omitempty"`
+	Name      string      `json:"name"`
+	Kind      string      `json:"kind"`
+	Endpoint  string      `json:"endpoint"`
+	OK        bool        `json:"ok"`
+	Reason    string      `json:"reason"`
+	Failure   string      `json:"failure,omitempty"`
+	Operation string      `json:"operation,omitempty"`
+	Egress    *EgressJSON `json:"egress,omitempty"`
 }
 
 func millis(d time.Duration) *float64 {
@@ -81,6 +84,7 @@ func (c CheckResult) JSON() ResultJSON {
 	for _, t := range c.Targets {
 		out.Targets = append(out.Targets, t.JSON())
 	}
+	out.DNS = dnsJSON(c.DNS)
 	return out
 }
 
@@ -93,6 +97,7 @@ func (t TargetResult) JSON() TargetJSON {
 			DNS: millis(t.Phases.DNS), Connect: millis(t.Phases.Connect), TLS: millis(t.Phases.TLS),
 			FirstByte: millis(t.Phases.FirstByte), Total: millis(t.Phases.Total),
 		},
+		UDP: udpJSON(t.UDP),
 	}
 	if t.Err != nil {
 		out.Failure, out.Operation = t.Err.Failure, t.Err.Operation
@@ -108,5 +113,6 @@ func (r RouteResult) JSON(spec RouteSpec) RouteJSON {
 	if r.Err != nil {
 		out.Failure, out.Operation = r.Err.Failure, r.Err.Operation
 	}
+	out.Egress = egressJSON(r.Egress)
 	return out
 }

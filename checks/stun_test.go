@@ -38,6 +38,9 @@ func TestSTUNAnsweredRecordsMappedAddressAndNoLoss(t *testing.T) {
 	if !strings.HasPrefix(res.UDP.Mapped, "127.0.0.1:") || !strings.Contains(res.Peer, "127.0.0.1:") {
 		t.Errorf("mapped = %q, peer = %q; want the XOR-MAPPED-ADDRESS 127.0.0.1:port", res.UDP.Mapped, res.Peer)
 	}
+	if j := res.JSON(); j.UDP == nil || j.UDP.LossRatio != 0 || j.UDP.Sent != res.UDP.Sent || j.UDP.RTTMS == nil {
+		t.Errorf("JSON udp = %+v", j.UDP)
+	}
 	if res.UDP.RTT <= 0 {
 		t.Errorf("RTT = %v, want a measured round trip", res.UDP.RTT)
 	}
