@@ -52,7 +52,8 @@ func newTamperLab(t *testing.T, system map[string]string) *tamperLab {
 func (l *tamperLab) sweep(t *testing.T, routes ...Route) map[string]CheckResult {
 	t.Helper()
 	plan := Plan{
-		Settings: Settings{Timeout: 5 * time.Second, StepTimeout: 2 * time.Second, DNSCompare: l.honest.Addr},
+		Settings: Settings{Timeout: 5 * time.Second, StepTimeout: 2 * time.Second},
+		Extra:    ExtraChecks{DNSCompare: l.honest.Addr},
 		Services: []Service{l.svc},
 	}
 	s, err := newScheduler(plan, routes, Probe)

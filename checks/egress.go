@@ -87,8 +87,8 @@ type egressEntry struct {
 
 // newEgressTracker follows the settings; with no EgressURL nothing is fetched (the config
 // fills in DefaultEgressURL), so a bare Plan never reaches out to a public echo.
-func newEgressTracker(s Settings) *egressTracker {
-	t := &egressTracker{url: s.EgressURL, every: s.EgressEvery, timeout: s.StepTimeout,
+func newEgressTracker(s ExtraChecks, timeout time.Duration) *egressTracker {
+	t := &egressTracker{url: s.EgressURL, every: s.EgressEvery, timeout: timeout,
 		off: s.EgressOff || s.EgressURL == "", systemDNS: systemResolvers,
 		entries: map[string]*egressEntry{}, results: map[string]*Egress{}}
 	if t.every <= 0 {

@@ -35,14 +35,14 @@ func newEgressLab(t *testing.T) *egressLab {
 }
 
 // routeResults runs one sweep with the echo as egress URL and returns the route results.
-func (l *egressLab) routeResults(t *testing.T, settings Settings, routes ...Route) map[string]RouteResult {
+func (l *egressLab) routeResults(t *testing.T, extra ExtraChecks, routes ...Route) map[string]RouteResult {
 	t.Helper()
-	settings.Timeout, settings.StepTimeout = 5*time.Second, 2*time.Second
-	if settings.EgressURL == "" {
-		settings.EgressURL = "https://echo.test:" + l.echo.Port() + "/cdn-cgi/trace"
+	settings := Settings{Timeout: 5 * time.Second, StepTimeout: 2 * time.Second}
+	if extra.EgressURL == "" {
+		extra.EgressURL = "https://echo.test:" + l.echo.Port() + "/cdn-cgi/trace"
 	}
 	svc := Service{Name: "echo", Targets: []Target{{Role: RoleChat, Kind: KindTCP, Addr: "echo.test:" + l.echo.Port()}}}
-	s, err := newScheduler(Plan{Settings: settings, Services: []Service{svc}}, routes, Probe)
+	s, err := newScheduler(Plan{Settings: settings, Services: []Service{svc}, Extra: extra}, routes, Probe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestEgressShowsExitAndCountryPerRoute(t *testing.T) {
 	lab := newEgressLab(t)
 	// The direct route leaves from 127.0.0.3, the proxy from 127.0.0.1: two different exits.
 	lab.direct.dialer.LocalAddr = &net.TCPAddr{IP: net.ParseIP("127.0.0.3")}
-	got := lab.routeResults(t, Settings{}, lab.direct, lab.socks)
+	got := lab.routeResults(t, ExtraChecks{}, lab.direct, lab.socks)
 	d, p := got["direct"].Egress, got["proxy"].Egress
 	if d == nil || d.IP != "127.0.0.3" || d.Country != "NL" {
 		t.Fatalf("direct egress = %+v, want 127.0.0.3 (NL)", d)
@@ -80,7 +80,7 @@ func TestEgressShowsExitAndCountryPerRoute(t *testing.T) {
 
 func TestProxyExitingLikeDirectIsNotTunnelling(t *testing.T) {
 	lab := newEgressLab(t)
-	got := lab.routeResults(t, Settings{}, lab.direct, lab.socks)
+	got := lab.routeResults(t, ExtraChecks{}, lab.direct, lab.socks)
 	p := got["proxy"].Egress
 	if p == nil || !slices.Contains(p.Flags, NotTunnelling) {
 		t.Fatalf("proxy egress = %+v, want the not-tunnelling flag", p)
@@ -92,7 +92,7 @@ func TestProxyExitingLikeDirectIsNotTunnelling(t *testing.T) {
 
 func TestEgressOffFetchesNothing(t *testing.T) {
 	lab := newEgressLab(t)
-	got := lab.routeResults(t, Settings{EgressOff: true}, lab.direct, lab.socks)
+	got := lab.routeResults(t, ExtraChecks{EgressOff: true}, lab.direct, lab.socks)
 	for name, r := range got {
 		if r.Egress != nil {
 			t.Errorf("%s: egress %+v with egress off", name, r.Egress)
@@ -102,7 +102,7 @@ func TestEgressOffFetchesNothing(t *testing.T) {
 
 func TestEgressIsCachedBetweenSweeps(t *testing.T) {
 	lab := newEgressLab(t)
-	tr := newEgressTracker(Settings{EgressURL: "https://echo.test:" + lab.echo.Port() + "/", StepTimeout: 2 * time.Second})
+	tr := newEgressTracker(ExtraChecks{EgressURL: "https://echo.test:" + lab.echo.Port() + "/"}, 2*time.Second)
 	tr.rootCAs = fixture.Pool()
 	first := tr.lookup(context.Background(), lab.direct, nil)
 	lab.echo.Close()
@@ -113,7 +113,7 @@ func TestEgressIsCachedBetweenSweeps(t *testing.T) {
 }
 
 func TestInterfaceRouteUsingSystemResolverIsFlagged(t *testing.T) {
-	tr := newEgressTracker(Settings{EgressOff: true})
+	tr := newEgressTracker(ExtraChecks{EgressOff: true}, time.Second)
 	tr.systemDNS = func() []string { return []string{"192.0.2.53"} }
 	r, err := newInterfaceRoute(RouteSpec{Name: "vpn", Kind: RouteInterface, Interface: "lo", DNS: "192.0.2.53"})
 	if err != nil {

@@ -12,16 +12,6 @@ type Settings struct {
 	PerRoute    int           // probes in flight at once through one route
 	HistorySize int           // results remembered per cell
 	BodyLimit   int64         // bytes of an HTTP body read at most
-	// DNSCompare is the resolver (host:port, over TCP through another route) that direct-route
-	// answers are compared with; "" or "off" disables the comparison (the config's default is
-	// DefaultDNSCompare).
-	DNSCompare string
-	// EgressURL is fetched through each route to learn its exit address; "" or EgressOff
-	// disables it (the config's default is DefaultEgressURL). EgressEvery is how often
-	// (0: DefaultEgressEvery).
-	EgressURL   string
-	EgressOff   bool
-	EgressEvery time.Duration
 }
 
 // DefaultSettings are used for anything a configuration leaves out.
@@ -41,4 +31,5 @@ type Plan struct {
 	Settings Settings
 	Routes   []RouteSpec
 	Services []Service
+	Extra    ExtraChecks // DNS tampering and egress identity
 }

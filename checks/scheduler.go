@@ -60,8 +60,8 @@ func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error
 		perRoute: map[string]chan struct{}{},
 		pools:    map[poolKey]*x509.CertPool{},
 	}
-	s.dnsTamper = newDNSTamperChecker(plan.Settings.DNSCompare, plan.Settings.StepTimeout)
-	s.egress = newEgressTracker(plan.Settings)
+	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
+	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
