@@ -40,7 +40,7 @@ var DefaultAlerts = Alerts{FailureThreshold: 2, SuccessThreshold: 2}
 var topKeys = []string{
 	"interval", "timeout", "step_timeout", "slow", "concurrency", "per_route", "history",
 	"ca_files", "control", "failure_threshold", "success_threshold", "on_change", "webhook",
-	"routes", "services",
+	"routes", "services", "dns_compare", "egress", "egress_url", "egress_every",
 }
 
 // maxConfigSize bounds a config file: a few hundred lines, not a disk image.
@@ -209,6 +209,8 @@ func (p *parser) document(body ast.Node) *Config {
 			control = &t
 		}
 	}
+
+	cfg.Plan.Extra = p.extraChecks(fs, control != nil)
 
 	if f, ok := fs["routes"]; ok {
 		cfg.Plan.Routes = p.routes(f, control)

@@ -17,8 +17,8 @@ const DefaultControl = "https://www.gstatic.com/generate_204"
 
 var (
 	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister}
-	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost}
-	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "sni", "expect"}
+	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN}
+	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "stun", "sni", "expect"}
 )
 
 // target reads one service target, e.g. {role: chat, tls: host:443, sni: name}.
