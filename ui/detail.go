@@ -62,6 +62,9 @@ func (m Model) routeDetail(w int) []string {
 		lines = append(lines, "  control:")
 		lines = append(lines, m.targetLines(*r.Control, w)...)
 	}
+	if e := egressLine(r.Egress); e != "" {
+		lines = append(lines, wrapText(e, w, "  ")...)
+	}
 	if !r.Checked.IsZero() {
 		lines = append(lines, "  checked "+m.when(r.Checked))
 	}
@@ -94,6 +97,9 @@ func (m Model) cellDetail(w int) []string {
 	slices.SortStableFunc(targets, func(a, b checks.TargetResult) int { return cmp.Compare(btoi(a.OK), btoi(b.OK)) })
 	for _, t := range targets {
 		lines = append(lines, m.targetLines(t, w)...)
+	}
+	for _, d := range dnsLines(r.DNS) {
+		lines = append(lines, wrapText(d, w, "  ")...)
 	}
 	if !r.Finished.IsZero() {
 		lines = append(lines, "checked "+m.when(r.Finished))
@@ -135,6 +141,9 @@ func (m Model) targetLines(t checks.TargetResult, w int) []string {
 	}
 	if t.Peer != "" {
 		lines = append(lines, wrapText("peer: "+clean(t.Peer), w, indent)...)
+	}
+	if u := udpLine(t.UDP); u != "" {
+		lines = append(lines, wrapText(u, w, indent)...)
 	}
 	return lines
 }

@@ -83,6 +83,10 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 			notes = append(notes, fmt.Sprintf("%s %s: route down — %s", g.RouteDown, route.Name, checks.Sanitize(rr.Reason)))
 			continue
 		}
+		// Flags (not tunnelling, local resolver) always show; the plain exit only with -v.
+		if rr, ok := r.Routes[route.Name]; ok && rr.Egress != nil && (verbose || len(rr.Egress.Flags) > 0) {
+			notes = append(notes, fmt.Sprintf("  %s: %s", route.Name, egressLine(rr.Egress)))
+		}
 		for _, svc := range r.Plan.Services {
 			c := r.cell(route.Name, svc.Name)
 			if c.Verdict != checks.VerdictOK || verbose {
@@ -119,7 +123,13 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 		if t.Err != nil {
 			line += fmt.Sprintf("\n        %s [%s at %s]", t.Err.Human(t.Target.Host()), t.Err.Failure, t.Err.Operation)
 		}
+		if u := udpLine(t.UDP); u != "" {
+			line += "\n        " + u
+		}
 		lines = append(lines, line)
+	}
+	for _, d := range dnsLines(c.DNS) {
+		lines = append(lines, "        "+d)
 	}
 	return lines
 }

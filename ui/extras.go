@@ -1,0 +1,32 @@
+package ui
+
+import "github.com/lifeline-app/lifeline/checks"
+
+// egressLine is a route's exit and flags, e.g. "exit 203.0.113.5 (NL); not tunnelling: …".
+func egressLine(e *checks.Egress) string {
+	if e == nil {
+		return ""
+	}
+	return clean(e.Summary())
+}
+
+// udpLine is a STUN probe's measurement, e.g. "udp: loss 0% of 30, rtt 41ms, mapped …".
+func udpLine(u *checks.UDPStats) string {
+	if u == nil {
+		return ""
+	}
+	return "udp: " + clean(u.Summary())
+}
+
+// dnsLines show each name the direct route compared with another route, both answers.
+func dnsLines(answers []checks.DNSAnswers) []string {
+	var out []string
+	for _, a := range answers {
+		line := "dns " + clean(a.Name) + ": " + clean(a.Summary())
+		if a.Tampered {
+			line += " — tampered"
+		}
+		out = append(out, line)
+	}
+	return out
+}
