@@ -34,6 +34,7 @@ type Metrics struct {
 	lastSweep    prometheus.Gauge
 	kinds        map[string]string // route name → kind
 	targetLabels map[string]string // target as configured → label without userinfo
+	interference interferenceMetrics
 }
 
 // NewMetrics registers lifeline's metrics for the routes and services of plan. Every cell
@@ -71,6 +72,7 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		targetLabels: map[string]string{},
 	}
 	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.verdict, m.latency, m.sweeps, m.lastSweep)
+	m.interference = newInterferenceMetrics(m.reg)
 	for _, r := range plan.Routes {
 		m.kinds[r.Name] = r.Kind
 		for _, svc := range plan.Services {
@@ -120,6 +122,7 @@ func (m *Metrics) observeCheck(c checks.CheckResult) {
 		// A stale latency would look like a working service on a graph.
 		m.latency.DeleteLabelValues(c.Route, c.Service)
 	}
+	m.interference.observe(c, m.kinds[c.Route], m.targetLabel)
 	for _, t := range c.Targets {
 		target := m.targetLabel(t.Target)
 		for _, p := range phaseDurations(t.Phases) {
