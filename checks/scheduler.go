@@ -197,6 +197,23 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	proven := !controlPending && spec.Kind != RouteHTTP
 	var held []CheckResult
 	routeSent := false
+	release := func() {
+		if !proven {
+			return
+		}
+		if !controlPending && !routeSent {
+			routeResult.OK, routeResult.Reason = true, upReason(spec, routeResult.Control)
+			routeResult.Egress = egress()
+			routeResult.Checked = time.Now()
+			send(Event{Kind: EventRouteChecked, Route: routeResult})
+			routeSent = true
+		}
+		for _, c := range held {
+			s.emitCheck(send, c)
+		}
+		held = nil
+	}
+	release()
 	for remaining := len(s.plan.Services); remaining > 0 || controlPending; {
 		select {
 		case res := <-control:
@@ -208,19 +225,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 			proven = proven || slices.ContainsFunc(c.Targets, func(t TargetResult) bool { return t.OK })
 			held = append(held, c)
 		}
-		if proven && !controlPending && !routeSent {
-			routeResult.OK, routeResult.Reason = true, upReason(spec, routeResult.Control)
-			routeResult.Egress = egress()
-			routeResult.Checked = time.Now()
-			send(Event{Kind: EventRouteChecked, Route: routeResult})
-			routeSent = true
-		}
-		if proven {
-			for _, c := range held {
-				s.emitCheck(send, c)
-			}
-			held = nil
-		}
+		release()
 	}
 	if proven {
 		return
