@@ -77,7 +77,9 @@ func DefaultWith(ctx context.Context, d Discovery) (*Config, error) {
 		routes = append(routes, r)
 	}
 	cfg := &Config{
-		Plan:   checks.Plan{Settings: checks.DefaultSettings, Routes: routes},
+		Plan: checks.Plan{Settings: checks.DefaultSettings, Routes: routes,
+			// As in a config file that keeps the default control: DNS tampering and egress on.
+			Extra: checks.ExtraChecks{DNSCompare: checks.DefaultDNSCompare, EgressURL: checks.DefaultEgressURL}},
 		Alerts: DefaultAlerts,
 		Notes:  notes,
 	}

@@ -102,6 +102,9 @@ func TestDefaultDiscovers(t *testing.T) {
 	for _, s := range cfg.Plan.Services {
 		svc = append(svc, s.Name)
 	}
+	if x := cfg.Plan.Extra; x.DNSCompare != checks.DefaultDNSCompare || x.EgressURL != checks.DefaultEgressURL || x.EgressOff {
+		t.Errorf("embedded default extra checks = %+v, want DNS comparison and egress on like a config file with a control", x)
+	}
 	if !reflect.DeepEqual(svc, DefaultServices) || cfg.Plan.Settings != checks.DefaultSettings || cfg.Path != "" {
 		t.Errorf("default services/settings: %v %+v %q", svc, cfg.Plan.Settings, cfg.Path)
 	}
