@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"time"
 )
 
 // Outcomes of the SNI contrast: the JSON values of "sni_contrast".
@@ -114,6 +115,8 @@ func runContrast(ctx context.Context, r Route, addr string, opt ProbeOptions) *S
 			CurvePreferences:   []tls.CurveID{tls.X25519, tls.CurveP256},
 		}
 		tlsConn, _, hsErr := handshakeStep(ctx, conn, cfg, opt)
+		// Closing a TLS connection writes an alert: bound it like any other step.
+		conn.SetDeadline(time.Now().Add(opt.StepTimeout))
 		if tlsConn != nil {
 			tlsConn.Close()
 		} else {
@@ -121,7 +124,9 @@ func runContrast(ctx context.Context, r Route, addr string, opt ProbeOptions) *S
 		}
 		c.Err = hsErr
 	}
-	if c.Err != nil && ctx.Err() != nil {
+	// A probe out of time, or a proxy that failed its own greeting, says nothing about the
+	// address.
+	if c.Err != nil && (ctx.Err() != nil || c.Err.Operation == OpProxyGreeting || c.Err.Operation == OpProxyAuth) {
 		return nil
 	}
 	c.Outcome = ContrastIPBlocked

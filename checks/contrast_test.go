@@ -1,6 +1,8 @@
 package checks_test
 
 import (
+	"crypto/tls"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -124,5 +126,42 @@ func TestSNIContrastForHTTPSHandsTheProxyTheSameName(t *testing.T) {
 	}
 	if got := connect.Requested(); len(got) != 2 || got[0] != hostPort || got[1] != hostPort {
 		t.Fatalf("proxy was asked for %q, want %s twice", got, hostPort)
+	}
+}
+
+// A server that refuses names it does not host still answered the innocuous ClientHello with
+// an alert: the address is reachable, so the failure is the name's.
+func TestSNIContrastCountsATLSAlertAsAnAnswer(t *testing.T) {
+	leaf := fixture.Leaf(t, chatName)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		if hello.ServerName != chatName {
+			return nil, errors.New("unknown name")
+		}
+		return &leaf, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				c.(*tls.Conn).Handshake()
+			}()
+		}
+	}()
+	f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{Upstream: ln.Addr().String(), Blocked: []string{chatName}})
+	res := probeWithin(t, directRoute(t), tlsTarget(f.Addr, fixture.Pool()), checks.ProbeOptions{StepTimeout: 2 * time.Second})
+	if res.Contrast == nil || res.Contrast.Outcome != checks.ContrastSNIFiltered || res.Contrast.Err == nil {
+		t.Fatalf("contrast = %+v, want sni-filtered with the alert recorded", res.Contrast)
+	}
+	if got := res.Contrast.Summary(); !strings.HasSuffix(got, "answered with a TLS alert") {
+		t.Fatalf("Summary() = %q, want it to name the alert", got)
 	}
 }
