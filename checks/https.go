@@ -61,6 +61,7 @@ func exchange(ctx context.Context, r Route, t Target, opt ProbeOptions, req *htt
 			res.Err.Detail = fmt.Sprintf("response headers over %d bytes", maxResponseHeaderBytes)
 		}
 		res.Phases, _ = rec.snapshot()
+		res.handshakeAddr = rec.failedHandshake()
 		return res
 	}
 	defer resp.Body.Close()
@@ -98,10 +99,13 @@ func probeClient(r Route, t Target, opt ProbeOptions, rec *phaseRecorder, follow
 		return &stepConn{Conn: conn, step: opt.StepTimeout}, nil
 	}
 	dialTLS := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := dial(ctx, network, addr)
+		var trace DialTrace
+		conn, err := dialStep(ctx, r, addr, &trace, opt)
+		rec.dialed(trace)
 		if err != nil {
-			return nil, err
+			return nil, Classify(OpConnect, err)
 		}
+		conn = &stepConn{Conn: conn, step: opt.StepTimeout}
 		host, _, _ := net.SplitHostPort(addr)
 		serverName := host
 		if t.SNI != "" && host == t.addrHost() {
@@ -111,6 +115,7 @@ func probeClient(r Route, t Target, opt ProbeOptions, rec *phaseRecorder, follow
 		rec.handshook(took)
 		if hsErr != nil {
 			conn.Close()
+			rec.handshakeFailed(contrastAddr(r, addr, trace))
 			return nil, hsErr
 		}
 		return tlsConn, nil
@@ -165,6 +170,20 @@ type phaseRecorder struct {
 	start  time.Time
 	phases Phases
 	remote string
+	// failedAt is where the last failed TLS handshake went; "" when none failed.
+	failedAt string
+}
+
+func (p *phaseRecorder) handshakeFailed(addr string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.failedAt = addr
+}
+
+func (p *phaseRecorder) failedHandshake() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failedAt
 }
 
 func (p *phaseRecorder) dialed(trace DialTrace) {

@@ -187,3 +187,31 @@ func setUp(name string) error {
 	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
 	return unix.IoctlIfreq(s, unix.SIOCSIFFLAGS, ifr)
 }
+
+// On an interface route the contrast goes to the address the first attempt reached, not to a
+// fresh lookup of the name: the resolver is asked once.
+func TestSNIContrastOnAnInterfaceRouteReusesTheResolvedAddress(t *testing.T) {
+	upstream := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, chatName)})
+	f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{Upstream: upstream.Addr, Blocked: []string{chatName}})
+	_, port, _ := net.SplitHostPort(f.Addr)
+	dns := fixture.NewDNS(t, map[string]string{chatName: "127.0.0.1"})
+	r := ifaceRoute(t, "lo", dns.Addr)
+	target := checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: net.JoinHostPort(chatName, port), RootCAs: fixture.Pool()}
+	res := probeWithin(t, r, target, checks.ProbeOptions{StepTimeout: 3 * time.Second})
+	skipIfBindForbidden(t, res.Err)
+	if res.Contrast == nil || res.Contrast.Outcome != checks.ContrastSNIFiltered {
+		t.Fatalf("err=%v contrast=%+v, want sni-filtered", res.Err, res.Contrast)
+	}
+	asked := 0
+	for _, q := range dns.Queries() {
+		if q == chatName+". A" {
+			asked++
+		}
+	}
+	if asked != 1 {
+		t.Fatalf("the name was looked up %d times (%q), want once", asked, dns.Queries())
+	}
+	if seen := f.Seen(); len(seen) != 2 || seen[1] != res.Contrast.Name {
+		t.Fatalf("the filter saw %q, want the name then %s", seen, res.Contrast.Name)
+	}
+}

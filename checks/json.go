@@ -27,6 +27,10 @@ type TargetJSON struct {
 	Peer      string     `json:"peer,omitempty"`
 	PhasesMS  PhasesJSON `json:"phases_ms"`
 	UDP       *UDPJSON   `json:"udp,omitempty"`
+	// SNIContrast is "sni-filtered" or "ip-blocked" when a retry with an innocuous server
+	// name ran after the handshake failed; SNIContrastName is that name.
+	SNIContrast     string `json:"sni_contrast,omitempty"`
+	SNIContrastName string `json:"sni_contrast_name,omitempty"`
 }
 
 // ResultJSON is one route × service result.
@@ -102,7 +106,10 @@ func (t TargetResult) JSON() TargetJSON {
 	if t.Err != nil {
 		out.Failure, out.Operation = t.Err.Failure, t.Err.Operation
 		out.Detail = Sanitize(t.Err.Detail)
-		out.Reason = t.Err.Human(t.Target.Host())
+		out.Reason = t.Explain()
+	}
+	if t.Contrast != nil {
+		out.SNIContrast, out.SNIContrastName = t.Contrast.Outcome, t.Contrast.Name
 	}
 	return out
 }

@@ -39,5 +39,10 @@ func Probe(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResul
 	if !ok {
 		return TargetResult{Target: t, Err: NewError(FailUnknown, OpUnknown, "unknown probe kind "+t.Kind)}
 	}
-	return p(ctx, r, t, opt)
+	res := p(ctx, r, t, opt)
+	// Only a failure pays for the contrast: a healthy target costs one connection.
+	if res.handshakeAddr != "" && wantsContrast(res.Err) {
+		res.Contrast = runContrast(ctx, r, res.handshakeAddr, opt)
+	}
+	return res
 }

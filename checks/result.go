@@ -58,6 +58,11 @@ type TargetResult struct {
 	Peer string
 	// UDP is what a STUN (calls) probe measured; nil for other probes or when none answered.
 	UDP *UDPStats
+	// Contrast is the retry with an innocuous server name after the handshake failed at the
+	// ClientHello; nil when none ran.
+	Contrast *SNIContrast
+	// handshakeAddr is where a TLS handshake went (see contrastAddr), for the contrast.
+	handshakeAddr string
 }
 
 // CheckResult is one route × service, run once.

@@ -31,6 +31,7 @@ func probeTLS(ctx context.Context, r Route, t Target, opt ProbeOptions) (res Tar
 	res.Phases.TLS = took
 	if hsErr != nil {
 		res.Err = hsErr
+		res.handshakeAddr = contrastAddr(r, t.Addr, trace)
 		return res
 	}
 	res.OK = true

@@ -25,7 +25,7 @@ func Judge(svc Service, results []TargetResult, slow time.Duration) (Verdict, ti
 	}
 	if len(working) == 0 {
 		cause := mostTelling(results, "")
-		return VerdictBlocked, 0, cause.Err.Human(cause.Target.Host()), cause.Err
+		return VerdictBlocked, 0, cause.Explain(), cause.Err
 	}
 	latency, via := feltLatency(results)
 	if len(working) < len(roles) {
@@ -36,7 +36,7 @@ func Judge(svc Service, results []TargetResult, slow time.Duration) (Verdict, ti
 			}
 		}
 		cause := mostTelling(results, broken[0])
-		reason := fmt.Sprintf("%s blocked: %s", joinRoles(broken), cause.Err.Human(cause.Target.Host()))
+		reason := fmt.Sprintf("%s blocked: %s", joinRoles(broken), cause.Explain())
 		return VerdictPartial, latency, reason, cause.Err
 	}
 	if slow > 0 && latency > slow {

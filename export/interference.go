@@ -8,10 +8,15 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// interferenceMetrics are the gauges for calls (UDP loss) and DNS tampering.
+// contrastOutcomes is the stable enum the one-hot lifeline_sni_contrast gauge spans.
+var contrastOutcomes = []string{checks.ContrastSNIFiltered, checks.ContrastIPBlocked}
+
+// interferenceMetrics are the gauges for calls (UDP loss), DNS tampering and what the SNI
+// contrast found.
 type interferenceMetrics struct {
 	udpLoss     *prometheus.GaugeVec
 	dnsTampered *prometheus.GaugeVec
+	sniContrast *prometheus.GaugeVec
 }
 
 func newInterferenceMetrics(reg *prometheus.Registry) interferenceMetrics {
@@ -24,14 +29,19 @@ func newInterferenceMetrics(reg *prometheus.Registry) interferenceMetrics {
 			Name: "lifeline_dns_tampered",
 			Help: "Whether the direct route's resolver forged a name of the service in the last check (1) or not (0).",
 		}, []string{"route", "service"}),
+		sniContrast: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_sni_contrast",
+			Help: "After a TLS handshake failed at the ClientHello, what a retry naming an innocuous server found, one-hot over sni-filtered and ip-blocked; absent when no retry ran.",
+		}, []string{"route", "service", "target", "outcome"}),
 	}
-	reg.MustRegister(im.udpLoss, im.dnsTampered)
+	reg.MustRegister(im.udpLoss, im.dnsTampered, im.sniContrast)
 	return im
 }
 
 // observe updates the gauges from one check; kind is the route's kind.
 func (im interferenceMetrics) observe(c checks.CheckResult, kind string, label func(checks.Target) string) {
 	for _, t := range c.Targets {
+		im.observeContrast(c, t, label(t.Target))
 		if t.Target.Kind != checks.KindSTUN {
 			continue
 		}
@@ -45,5 +55,17 @@ func (im interferenceMetrics) observe(c checks.CheckResult, kind string, label f
 	if kind == checks.RouteDirect && c.Verdict != checks.VerdictPending {
 		tampered := slices.ContainsFunc(c.DNS, func(a checks.DNSAnswers) bool { return a.Tampered })
 		im.dnsTampered.WithLabelValues(c.Route, c.Service).Set(boolValue(tampered))
+	}
+}
+
+// observeContrast sets the target's one-hot contrast gauge, or removes it when the last probe
+// ran no contrast, so a recovered target leaves no stale verdict on a graph.
+func (im interferenceMetrics) observeContrast(c checks.CheckResult, t checks.TargetResult, target string) {
+	for _, outcome := range contrastOutcomes {
+		if t.Contrast == nil {
+			im.sniContrast.DeleteLabelValues(c.Route, c.Service, target, outcome)
+			continue
+		}
+		im.sniContrast.WithLabelValues(c.Route, c.Service, target, outcome).Set(boolValue(t.Contrast.Outcome == outcome))
 	}
 }

@@ -36,3 +36,27 @@ func TestMetricsUDPLossAndDNSTampering(t *testing.T) {
 		t.Errorf("tampered flag not cleared after recovery")
 	}
 }
+
+func TestMetricsSNIContrastIsOneHotAndClearedOnRecovery(t *testing.T) {
+	m := NewMetrics(metricsPlan())
+	chat := checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "chat.test:443"}
+	blocked := result("direct", "whatsapp", checks.VerdictBlocked, 0, "")
+	blocked.Targets = []checks.TargetResult{{Target: chat, Err: checks.NewError(checks.FailConnectionReset, checks.OpTLSHandshake, ""),
+		Contrast: &checks.SNIContrast{Outcome: checks.ContrastSNIFiltered, Name: "abc.example.net"}}}
+	m.Observe(done(blocked))
+	body := scrape(t, m)
+	for _, want := range []string{
+		`lifeline_sni_contrast{outcome="sni-filtered",route="direct",service="whatsapp",target="tls chat.test:443"} 1`,
+		`lifeline_sni_contrast{outcome="ip-blocked",route="direct",service="whatsapp",target="tls chat.test:443"} 0`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("scrape lacks %s\n%s", want, body)
+		}
+	}
+	ok := result("direct", "whatsapp", checks.VerdictOK, 0, "")
+	ok.Targets = []checks.TargetResult{{Target: chat, OK: true}}
+	m.Observe(done(ok))
+	if body := scrape(t, m); strings.Contains(body, "lifeline_sni_contrast{") {
+		t.Errorf("a working target still has a contrast gauge:\n%s", body)
+	}
+}

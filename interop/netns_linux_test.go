@@ -96,12 +96,25 @@ func randomHex(t *testing.T, n int) string {
 	return hex.EncodeToString(b)
 }
 
-// inNamespace runs open on an OS thread switched into the lab's namespace, so the sockets it
+// inNamespace runs open on an OS thread switched into the lab's namespace (see inNetns).
+func (lab *vpnLab) inNamespace(t *testing.T, open func() error) {
+	t.Helper()
+	inNetns(t, lab.ns, open)
+}
+
+// inNetns runs open on an OS thread switched into the named namespace, so the sockets it
 // creates belong there and keep working from any goroutine afterwards. The thread goes back
 // to the root namespace; if it cannot, it stays locked and dies with its goroutine rather
 // than run other code in the wrong namespace.
-func (lab *vpnLab) inNamespace(t *testing.T, open func() error) {
+func inNetns(t *testing.T, ns string, open func() error) {
 	t.Helper()
+	if err := tryInNetns(ns, open); err != nil {
+		t.Fatalf("in namespace %s: %v", ns, err)
+	}
+}
+
+// tryInNetns is inNetns returning the error instead of failing the test.
+func tryInNetns(ns string, open func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
@@ -112,7 +125,7 @@ func (lab *vpnLab) inNamespace(t *testing.T, open func() error) {
 			return
 		}
 		defer home.Close()
-		target, err := os.Open("/run/netns/" + lab.ns)
+		target, err := os.Open("/run/netns/" + ns)
 		if err != nil {
 			runtime.UnlockOSThread()
 			errc <- err
@@ -121,20 +134,18 @@ func (lab *vpnLab) inNamespace(t *testing.T, open func() error) {
 		defer target.Close()
 		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
 			runtime.UnlockOSThread()
-			errc <- fmt.Errorf("enter %s: %w", lab.ns, err)
+			errc <- fmt.Errorf("enter %s: %w", ns, err)
 			return
 		}
 		openErr := open()
 		if err := unix.Setns(int(home.Fd()), unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("leave %s: %w", lab.ns, err)
+			errc <- fmt.Errorf("leave %s: %w", ns, err)
 			return // the thread stays locked and is discarded
 		}
 		runtime.UnlockOSThread()
 		errc <- openErr
 	}()
-	if err := <-errc; err != nil {
-		t.Fatalf("in namespace %s: %v", lab.ns, err)
-	}
+	return <-errc
 }
 
 // serveMessenger runs the TLS messenger (test CA certificate for targetName) on

@@ -137,7 +137,10 @@ func (m Model) targetLines(t checks.TargetResult, w int) []string {
 		lines = append(lines, fmt.Sprintf("%sHTTP %d", indent, t.Status))
 	}
 	if t.Err != nil {
-		lines = append(lines, wrapText(clean(t.Err.Human(t.Target.Host()))+" ("+failureLine(t.Err)+")", w, indent)...)
+		lines = append(lines, wrapText(clean(t.Explain())+" ("+failureLine(t.Err)+")", w, indent)...)
+	}
+	if c := contrastLine(t.Contrast); c != "" {
+		lines = append(lines, wrapText(clean(c), w, indent)...)
 	}
 	if t.Peer != "" {
 		lines = append(lines, wrapText("peer: "+clean(t.Peer), w, indent)...)

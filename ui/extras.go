@@ -30,3 +30,12 @@ func dnsLines(answers []checks.DNSAnswers) []string {
 	}
 	return out
 }
+
+// contrastLine is what the retry with an innocuous server name found, e.g.
+// "sni contrast: sni-filtered: k3x9q2m7a1.example.net got through".
+func contrastLine(c *checks.SNIContrast) string {
+	if c == nil {
+		return ""
+	}
+	return "sni contrast: " + clean(c.Summary())
+}

@@ -62,3 +62,50 @@ func TestReportNamesInterference(t *testing.T) {
 		}
 	}
 }
+
+// contrastCheck is a Signal check whose chat target was reset after the ClientHello while an
+// innocuous name got through the same address.
+func contrastCheck() checks.CheckResult {
+	chat := checks.TargetResult{
+		Target:   checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "chat.signal.org:443"},
+		Err:      checks.NewError(checks.FailConnectionReset, checks.OpTLSHandshake, ""),
+		Contrast: &checks.SNIContrast{Outcome: checks.ContrastSNIFiltered, Name: "q7k2m9x4a1.example.net"},
+	}
+	v, _, reason, cause := checks.Judge(checks.Service{Name: "signal"}, []checks.TargetResult{chat}, 0)
+	return checks.CheckResult{Route: "direct", Service: "signal", Verdict: v, Reason: reason, Cause: cause,
+		Targets: []checks.TargetResult{chat}, Started: clock.Add(-2 * time.Second), Finished: clock.Add(-time.Second)}
+}
+
+func TestReportAndDetailShowTheSNIContrast(t *testing.T) {
+	const reason = "TLS reset after ClientHello on chat.signal.org (SNI-filtered: the same address answers another name)"
+	const line = "sni contrast: sni-filtered: q7k2m9x4a1.example.net got through"
+	p := checks.Plan{Routes: []checks.RouteSpec{{Name: "direct", Kind: checks.RouteDirect}},
+		Services: []checks.Service{{Name: "signal", Title: "Signal", Short: "SIG"}}}
+	r := NewSweepReport(p)
+	r.Add(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", OK: true}})
+	r.Add(checks.Event{Kind: checks.EventCheckDone, Check: contrastCheck()})
+	var quiet, verbose bytes.Buffer
+	if err := r.WriteText(&quiet, ASCIIGlyphs, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteText(&verbose, ASCIIGlyphs, true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(quiet.String(), "direct × Signal: blocked — "+reason) {
+		t.Errorf("report lacks the contrast in the reason:\n%s", quiet.String())
+	}
+	if !strings.Contains(verbose.String(), line) {
+		t.Errorf("-v report lacks %q:\n%s", line, verbose.String())
+	}
+
+	m, _ := testModel(p, Options{}, 120, 30)
+	m = feed(m, checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", OK: true}},
+		checks.Event{Kind: checks.EventCheckDone, Check: contrastCheck()})
+	m = press(m, "l", "enter")
+	detail := strings.Join(m.detailLines(120), "\n")
+	for _, want := range []string{"SNI-filtered: the same address answers another name", line} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail pane lacks %q:\n%s", want, detail)
+		}
+	}
+}

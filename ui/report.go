@@ -121,7 +121,10 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 		}
 		line := fmt.Sprintf("    %s %-8s %-44s %s", mark, t.Target.Role, checks.Sanitize(t.Target.String()), PhaseSummary(t.Phases))
 		if t.Err != nil {
-			line += fmt.Sprintf("\n        %s [%s at %s]", t.Err.Human(t.Target.Host()), t.Err.Failure, t.Err.Operation)
+			line += fmt.Sprintf("\n        %s [%s at %s]", t.Explain(), t.Err.Failure, t.Err.Operation)
+		}
+		if c := contrastLine(t.Contrast); c != "" {
+			line += "\n        " + c
 		}
 		if u := udpLine(t.UDP); u != "" {
 			line += "\n        " + u

@@ -1,0 +1,294 @@
+package interop
+
+import (
+	"crypto/tls"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lifeline-app/lifeline/internal/fixture"
+)
+
+// The censor lab: three namespaces in a row, client — censor — server, plus a veth pair
+// straight from client to server that bypasses the censor. Addresses are private to the
+// namespaces; the root namespace gets no device, route or rule.
+//
+//	client up0 10.77.1.2 ── client0 10.77.1.1 censor server0 10.77.2.1 ── up0 10.77.2.2 server
+//	client direct0 10.77.3.1 ───────────────────────────────────────── direct0 10.77.3.2 server
+//
+// The services live on the server's loopback, one address per censorship technique, and
+// the client reaches them through the censor unless a socket is bound to direct0.
+const (
+	censorLying   = "10.77.1.1" // the censor's side towards the client: gateway and lying resolver
+	serverHonest  = "10.77.3.2" // the server's end of the bypass: the truthful resolver
+	bypassDevice  = "direct0"   // the client's end of the bypass, the interface route's device
+	addrShared    = "10.77.9.10"
+	addrDropped   = "10.77.9.11"
+	addrCutoff    = "10.77.9.12"
+	addrThrottled = "10.77.9.13"
+	addrIPBlocked = "10.77.9.14"
+	labDomain     = "lifeline.test"
+	blobSize      = 2 << 20
+	censorPrefix  = "lifeline-censor-"
+)
+
+// Names the services are known by, and the addresses that are true for them.
+var censorNames = map[string]string{
+	"open." + labDomain:        addrShared,
+	"sni-blocked." + labDomain: addrShared,
+	"nx." + labDomain:          addrShared,
+	"bogon." + labDomain:       addrShared,
+	"dropped." + labDomain:     addrDropped,
+	"ipblock." + labDomain:     addrIPBlocked,
+	"cutoff." + labDomain:      addrCutoff,
+	"slow." + labDomain:        addrThrottled,
+}
+
+// The censor's lies: NXDOMAIN for one name, a loopback answer for another.
+const (
+	lieNXDomain  = "nx." + labDomain
+	lieBogon     = "bogon." + labDomain
+	lieBogonAddr = "127.0.0.1"
+	sniBlocked   = "sni-blocked." + labDomain
+)
+
+type censorLab struct {
+	client, censor, server string // namespace names
+	dir                    string // configs and the CA file
+	caFile                 string
+}
+
+// newCensorLab builds the three namespaces, the censor's rules and the servers, and removes
+// all of it when the test ends, also on failure.
+func newCensorLab(t *testing.T) *censorLab {
+	t.Helper()
+	removeStaleCensorLabs(t)
+	base := fmt.Sprintf("%s%d-%s-", censorPrefix, os.Getpid(), randomHex(t, 2))
+	lab := &censorLab{client: base + "client", censor: base + "censor", server: base + "server", dir: t.TempDir()}
+	t.Cleanup(func() { removeCensorNamespaces(lab.client, lab.censor, lab.server) })
+	for _, ns := range []string{lab.client, lab.censor, lab.server} {
+		run(t, "ip", "netns", "add", ns)
+		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
+	}
+	// The pairs are created straight inside the namespaces: no device ever exists in the root
+	// namespace, so no name can clash with one there.
+	run(t, "ip", "link", "add", "up0", "netns", lab.client, "type", "veth", "peer", "name", "client0", "netns", lab.censor)
+	run(t, "ip", "link", "add", "up0", "netns", lab.server, "type", "veth", "peer", "name", "server0", "netns", lab.censor)
+	run(t, "ip", "link", "add", bypassDevice, "netns", lab.client, "type", "veth", "peer", "name", bypassDevice, "netns", lab.server)
+	for _, a := range []struct{ ns, dev, cidr string }{
+		{lab.client, "up0", "10.77.1.2/24"}, {lab.client, bypassDevice, "10.77.3.1/24"},
+		{lab.censor, "client0", censorLying + "/24"}, {lab.censor, "server0", "10.77.2.1/24"},
+		{lab.server, "up0", "10.77.2.2/24"}, {lab.server, bypassDevice, serverHonest + "/24"},
+	} {
+		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
+		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
+	}
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
+	}
+	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
+	// the route through it (metric 20).
+	run(t, "ip", "-n", lab.client, "route", "add", "10.77.9.0/24", "via", censorLying, "dev", "up0", "metric", "10")
+	run(t, "ip", "-n", lab.client, "route", "add", "10.77.9.0/24", "via", serverHonest, "dev", bypassDevice, "metric", "20")
+	run(t, "ip", "-n", lab.censor, "route", "add", "10.77.9.0/24", "via", "10.77.2.2")
+	run(t, "ip", "-n", lab.server, "route", "add", "10.77.1.0/24", "via", "10.77.2.1")
+	run(t, "ip", "netns", "exec", lab.censor, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+
+	lab.censorRules(t)
+	lab.writeCA(t)
+	lab.serveTLS(t)
+	lab.startResolvers(t)
+	return lab
+}
+
+// censorRules installs the censorship: a dropped address (nftables), a reset for one SNI
+// string, a reset for every ClientHello to one address, a cut-off after 16 KiB of answer,
+// and a 150 kbit/s limit on one address's traffic towards the client.
+func (lab *censorLab) censorRules(t *testing.T) {
+	t.Helper()
+	nft := func(args ...string) { run(t, "ip", append([]string{"netns", "exec", lab.censor, "nft"}, args...)...) }
+	nft("add", "table", "inet", "lifeline")
+	nft("add", "chain", "inet", "lifeline", "forward", "{ type filter hook forward priority 0; policy accept; }")
+	nft("add", "rule", "inet", "lifeline", "forward", "ip", "daddr", addrDropped, "drop")
+
+	iptables := func(args ...string) {
+		run(t, "ip", append([]string{"netns", "exec", lab.censor, "iptables"}, args...)...)
+	}
+	iptables("-A", "FORWARD", "-p", "tcp", "-d", addrShared, "--dport", "443",
+		"-m", "string", "--algo", "bm", "--string", sniBlocked, "-j", "REJECT", "--reject-with", "tcp-reset")
+	// 16 03 01 opens the record of every ClientHello: this address answers no name at all.
+	iptables("-A", "FORWARD", "-p", "tcp", "-d", addrIPBlocked, "--dport", "443",
+		"-m", "string", "--algo", "bm", "--hex-string", "|16 03 01|", "-j", "REJECT", "--reject-with", "tcp-reset")
+	iptables("-A", "FORWARD", "-p", "tcp", "-s", addrCutoff, "--sport", "443",
+		"-m", "connbytes", "--connbytes", "16384:", "--connbytes-dir", "reply", "--connbytes-mode", "bytes", "-j", "DROP")
+	// connbytes counts only with accounting on; the rule above made conntrack exist here.
+	run(t, "ip", "netns", "exec", lab.censor, "sysctl", "-qw", "net.netfilter.nf_conntrack_acct=1")
+
+	tc := func(args ...string) { run(t, "ip", append([]string{"netns", "exec", lab.censor, "tc"}, args...)...) }
+	tc("qdisc", "add", "dev", "client0", "root", "handle", "1:", "htb", "default", "10")
+	tc("class", "add", "dev", "client0", "parent", "1:", "classid", "1:10", "htb", "rate", "1gbit", "quantum", "60000")
+	tc("class", "add", "dev", "client0", "parent", "1:", "classid", "1:20", "htb", "rate", "1gbit", "quantum", "60000")
+	tc("qdisc", "add", "dev", "client0", "parent", "1:20", "handle", "20:", "tbf", "rate", "150kbit", "burst", "3000", "latency", "500ms")
+	tc("filter", "add", "dev", "client0", "parent", "1:", "protocol", "ip", "prio", "1", "u32",
+		"match", "ip", "src", addrThrottled+"/32", "flowid", "1:20")
+}
+
+// writeCA writes the test CA for the config's ca_files.
+func (lab *censorLab) writeCA(t *testing.T) {
+	t.Helper()
+	lab.caFile = filepath.Join(lab.dir, "ca.pem")
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: fixture.CA().Cert.Raw})
+	if err := os.WriteFile(lab.caFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serveTLS runs one HTTPS server on port 443 of every server address, with a certificate
+// from the test CA for every lab name: "/blob" is blobSize bytes, anything else "ok".
+func (lab *censorLab) serveTLS(t *testing.T) {
+	t.Helper()
+	var names []string
+	for name := range censorNames {
+		names = append(names, name)
+	}
+	var ln net.Listener
+	inNetns(t, lab.server, func() (err error) {
+		ln, err = net.Listen("tcp", ":443")
+		return err
+	})
+	blob := []byte(strings.Repeat("lifeline blob\n", blobSize/14+1))[:blobSize]
+	mux := http.NewServeMux()
+	mux.HandleFunc("/blob", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(blob)))
+		w.Write(blob)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	cfg := &tls.Config{Certificates: []tls.Certificate{fixture.Leaf(t, names...)}}
+	srv := &http.Server{
+		Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	go srv.Serve(tls.NewListener(ln, cfg))
+	t.Cleanup(func() { srv.Close() })
+}
+
+// startResolvers runs dnsmasq twice: in the censor, lying for two names and truthful for the
+// rest; in the server on the bypass, truthful for every name.
+func (lab *censorLab) startResolvers(t *testing.T) {
+	t.Helper()
+	var truth []string
+	for name, addr := range censorNames {
+		truth = append(truth, "--host-record="+name+","+addr)
+	}
+	var lies []string
+	for _, rec := range truth {
+		if !strings.Contains(rec, "="+lieNXDomain+",") && !strings.Contains(rec, "="+lieBogon+",") {
+			lies = append(lies, rec)
+		}
+	}
+	lies = append(lies, "--address=/"+lieNXDomain+"/", "--address=/"+lieBogon+"/"+lieBogonAddr)
+	lab.dnsmasq(t, lab.censor, censorLying, lies)
+	lab.dnsmasq(t, lab.server, serverHonest, truth)
+
+	resolv := filepath.Join("/etc/netns", lab.client)
+	if err := os.MkdirAll(resolv, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(resolv, "resolv.conf"), []byte("nameserver "+censorLying+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dnsmasq serves records on addr:53 (UDP and TCP) inside ns, for names under labDomain only.
+func (lab *censorLab) dnsmasq(t *testing.T, ns, addr string, records []string) {
+	t.Helper()
+	args := []string{"netns", "exec", ns, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+		"--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=" + addr, "--port=53",
+		"--user=root", "--group=root", "--pid-file=", "--log-facility=-", "--log-queries",
+		"--local=/" + labDomain + "/"}
+	d := startDaemon(t, "ip", append(args, records...)...)
+	d.name = "dnsmasq in " + ns
+	waitListeningIn(t, d, ns, net.JoinHostPort(addr, "53"))
+}
+
+// waitListeningIn polls addr from inside ns until it accepts TCP, like waitListening.
+func waitListeningIn(t *testing.T, d *daemon, ns, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(startTimeout)
+	for {
+		select {
+		case <-d.exited:
+			t.Fatalf("%s exited before listening on %s (%v):\n%s", d.name, addr, d.err, d.out.String())
+		default:
+		}
+		err := tryInNetns(ns, func() error {
+			conn, err := net.DialTimeout("tcp", addr, time.Second)
+			if err == nil {
+				conn.Close()
+			}
+			return err
+		})
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not listening on %s after %s: %v\n%s", d.name, addr, startTimeout, err, d.out.String())
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
+// removeCensorNamespaces deletes namespaces and their /etc/netns files; deleting a namespace
+// destroys its devices, and with them the censor's rules and queues.
+func removeCensorNamespaces(names ...string) {
+	for _, ns := range names {
+		runQuiet("ip", "netns", "del", ns)
+		os.RemoveAll(filepath.Join("/etc/netns", ns))
+	}
+}
+
+// removeStaleCensorLabs deletes what a crashed earlier run left: lab namespaces whose owning
+// process (the pid in the name) is gone. A lab of a running process is left alone.
+func removeStaleCensorLabs(t *testing.T) {
+	t.Helper()
+	out, err := runQuiet("ip", "netns", "list")
+	if err != nil {
+		t.Fatalf("ip netns list: %v\n%s", err, out)
+	}
+	var names []string
+	for _, line := range strings.Split(out, "\n") {
+		ns, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		names = append(names, ns)
+	}
+	// A resolv.conf may outlive its namespace.
+	if entries, err := os.ReadDir("/etc/netns"); err == nil {
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+	}
+	seen := map[string]bool{}
+	for _, ns := range names {
+		rest, ok := strings.CutPrefix(ns, censorPrefix)
+		if !ok || seen[ns] {
+			continue
+		}
+		seen[ns] = true
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		t.Logf("removing %s, left by process %d", ns, pid)
+		removeCensorNamespaces(ns)
+	}
+}
