@@ -58,6 +58,8 @@ type TargetResult struct {
 	Peer string
 	// UDP is what a STUN (calls) probe measured; nil for other probes or when none answered.
 	UDP *UDPStats
+	// Transfer is what a transfer (media) probe measured; nil for other probes.
+	Transfer *TransferStats
 }
 
 // CheckResult is one route × service, run once.
@@ -72,7 +74,9 @@ type CheckResult struct {
 	Targets []TargetResult
 	// DNS holds the direct route's lookups compared through another route, when a failing
 	// check on the direct route made lifeline look for DNS tampering.
-	DNS      []DNSAnswers
+	DNS []DNSAnswers
+	// Skipped says which probes this check left out and why, e.g. "transfer off (metered)".
+	Skipped  string
 	Started  time.Time
 	Finished time.Time
 	History  Stats
