@@ -16,7 +16,7 @@ import (
 const (
 	mediaName = "media.lifeline.test"
 	// transferFloor replaces the 1.5 s stall floor in tests; loopback RTTs are far below it.
-	transferFloor = 300 * time.Millisecond
+	transferFloor = 500 * time.Millisecond
 	// throttleRate is the rate SNI throttling pins flows to.
 	throttleRate = 150_000
 )
