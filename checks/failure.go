@@ -218,6 +218,8 @@ func (e *Error) Human(host string) string {
 		return e.Detail
 	case FailDNSTampered:
 		return "DNS tampered" + for_ + detail
+	case FailStalled:
+		return "stalls " + e.Detail + on
 	case FailUDPUnsupported, FailSTUNNoAnswer, FailUDPLoss:
 		if e.Detail != "" {
 			return e.Detail
@@ -293,6 +295,8 @@ func (e *Error) Short() string {
 		return "iface"
 	case FailUDPUnsupported, FailSTUNNoAnswer, FailUDPLoss:
 		return "udp"
+	case FailStalled:
+		return "stall"
 	}
 	if strings.HasPrefix(e.Failure, "dns_") {
 		return "dns"

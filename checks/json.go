@@ -16,17 +16,18 @@ type PhasesJSON struct {
 
 // TargetJSON is one target's result.
 type TargetJSON struct {
-	Target    string     `json:"target"`
-	Role      string     `json:"role"`
-	OK        bool       `json:"ok"`
-	Failure   string     `json:"failure,omitempty"`
-	Operation string     `json:"operation,omitempty"`
-	Detail    string     `json:"detail,omitempty"`
-	Reason    string     `json:"reason,omitempty"`
-	Status    int        `json:"status,omitempty"`
-	Peer      string     `json:"peer,omitempty"`
-	PhasesMS  PhasesJSON `json:"phases_ms"`
-	UDP       *UDPJSON   `json:"udp,omitempty"`
+	Target    string        `json:"target"`
+	Role      string        `json:"role"`
+	OK        bool          `json:"ok"`
+	Failure   string        `json:"failure,omitempty"`
+	Operation string        `json:"operation,omitempty"`
+	Detail    string        `json:"detail,omitempty"`
+	Reason    string        `json:"reason,omitempty"`
+	Status    int           `json:"status,omitempty"`
+	Peer      string        `json:"peer,omitempty"`
+	PhasesMS  PhasesJSON    `json:"phases_ms"`
+	UDP       *UDPJSON      `json:"udp,omitempty"`
+	Transfer  *TransferJSON `json:"transfer,omitempty"`
 	// SNIContrast is "sni-filtered" or "ip-blocked" when a retry with an innocuous server
 	// name ran after the handshake failed; SNIContrastName is that name.
 	SNIContrast     string `json:"sni_contrast,omitempty"`
@@ -47,6 +48,7 @@ type ResultJSON struct {
 	Uptime    *float64     `json:"uptime,omitempty"`
 	Targets   []TargetJSON `json:"targets"`
 	DNS       []DNSJSON    `json:"dns,omitempty"`
+	Skipped   string       `json:"skipped,omitempty"`
 }
 
 // RouteJSON is a route's own check.
@@ -89,6 +91,7 @@ func (c CheckResult) JSON() ResultJSON {
 		out.Targets = append(out.Targets, t.JSON())
 	}
 	out.DNS = dnsJSON(c.DNS)
+	out.Skipped = Sanitize(c.Skipped)
 	return out
 }
 
@@ -101,7 +104,8 @@ func (t TargetResult) JSON() TargetJSON {
 			DNS: millis(t.Phases.DNS), Connect: millis(t.Phases.Connect), TLS: millis(t.Phases.TLS),
 			FirstByte: millis(t.Phases.FirstByte), Total: millis(t.Phases.Total),
 		},
-		UDP: udpJSON(t.UDP),
+		UDP:      udpJSON(t.UDP),
+		Transfer: transferJSON(t.Transfer),
 	}
 	if t.Err != nil {
 		out.Failure, out.Operation = t.Err.Failure, t.Err.Operation

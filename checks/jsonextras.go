@@ -1,5 +1,7 @@
 package checks
 
+import "math"
+
 // UDPJSON is a STUN probe's measurement.
 type UDPJSON struct {
 	Sent      int      `json:"sent"`
@@ -8,6 +10,39 @@ type UDPJSON struct {
 	RTTMS     *float64 `json:"rtt_ms,omitempty"`
 	CutAfter  int      `json:"cut_after,omitempty"`
 	Mapped    string   `json:"mapped,omitempty"`
+}
+
+// TransferJSON is a transfer probe's measurement. stalled_after is present only when the
+// transfer stalled; goodput_bps only when it was measured.
+type TransferJSON struct {
+	Bytes        int64    `json:"bytes"`
+	Wanted       int64    `json:"wanted"`
+	Stalled      bool     `json:"stalled"`
+	StalledAfter *int64   `json:"stalled_after,omitempty"`
+	GoodputBPS   *float64 `json:"goodput_bps,omitempty"`
+	TTFBMS       *float64 `json:"ttfb_ms,omitempty"`
+	CarriedOver  bool     `json:"carried_over"`
+	AgeS         *float64 `json:"age_s,omitempty"`
+}
+
+func transferJSON(s *TransferStats) *TransferJSON {
+	if s == nil {
+		return nil
+	}
+	out := &TransferJSON{Bytes: s.Bytes, Wanted: s.Wanted, Stalled: s.Stalled, TTFBMS: millis(s.TTFB), CarriedOver: s.CarriedOver}
+	if s.Stalled {
+		n := s.Bytes
+		out.StalledAfter = &n
+	}
+	if s.Goodput > 0 {
+		g := math.Round(s.Goodput)
+		out.GoodputBPS = &g
+	}
+	if s.CarriedOver {
+		age := math.Round(s.Age.Seconds())
+		out.AgeS = &age
+	}
+	return out
 }
 
 // DNSJSON is one name resolved by the system resolver and through another route.

@@ -32,6 +32,8 @@ func (m *Monitor) Events() <-chan Event { return m.events }
 
 // Recheck asks for a sweep of the given routes (all when none) as soon as the current sweep
 // ends. It never blocks; requests beyond a small queue are dropped, as one is already pending.
+// Transfer probes run in a re-check only when they are due, as in any sweep; otherwise their
+// last result is carried over.
 func (m *Monitor) Recheck(routes ...string) {
 	select {
 	case m.rechecks <- routes:

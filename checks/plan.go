@@ -32,4 +32,14 @@ type Plan struct {
 	Routes   []RouteSpec
 	Services []Service
 	Extra    ExtraChecks // DNS tampering and egress identity
+	Transfer TransferPlan
+}
+
+// TransferPlan says how often and how heavily transfer probes run. The zero value runs them
+// with the defaults.
+type TransferPlan struct {
+	Every     time.Duration // between runs of a cell's transfer probes (0: DefaultTransferEvery)
+	Bytes     int64         // moved per probe (0: DefaultTransferBytes)
+	SlowBelow float64       // goodput in bits/s under which a service is slow (0: DefaultTransferSlowBelow)
+	Off       bool          // never run transfer probes
 }

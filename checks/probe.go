@@ -12,10 +12,12 @@ type ProbeOptions struct {
 	StepTimeout time.Duration
 	// BodyLimit bounds how many bytes of an HTTP body are read.
 	BodyLimit int64
+	// TransferBytes is how much a transfer probe moves over its one connection.
+	TransferBytes int64
 }
 
 // DefaultProbeOptions are used where a caller gives none.
-var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 64 << 10}
+var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 64 << 10, TransferBytes: DefaultTransferBytes}
 
 // ProbeFunc tests one target through one route.
 type ProbeFunc func(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResult

@@ -63,6 +63,8 @@ type TargetResult struct {
 	Contrast *SNIContrast
 	// handshakeAddr is where a TLS handshake went (see contrastAddr), for the contrast.
 	handshakeAddr string
+	// Transfer is what a transfer (media) probe measured; nil for other probes.
+	Transfer *TransferStats
 }
 
 // CheckResult is one route × service, run once.
@@ -77,7 +79,9 @@ type CheckResult struct {
 	Targets []TargetResult
 	// DNS holds the direct route's lookups compared through another route, when a failing
 	// check on the direct route made lifeline look for DNS tampering.
-	DNS      []DNSAnswers
+	DNS []DNSAnswers
+	// Skipped says which probes this check left out and why, e.g. "transfer off (metered)".
+	Skipped  string
 	Started  time.Time
 	Finished time.Time
 	History  Stats

@@ -28,6 +28,8 @@ type RouteSpec struct {
 	Control   *Target  // neutral target for the route check; nil disables it
 	// CAs are extra trust anchors for TLS through this route (e.g. a corporate proxy's CA).
 	CAs []*x509.Certificate
+	// Metered routes never run transfer probes (a phone's data plan, a paid proxy).
+	Metered bool
 }
 
 // Endpoint describes the route without secrets, e.g. "socks5 127.0.0.1:9050" or "wg0".

@@ -29,6 +29,7 @@ type Scheduler struct {
 
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
+	transfers *transferMemory
 }
 
 type poolKey struct {
@@ -51,6 +52,7 @@ func NewScheduler(plan Plan) (*Scheduler, error) {
 
 func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error) {
 	plan.Settings = withDefaults(plan.Settings)
+	plan.Transfer = transferDefaults(plan.Transfer)
 	s := &Scheduler{
 		plan:     plan,
 		routes:   routes,
@@ -62,6 +64,7 @@ func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error
 	}
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
+	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
@@ -222,7 +225,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 			proven = proven || res.OK
 		case c := <-checks:
 			remaining--
-			proven = proven || slices.ContainsFunc(c.Targets, func(t TargetResult) bool { return t.OK })
+			proven = proven || slices.ContainsFunc(c.Targets, func(t TargetResult) bool { return t.OK && !isCarriedOver(t) })
 			held = append(held, c)
 		}
 		release()
@@ -301,24 +304,47 @@ func (s *Scheduler) emitCheck(send func(Event), c CheckResult) {
 	send(Event{Kind: EventCheckDone, Check: c})
 }
 
-// runCheck probes every target of svc through r within the per-check deadline.
+// runCheck probes every target of svc through r within the per-check deadline. Transfer
+// targets run only when due (their last result is carried over in between) and not at all
+// when transfers are off or the route is metered.
 func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service) CheckResult {
 	spec := r.Spec()
 	ctx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
 	defer cancel()
 	res := CheckResult{Route: spec.Name, Service: svc.Name, Sweep: n, Started: time.Now()}
-	res.Targets = make([]TargetResult, len(svc.Targets))
+	targets := svc.Targets
+	if skip := s.transferSkipped(spec); skip != "" && slices.ContainsFunc(targets, isTransfer) {
+		targets = slices.DeleteFunc(slices.Clone(targets), isTransfer)
+		res.Skipped = skip
+	}
+	res.Targets = make([]TargetResult, len(targets))
 	var wg sync.WaitGroup
-	for i, t := range svc.Targets {
-		wg.Go(func() { res.Targets[i] = s.probeInSlot(ctx, r, t) })
+	for i, t := range targets {
+		if t.Kind == KindTransfer {
+			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
+				res.Targets[i] = last
+				continue
+			}
+		}
+		wg.Go(func() {
+			res.Targets[i] = s.probeInSlot(ctx, r, t)
+			if t.Kind == KindTransfer {
+				s.transfers.remember(spec.Name, svc.Name, res.Targets[i], res.Started)
+			}
+		})
 	}
 	wg.Wait()
 	res.Finished = time.Now()
-	res.Verdict, res.Latency, res.Reason, res.Cause = Judge(svc, res.Targets, s.plan.Settings.Slow)
+	res.Verdict, res.Latency, res.Reason, res.Cause = JudgeWith(svc, res.Targets, s.thresholds())
+	if len(targets) == 0 && res.Skipped != "" {
+		res.Reason = res.Skipped
+	}
 	res.Reason = Sanitize(res.Reason)
 	s.noteDNSTampering(ctx, n, r, svc, &res)
 	return res
 }
+
+func isTransfer(t Target) bool { return t.Kind == KindTransfer }
 
 // probeInSlot probes t through r once a slot is free, with the route's trust anchors added.
 func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t Target) TargetResult {
@@ -355,12 +381,13 @@ func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
 }
 
 func (s *Scheduler) probeOptions() ProbeOptions {
-	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit}
+	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit,
+		TransferBytes: s.plan.Transfer.Bytes}
 }
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec RouteSpec, t Target) Target {
-	if len(spec.CAs) == 0 || (t.Kind != KindTLS && t.Kind != KindHTTPS) {
+	if len(spec.CAs) == 0 || (t.Kind != KindTLS && t.Kind != KindHTTPS && t.Kind != KindTransfer) {
 		return t
 	}
 	s.poolsMu.Lock()

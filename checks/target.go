@@ -28,7 +28,8 @@ const (
 type Target struct {
 	Role string
 	Kind string // KindTCP, KindTLS, KindHTTPS, KindHTTPPost
-	// Addr is host:port for tcp, tls and http_post, and a URL for https.
+	// Addr is host:port for tcp, tls and http_post, a URL for https, and for transfer an
+	// http(s):// URL or tcp://host:port / tls://host:port of an echo server.
 	Addr string
 	// SNI overrides the server name sent and verified by tls (default: the host of Addr).
 	SNI string
@@ -49,7 +50,7 @@ func (t Target) Host() string {
 
 // addrHost is the host part of Addr, a name or an IP.
 func (t Target) addrHost() string {
-	if t.Kind == KindHTTPS {
+	if t.Kind == KindHTTPS || t.Kind == KindTransfer {
 		if u, err := url.Parse(t.Addr); err == nil {
 			return u.Hostname()
 		}

@@ -40,7 +40,7 @@ var DefaultAlerts = Alerts{FailureThreshold: 2, SuccessThreshold: 2}
 var topKeys = []string{
 	"interval", "timeout", "step_timeout", "slow", "concurrency", "per_route", "history",
 	"ca_files", "control", "failure_threshold", "success_threshold", "on_change", "webhook",
-	"routes", "services", "dns_compare", "egress", "egress_url", "egress_every",
+	"routes", "services", "dns_compare", "egress", "egress_url", "egress_every", "transfer",
 }
 
 // maxConfigSize bounds a config file: a few hundred lines, not a disk image.
@@ -211,6 +211,9 @@ func (p *parser) document(body ast.Node) *Config {
 	}
 
 	cfg.Plan.Extra = p.extraChecks(fs, control != nil)
+	if f, ok := fs["transfer"]; ok {
+		cfg.Plan.Transfer = p.transferPlan(f)
+	}
 
 	if f, ok := fs["routes"]; ok {
 		cfg.Plan.Routes = p.routes(f, control)

@@ -15,7 +15,7 @@ import (
 // interface itself so the answer is the tunnel's, not the local censor's.
 const DefaultDNS = "1.1.1.1:53"
 
-var routeKeys = []string{"name", "direct", "interface", "dns", "proxy", "password_file", "control", "ca_files"}
+var routeKeys = []string{"name", "direct", "interface", "dns", "proxy", "password_file", "control", "ca_files", "metered"}
 
 // routes reads the routes list. control is the global control (nil for none).
 func (p *parser) routes(f field, control *checks.Target) []checks.RouteSpec {
@@ -124,6 +124,9 @@ func (p *parser) route(n ast.Node, i int, control *checks.Target) (checks.RouteS
 	}
 	if f, ok := fs["ca_files"]; ok {
 		spec.CAs = p.caFiles(f, "ca_files")
+	}
+	if f, ok := fs["metered"]; ok {
+		spec.Metered = p.boolean(f, "metered")
 	}
 	return spec, nameField.value
 }

@@ -17,8 +17,8 @@ const DefaultControl = "https://www.gstatic.com/generate_204"
 
 var (
 	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister}
-	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN}
-	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "stun", "sni", "expect"}
+	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer}
+	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "sni", "expect"}
 )
 
 // target reads one service target, e.g. {role: chat, tls: host:443, sni: name}.
@@ -71,6 +71,10 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 	}
 	if t.Kind == checks.KindHTTPS {
 		if msg := checkHTTPSURL(t.Addr); msg != "" {
+			p.fail(kindField.value, "%s: %s", t.Kind, msg)
+		}
+	} else if t.Kind == checks.KindTransfer {
+		if msg := checkTransferAddr(t.Addr); msg != "" {
 			p.fail(kindField.value, "%s: %s", t.Kind, msg)
 		}
 	} else if msg := checkHostPort(t.Addr); msg != "" {

@@ -35,6 +35,7 @@ type Metrics struct {
 	kinds        map[string]string // route name → kind
 	targetLabels map[string]string // target as configured → label without userinfo
 	interference interferenceMetrics
+	transfer     transferMetrics
 }
 
 // NewMetrics registers lifeline's metrics for the routes and services of plan. Every cell
@@ -73,6 +74,7 @@ func NewMetrics(plan checks.Plan) *Metrics {
 	}
 	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.verdict, m.latency, m.sweeps, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
+	m.transfer = newTransferMetrics(m.reg)
 	for _, r := range plan.Routes {
 		m.kinds[r.Name] = r.Kind
 		for _, svc := range plan.Services {
@@ -123,6 +125,7 @@ func (m *Metrics) observeCheck(c checks.CheckResult) {
 		m.latency.DeleteLabelValues(c.Route, c.Service)
 	}
 	m.interference.observe(c, m.kinds[c.Route], m.targetLabel)
+	m.transfer.observe(c, m.targetLabel)
 	for _, t := range c.Targets {
 		target := m.targetLabel(t.Target)
 		for _, p := range phaseDurations(t.Phases) {

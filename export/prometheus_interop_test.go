@@ -39,6 +39,9 @@ func sweptMetrics() *Metrics {
 	ok.Targets = []checks.TargetResult{{
 		Target: checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "chat.signal.org:443"}, OK: true,
 		Phases: checks.Phases{DNS: time.Millisecond, Connect: 40 * time.Millisecond, TLS: 100 * time.Millisecond},
+	}, {
+		Target: checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "tcp://echo.test:7"}, OK: true,
+		Transfer: &checks.TransferStats{Wanted: 65536, Bytes: 65536, Goodput: 2.5e6},
 	}}
 	m.Observe(done(ok))
 	m.Observe(done(result("direct", "whatsapp", checks.VerdictBlocked, 0, "reset")))

@@ -92,6 +92,9 @@ func (m Model) cellDetail(w int) []string {
 	if len(r.Targets) > 0 {
 		lines = append(lines, "targets "+m.styles.dim.Render(m.barLegend()))
 	}
+	if r.Skipped != "" {
+		lines = append(lines, wrapText(clean(r.Skipped), w, "  ")...)
+	}
 	// Failures first: on a short screen they are what must stay visible.
 	targets := slices.Clone(r.Targets)
 	slices.SortStableFunc(targets, func(a, b checks.TargetResult) int { return cmp.Compare(btoi(a.OK), btoi(b.OK)) })
@@ -147,6 +150,9 @@ func (m Model) targetLines(t checks.TargetResult, w int) []string {
 	}
 	if u := udpLine(t.UDP); u != "" {
 		lines = append(lines, wrapText(u, w, indent)...)
+	}
+	if x := transferLine(t.Transfer); x != "" {
+		lines = append(lines, wrapText(x, w, indent)...)
 	}
 	return lines
 }

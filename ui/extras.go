@@ -18,6 +18,15 @@ func udpLine(u *checks.UDPStats) string {
 	return "udp: " + clean(u.Summary())
 }
 
+// transferLine is a transfer probe's measurement, e.g. "transfer: 64 KB of 64 KB at 1.7 Mbit/s,
+// first byte 12ms" or "transfer: stalled after 17 KB of 64 KB, carried over from 3m ago".
+func transferLine(s *checks.TransferStats) string {
+	if s == nil {
+		return ""
+	}
+	return "transfer: " + clean(s.Summary())
+}
+
 // dnsLines show each name the direct route compared with another route, both answers.
 func dnsLines(answers []checks.DNSAnswers) []string {
 	var out []string

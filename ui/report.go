@@ -129,7 +129,13 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 		if u := udpLine(t.UDP); u != "" {
 			line += "\n        " + u
 		}
+		if x := transferLine(t.Transfer); x != "" {
+			line += "\n        " + x
+		}
 		lines = append(lines, line)
+	}
+	if c.Skipped != "" {
+		lines = append(lines, "        "+checks.Sanitize(c.Skipped))
 	}
 	for _, d := range dnsLines(c.DNS) {
 		lines = append(lines, "        "+d)
