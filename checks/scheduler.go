@@ -51,6 +51,7 @@ func NewScheduler(plan Plan) (*Scheduler, error) {
 
 func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error) {
 	plan.Settings = withDefaults(plan.Settings)
+	plan.Settings.Concurrency = concurrencyWithin(plan.Settings.Concurrency, openFileLimit())
 	s := &Scheduler{
 		plan:     plan,
 		routes:   routes,
@@ -101,7 +102,8 @@ func withDefaults(s Settings) Settings {
 	return s
 }
 
-// Plan is what the scheduler runs, with defaults filled in.
+// Plan is what the scheduler runs, with defaults filled in and the concurrency capped by the
+// open-file limit.
 func (s *Scheduler) Plan() Plan { return s.plan }
 
 // History is the per-cell record of past results.

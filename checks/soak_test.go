@@ -173,7 +173,7 @@ func TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind(t *testing.T
 		t.Fatal(err)
 	}
 	settings := checks.Settings{
-		StepTimeout: 250 * time.Millisecond, Timeout: 700 * time.Millisecond,
+		StepTimeout: 400 * time.Millisecond, Timeout: time.Second,
 		Concurrency: 16, PerRoute: 4, HistorySize: 16,
 	}
 	if long > 0 {
