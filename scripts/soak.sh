@@ -3,8 +3,7 @@
 # the kernel lets it bind, an interface route on lo) against loopback fixtures whose fault
 # changes every sweep, for DURATION (default 10m), and prints what it saw: checks run, faults
 # injected, peak goroutines and descriptors, peak RSS, heap after GC at the start, once the
-# history was full and at the end, and the leaks found. Everything stays on 127.0.0.1. Sweeps
-# start at most once a second so the loopback's ephemeral ports are not used up by TIME_WAIT.
+# history was full and at the end, and the leaks found. Everything stays on loopback.
 #
 #   scripts/soak.sh            # 10 minutes
 #   scripts/soak.sh 1h -race   # an hour, with the race detector
