@@ -16,8 +16,8 @@ import (
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
-// soakLab is one scheduler's world: every route kind, all aimed at switches whose behaviour
-// each sweep changes, so one scheduler and one history live through every fault in turn.
+// soakLab is the schedulers' world: every route kind, all aimed at switches whose behaviour
+// each sweep changes, so the same schedulers and histories live through every fault in turn.
 type soakLab struct {
 	// target serves routes that dial unbound sockets; ifaceTarget, on 127.0.0.2, the
 	// interface routes bound to lo (see fixture.NewSwitchOn for why they are kept apart).
@@ -179,8 +179,8 @@ func (f soakFigures) String() string {
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
-// TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind runs one scheduler through
-// sweep after sweep, every route kind meeting a different fault each time, and asserts what a
+// TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind runs the same schedulers (one
+// for direct and proxy routes, one for interface routes on lo) through sweep after sweep, every route kind meeting a different fault each time, and asserts what a
 // user leaving lifeline running for days relies on: every check still gets the right verdict,
 // goroutines and open descriptors return to where they were after every sweep, and the heap
 // stops growing once the history is full. LIFELINE_SOAK=10m runs it for that long instead of
