@@ -26,6 +26,7 @@ type Scheduler struct {
 
 	sweepMu sync.Mutex // sweeps never overlap
 	sweeps  atomic.Uint64
+	warm    sync.Once
 
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
@@ -53,6 +54,7 @@ func NewScheduler(plan Plan) (*Scheduler, error) {
 func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error) {
 	plan.Settings = withDefaults(plan.Settings)
 	plan.Transfer = transferDefaults(plan.Transfer)
+	plan.Settings.Concurrency = concurrencyWithin(plan.Settings.Concurrency, openFileLimit())
 	s := &Scheduler{
 		plan:     plan,
 		routes:   routes,
@@ -104,7 +106,8 @@ func withDefaults(s Settings) Settings {
 	return s
 }
 
-// Plan is what the scheduler runs, with defaults filled in.
+// Plan is what the scheduler runs, with defaults filled in and the concurrency capped by the
+// open-file limit.
 func (s *Scheduler) Plan() Plan { return s.plan }
 
 // History is the per-cell record of past results.
@@ -116,6 +119,7 @@ func (s *Scheduler) History() *History { return s.history }
 func (s *Scheduler) Sweep(ctx context.Context, only []string, emit func(Event)) uint64 {
 	s.sweepMu.Lock()
 	defer s.sweepMu.Unlock()
+	s.warm.Do(s.warmUp)
 	n := s.sweeps.Add(1)
 
 	var emitMu sync.Mutex
@@ -258,6 +262,30 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		s.emitCheck(send, c)
 	}
 }
+
+// warmUp does once, before any probe starts its clock, the work the first TLS check would
+// otherwise pay alone: reading and parsing the system's trust store (about 5 ms on a desktop
+// machine, far more on a slow one), which Go then keeps for the life of the process.
+func (s *Scheduler) warmUp() {
+	needsSystemRoots := func(t Target) bool {
+		return (t.Kind == KindTLS || t.Kind == KindHTTPS) && t.RootCAs == nil
+	}
+	for _, r := range s.plan.Routes {
+		if len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control)) {
+			loadSystemRoots()
+			return
+		}
+	}
+	for _, svc := range s.plan.Services {
+		if slices.ContainsFunc(svc.Targets, needsSystemRoots) {
+			loadSystemRoots()
+			return
+		}
+	}
+}
+
+// loadSystemRoots makes Go read the system trust store, which it keeps afterwards.
+var loadSystemRoots = func() { x509.SystemCertPool() }
 
 // upReason says why a working route counts as up.
 func upReason(spec RouteSpec, control *TargetResult) string {
