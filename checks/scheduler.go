@@ -14,6 +14,7 @@ import (
 // Scheduler runs sweeps: every route × service of a plan, concurrently, within the plan's
 // global and per-route limits, streaming each result as it completes.
 type Scheduler struct {
+	planMu   sync.RWMutex // guards plan against Replace for readers outside a sweep
 	plan     Plan
 	routes   []Route
 	history  *History
@@ -24,7 +25,7 @@ type Scheduler struct {
 	poolsMu sync.Mutex
 	pools   map[poolKey]*x509.CertPool
 
-	sweepMu sync.Mutex // sweeps never overlap
+	sweepMu sync.Mutex // sweeps never overlap, and Replace waits for a running one
 	sweeps  atomic.Uint64
 
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
@@ -102,7 +103,11 @@ func withDefaults(s Settings) Settings {
 }
 
 // Plan is what the scheduler runs, with defaults filled in.
-func (s *Scheduler) Plan() Plan { return s.plan }
+func (s *Scheduler) Plan() Plan {
+	s.planMu.RLock()
+	defer s.planMu.RUnlock()
+	return s.plan
+}
 
 // History is the per-cell record of past results.
 func (s *Scheduler) History() *History { return s.history }
