@@ -28,6 +28,9 @@ Config is read from --config, else $LIFELINE_CONFIG, else the user config direct
 (lifeline/config.yaml). With none, lifeline runs on its embedded default: the direct route,
 VPN-looking interfaces and proxies on well-known local ports, and WhatsApp, Telegram, Signal, MAX.
 
+SIGHUP (or ctrl+r in the dashboard) reloads the config of a running dashboard or status;
+SIGINT and SIGTERM end any mode cleanly.
+
 Run 'lifeline COMMAND --help' for a command's flags.
 `
 

@@ -86,6 +86,23 @@ func startInShell(t *testing.T, s *session, bin, config string) int {
 	return 0
 }
 
+// waitExit waits for the shell to report lifeline's exit status, and returns it.
+func (s *session) waitExit() (code, screen string) {
+	s.t.Helper()
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		screen = s.screen()
+		if m := exitStatus.FindStringSubmatch(screen); m != nil {
+			return m[1], screen
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("lifeline did not exit within %s:\n%s", wait, screen)
+	return "", ""
+}
+
+var exitStatus = regexp.MustCompile(`lifeline-exited-([0-9]+)`)
+
 func (s *session) format(f string) string {
 	return strings.TrimSpace(s.tmux("display-message", "-p", "-t", "e2e", f))
 }
@@ -100,10 +117,19 @@ func (s *session) assertTerminalRestored() {
 	if cur := s.format("#{cursor_flag}"); cur != "1" {
 		s.t.Errorf("cursor still hidden (cursor_flag=%s)", cur)
 	}
-	s.keys(`case "$(stty -a)" in *-icanon*|*" -echo "*) echo tty-RAW;; *) echo tty-SANE;; esac`, "Enter")
-	scr := s.waitFor("stty", "tty-")
-	if !strings.Contains(scr, "tty-SANE") {
-		s.t.Errorf("terminal left in raw mode:\n%s", scr)
+	// The quotes keep the typed line from containing the words the shell prints.
+	s.keys(`case "$(stty -a)" in *-icanon*|*" -echo "*) echo tty-"raw";; *) echo tty-"sane";; esac`, "Enter")
+	deadline := time.Now().Add(wait)
+	for {
+		scr := s.screen()
+		if strings.Contains(scr, "tty-sane") {
+			return
+		}
+		if strings.Contains(scr, "tty-raw") || time.Now().After(deadline) {
+			s.t.Errorf("terminal not back to line editing with echo:\n%s", scr)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -179,7 +205,10 @@ func TestDashboardReloadsOnSIGHUPAndCtrlR(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	scr = s.waitFor("SIGTERM", "lifeline-exited-0")
+	code, scr := s.waitExit()
+	if code != "0" {
+		t.Errorf("exit status after SIGTERM is %s, want 0", code)
+	}
 	if strings.Contains(scr, "socks-new") {
 		t.Errorf("dashboard left on the screen:\n%s", scr)
 	}
@@ -202,9 +231,8 @@ func TestDashboardStopsOnSIGINTAndSIGTERM(t *testing.T) {
 			if err := syscall.Kill(pid, sig); err != nil {
 				t.Fatal(err)
 			}
-			scr := s.waitFor(sig.String(), "lifeline-exited-")
-			if !strings.Contains(scr, "lifeline-exited-0") {
-				t.Errorf("exit status after %s is not 0:\n%s", sig, scr)
+			if code, scr := s.waitExit(); code != "0" {
+				t.Errorf("exit status after %s is %s, want 0:\n%s", sig, code, scr)
 			}
 			s.assertTerminalRestored()
 		})
