@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,12 +156,77 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 	routes := map[string]bool{}
 	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
 		var r checks.ResultJSON
-		if err := jsonUnmarshal(l, &r); err != nil {
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("log line %q: %v", l, err)
 		}
 		routes[r.Route+"/"+r.Service] = true
 	}
 	if !routes["direct/bad"] || !routes["second/good"] {
 		t.Errorf("the results log did not span the reload: %v", routes)
+	}
+}
+
+// TestReloadKeepsTheRouteFilter: with --route, the reloaded config is narrowed the same way,
+// and one that lost the route is refused while the filtered line goes on.
+func TestReloadKeepsTheRouteFilter(t *testing.T) {
+	good := fixture.Echo(t)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	write := func(routes string) {
+		t.Helper()
+		content := fmt.Sprintf("interval: 200ms\ntimeout: 3s\ncontrol: none\nroutes:\n%sservices:\n  - name: good\n    targets:\n      - {role: chat, tcp: %q}\n", routes, good)
+		if err := os.WriteFile(cfg+".tmp", []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(cfg+".tmp", cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("  - {name: a, direct: true}\n  - {name: b, direct: true}\n")
+	hup := make(chan os.Signal, 1)
+	ctx, cancel := context.WithCancel(withHangups(context.Background(), hup))
+	defer cancel()
+	out := &lineWriter{lines: make(chan string, 100)}
+	errOut := &syncBuffer{}
+	result := make(chan int, 1)
+	go func() {
+		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--route", "b"}, out, errOut)
+	}()
+	next := func() ui.StatusLineJSON {
+		t.Helper()
+		select {
+		case l := <-out.lines:
+			var got ui.StatusLineJSON
+			if err := json.Unmarshal([]byte(l), &got); err != nil {
+				t.Fatalf("%v: %q", err, l)
+			}
+			return got
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no line; stderr: %s", errOut.String())
+		}
+		return ui.StatusLineJSON{}
+	}
+	next()
+
+	write("  - {name: a, direct: true}\n  - {name: b, direct: true}\n  - {name: c, direct: true}\n")
+	hup <- syscall.SIGHUP
+	for !strings.Contains(errOut.String(), "reloaded") {
+		if line := next(); len(line.Routes) != 1 || line.Routes[0].Name != "b" {
+			t.Fatalf("the filter was lost: %+v", line.Routes)
+		}
+	}
+	write("  - {name: a, direct: true}\n")
+	hup <- syscall.SIGHUP
+	for !strings.Contains(errOut.String(), "reload failed") {
+		next()
+	}
+	if !strings.Contains(errOut.String(), `--route "b": no such route (have: a)`) {
+		t.Errorf("refusal does not name the missing route:\n%s", errOut.String())
+	}
+	if line := next(); len(line.Routes) != 1 || line.Routes[0].Name != "b" {
+		t.Errorf("after the refused reload: %+v", line.Routes)
+	}
+	cancel()
+	if code := <-result; code != 0 {
+		t.Errorf("exit %d", code)
 	}
 }

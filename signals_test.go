@@ -312,5 +312,3 @@ func TestWatchModesStopCleanly(t *testing.T) {
 		}
 	}
 }
-
-func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
