@@ -20,6 +20,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	ctx, cancel := stopOnHangup(ctx)
+	defer cancel()
 	cfg, err := loadConfig(ctx, *path, stderr)
 	if err != nil {
 		return configError(stderr, err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,22 +43,55 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return checks.ExitUnknown
 	}
 	defer stopOutputs()
-	monitorCtx, stopMonitor := context.WithCancel(ctx)
-	defer stopMonitor()
-	runner := observed(monitorCtx, sched.Start(monitorCtx), observe)
+	dashCtx, stopDashboard := context.WithCancel(ctx)
+	defer stopDashboard()
+	monitor := sched.Start(dashCtx)
+	runner := observed(dashCtx, monitor, observe)
 
 	opt := ui.DetectOptions(os.Getenv)
 	opt.ASCII = opt.ASCII || *ascii
 	opt.NoAltScreen = *noAlt
-	opt.Title = "embedded default"
-	if cfg.Path != "" {
-		opt.Title = cfg.Path
+	opt.Title = configTitle(cfg)
+	rl := &reloader{path: *path, monitor: monitor, alerts: cfg.Alerts}
+	opt.Reload = func() (ui.ReloadResult, error) {
+		res, err := rl.reload(dashCtx)
+		if err != nil {
+			return ui.ReloadResult{}, errors.New(oneLine(err.Error()))
+		}
+		return ui.ReloadResult{Title: res.title, Note: res.note}, nil
 	}
-	if err := ui.RunDashboard(ctx, sched.Plan(), runner, opt); err != nil {
+	opt.ReloadRequests = forwardHangups(dashCtx, stopDashboard, stdout)
+	if err := ui.RunDashboard(dashCtx, sched.Plan(), runner, opt); err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	return 0
+}
+
+// forwardHangups turns SIGHUP into reload requests for the dashboard, which shows how the
+// reload went (stderr is hidden behind it). A SIGHUP from a terminal that hung up stops the
+// dashboard instead.
+func forwardHangups(ctx context.Context, stop context.CancelFunc, stdout io.Writer) <-chan struct{} {
+	requests := make(chan struct{}, 1)
+	hup := hangups(ctx)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			if terminalGone(stdout) {
+				stop()
+				return
+			}
+			select {
+			case requests <- struct{}{}:
+			default: // one is already waiting
+			}
+		}
+	}()
+	return requests
 }
 
 // setFlags lists the flags the user set, as arguments, to hand them to another mode.

@@ -72,11 +72,17 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		Warn: time.Duration(*warn) * time.Millisecond, Crit: time.Duration(*crit) * time.Millisecond,
 	}
 
+	if run.once {
+		var cancel context.CancelFunc
+		ctx, cancel = stopOnHangup(ctx)
+		defer cancel()
+	}
 	cfg, err := loadConfig(ctx, *path, stderr)
 	if err != nil {
 		return configError(stderr, err)
 	}
-	plan, err := narrowPlan(cfg.Plan, run.route, run.service)
+	narrow := func(p checks.Plan) (checks.Plan, error) { return narrowPlan(p, run.route, run.service) }
+	plan, err := narrow(cfg.Plan)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline status:", err)
 		return checks.ExitUnknown
@@ -97,7 +103,12 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if run.once {
 		return statusOnce(ctx, sched, run, printer, observe, stdout, stderr)
 	}
-	return statusWatch(ctx, sched, printer, observe, stderr)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	monitor := sched.Start(watchCtx)
+	rl := &reloader{path: *path, narrow: narrow, monitor: monitor, alerts: cfg.Alerts}
+	go reloadOnHangup(watchCtx, rl, stopWatch, stdout, stderr)
+	return statusWatch(watchCtx, monitor, plan, printer, observe, stderr)
 }
 
 // statusOnce runs one sweep, prints its line and returns the exit code it deserves.
@@ -149,10 +160,11 @@ func statusOnce(ctx context.Context, sched *checks.Scheduler, run statusRun, pri
 }
 
 // statusWatch prints a line after every sweep until ctx ends, then returns 0. Results persist
-// between sweeps, so a recheck of one route keeps the others' cells.
-func statusWatch(ctx context.Context, sched *checks.Scheduler, printer *ui.StatusPrinter, observe func(checks.Event), stderr io.Writer) int {
-	report := ui.NewSweepReport(sched.Plan())
-	for e := range sched.Start(ctx).Events() {
+// between sweeps, so a recheck of one route keeps the others' cells, and across reloads for
+// the cells that stay.
+func statusWatch(ctx context.Context, monitor *checks.Monitor, plan checks.Plan, printer *ui.StatusPrinter, observe func(checks.Event), stderr io.Writer) int {
+	report := ui.NewSweepReport(plan)
+	for e := range monitor.Events() {
 		observe(e)
 		report.Add(e)
 		if e.Kind != checks.EventSweepFinished || ctx.Err() != nil {

@@ -28,6 +28,9 @@ Config is read from --config, else $LIFELINE_CONFIG, else the user config direct
 (lifeline/config.yaml). With none, lifeline runs on its embedded default: the direct route,
 VPN-looking interfaces and proxies on well-known local ports, and WhatsApp, Telegram, Signal, MAX.
 
+SIGHUP (or ctrl+r in the dashboard) reloads the config of a running dashboard or status;
+SIGINT and SIGTERM end any mode cleanly.
+
 Run 'lifeline COMMAND --help' for a command's flags.
 `
 
@@ -37,8 +40,14 @@ func main() {
 
 // run dispatches to a subcommand and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// SIGHUP reloads the config in the modes that keep running and stops the one-shot ones
+	// (signals.go); caught here so that it never kills the process outright.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	ctx = withHangups(ctx, hup)
 	if len(args) > 0 {
 		switch args[0] {
 		case "check":

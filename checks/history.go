@@ -20,8 +20,6 @@ type Stats struct {
 	LastChange time.Time       // when the verdict last differed from the one before
 }
 
-type cellKey struct{ route, service string }
-
 type cellHistory struct {
 	verdicts   []Verdict
 	latencies  []time.Duration
@@ -33,7 +31,7 @@ type cellHistory struct {
 type History struct {
 	mu    sync.Mutex
 	size  int
-	cells map[cellKey]*cellHistory
+	cells map[Cell]*cellHistory
 }
 
 // NewHistory remembers size results per cell (DefaultHistorySize when size <= 0).
@@ -41,7 +39,7 @@ func NewHistory(size int) *History {
 	if size <= 0 {
 		size = DefaultHistorySize
 	}
-	return &History{size: size, cells: map[cellKey]*cellHistory{}}
+	return &History{size: size, cells: map[Cell]*cellHistory{}}
 }
 
 // Works reports whether a verdict means the service can be used.
@@ -51,7 +49,7 @@ func (v Verdict) Works() bool { return v == VerdictOK || v == VerdictSlow }
 func (h *History) Add(r CheckResult) Stats {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	key := cellKey{r.Route, r.Service}
+	key := Cell{r.Route, r.Service}
 	c := h.cells[key]
 	if c == nil {
 		c = &cellHistory{}
@@ -81,10 +79,31 @@ func (h *History) Add(r CheckResult) Stats {
 func (h *History) Stats(route, service string) Stats {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if c := h.cells[cellKey{route, service}]; c != nil {
+	if c := h.cells[Cell{route, service}]; c != nil {
 		return c.stats()
 	}
 	return Stats{}
+}
+
+// Retain forgets every cell not in keep and remembers size results per cell from now on
+// (DefaultHistorySize when size <= 0), trimming the oldest when it shrinks.
+func (h *History) Retain(keep map[Cell]bool, size int) {
+	if size <= 0 {
+		size = DefaultHistorySize
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.size = size
+	for key, c := range h.cells {
+		if !keep[key] {
+			delete(h.cells, key)
+			continue
+		}
+		if extra := len(c.verdicts) - size; extra > 0 {
+			c.verdicts = slices.Delete(c.verdicts, 0, extra)
+			c.latencies = slices.Delete(c.latencies, 0, extra)
+		}
+	}
 }
 
 func (c *cellHistory) stats() Stats {

@@ -46,6 +46,7 @@ type ResultJSON struct {
 	Operation string       `json:"operation,omitempty"`
 	Time      time.Time    `json:"time"`
 	Uptime    *float64     `json:"uptime,omitempty"`
+	Samples   int          `json:"samples,omitempty"` // results behind uptime, this one included
 	Targets   []TargetJSON `json:"targets"`
 	DNS       []DNSJSON    `json:"dns,omitempty"`
 	Skipped   string       `json:"skipped,omitempty"`
@@ -86,6 +87,7 @@ func (c CheckResult) JSON() ResultJSON {
 	if c.History.Samples > 0 {
 		u := c.History.Uptime
 		out.Uptime = &u
+		out.Samples = c.History.Samples
 	}
 	for _, t := range c.Targets {
 		out.Targets = append(out.Targets, t.JSON())

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -12,6 +13,10 @@ type Monitor struct {
 	events   chan Event
 	rechecks chan []string
 	pauses   chan bool
+
+	reloadMu sync.Mutex
+	reload   *preparedPlan // the newest plan waiting for the current sweep to end
+	reloads  chan struct{}
 }
 
 // Start runs a first sweep at once and then one every interval until ctx ends, when the
@@ -22,6 +27,7 @@ func (s *Scheduler) Start(ctx context.Context) *Monitor {
 		events:   make(chan Event, 64),
 		rechecks: make(chan []string, 8),
 		pauses:   make(chan bool, 8),
+		reloads:  make(chan struct{}, 1),
 	}
 	go m.loop(ctx)
 	return m
@@ -49,9 +55,37 @@ func (m *Monitor) SetPaused(paused bool) {
 	}
 }
 
+// Reload replaces the plan once the running sweep (if any) ends, emits EventPlanChanged and
+// sweeps at once with the new plan, so new routes and services do not wait an interval. The
+// history of cells that stay is kept. A plan that cannot run (a route that cannot be built,
+// a name used twice) is refused here and nothing changes. Of several reloads waiting, the
+// newest wins. It never blocks on a sweep.
+func (m *Monitor) Reload(plan Plan) error {
+	p, err := preparePlan(plan)
+	if err != nil {
+		return err
+	}
+	m.reloadMu.Lock()
+	m.reload = &p
+	m.reloadMu.Unlock()
+	select {
+	case m.reloads <- struct{}{}:
+	default: // one is already signalled; it will take the newest plan
+	}
+	return nil
+}
+
+func (m *Monitor) takeReload() *preparedPlan {
+	m.reloadMu.Lock()
+	defer m.reloadMu.Unlock()
+	p := m.reload
+	m.reload = nil
+	return p
+}
+
 func (m *Monitor) loop(ctx context.Context) {
 	defer close(m.events)
-	interval := m.s.plan.Settings.Interval
+	interval := m.s.Plan().Settings.Interval
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	paused := false
@@ -86,6 +120,20 @@ func (m *Monitor) loop(ctx context.Context) {
 			sweep(nil)
 		case routes := <-m.rechecks:
 			sweep(routes)
+		case <-m.reloads:
+			p := m.takeReload()
+			if p == nil {
+				continue
+			}
+			m.s.replace(*p)
+			interval = p.plan.Settings.Interval
+			plan := p.plan
+			select {
+			case m.events <- Event{Kind: EventPlanChanged, At: time.Now(), Plan: &plan}:
+			case <-ctx.Done():
+				return
+			}
+			sweep(nil)
 		case p := <-m.pauses:
 			if p == paused {
 				continue

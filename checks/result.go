@@ -110,6 +110,9 @@ const (
 	EventRouteChecked
 	EventCheckDone
 	EventSweepFinished
+	// EventPlanChanged says a reload replaced the plan (in Plan) between sweeps: results of
+	// routes and services no longer in it will not come again.
+	EventPlanChanged
 )
 
 // Event is one step of a sweep, streamed to whoever displays it.
@@ -123,4 +126,5 @@ type Event struct {
 	Check  CheckResult // EventCheckDone
 	// Next is when the next periodic sweep is due (EventSweepFinished); zero when paused.
 	Next time.Time
+	Plan *Plan // EventPlanChanged: the plan now running, defaults filled in
 }

@@ -14,6 +14,7 @@ import (
 // Scheduler runs sweeps: every route × service of a plan, concurrently, within the plan's
 // global and per-route limits, streaming each result as it completes.
 type Scheduler struct {
+	planMu   sync.RWMutex // guards plan against Replace for readers outside a sweep
 	plan     Plan
 	routes   []Route
 	history  *History
@@ -24,7 +25,7 @@ type Scheduler struct {
 	poolsMu sync.Mutex
 	pools   map[poolKey]*x509.CertPool
 
-	sweepMu sync.Mutex // sweeps never overlap
+	sweepMu sync.Mutex // sweeps never overlap, and Replace waits for a running one
 	sweeps  atomic.Uint64
 	warm    sync.Once
 
@@ -52,9 +53,7 @@ func NewScheduler(plan Plan) (*Scheduler, error) {
 }
 
 func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error) {
-	plan.Settings = withDefaults(plan.Settings)
-	plan.Transfer = transferDefaults(plan.Transfer)
-	plan.Settings.Concurrency = concurrencyWithin(plan.Settings.Concurrency, openFileLimit())
+	plan = completePlan(plan)
 	s := &Scheduler{
 		plan:     plan,
 		routes:   routes,
@@ -75,6 +74,15 @@ func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error
 		s.perRoute[name] = make(chan struct{}, plan.Settings.PerRoute)
 	}
 	return s, nil
+}
+
+// completePlan fills in defaults and caps the concurrency by the open-file limit, the same
+// way for the first plan and for every reloaded one.
+func completePlan(plan Plan) Plan {
+	plan.Settings = withDefaults(plan.Settings)
+	plan.Transfer = transferDefaults(plan.Transfer)
+	plan.Settings.Concurrency = concurrencyWithin(plan.Settings.Concurrency, openFileLimit())
+	return plan
 }
 
 func withDefaults(s Settings) Settings {
@@ -108,7 +116,11 @@ func withDefaults(s Settings) Settings {
 
 // Plan is what the scheduler runs, with defaults filled in and the concurrency capped by the
 // open-file limit.
-func (s *Scheduler) Plan() Plan { return s.plan }
+func (s *Scheduler) Plan() Plan {
+	s.planMu.RLock()
+	defer s.planMu.RUnlock()
+	return s.plan
+}
 
 // History is the per-cell record of past results.
 func (s *Scheduler) History() *History { return s.history }

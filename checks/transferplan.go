@@ -72,6 +72,17 @@ func (m *transferMemory) remember(route, service string, res TargetResult, at ti
 	m.last[transferKey{route, service, res.Target.Role, res.Target.Addr}] = transferRun{res: res, at: at}
 }
 
+// retain forgets the runs of cells a reloaded plan no longer checks.
+func (m *transferMemory) retain(cells map[Cell]bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range m.last {
+		if !cells[Cell{Route: k.route, Service: k.service}] {
+			delete(m.last, k)
+		}
+	}
+}
+
 // transferSkipped says why a route runs no transfer probes ("" when it runs them).
 func (s *Scheduler) transferSkipped(spec RouteSpec) string {
 	switch {

@@ -181,3 +181,42 @@ func TestSchedulerJudgesGoodputAgainstSlowBelow(t *testing.T) {
 		}
 	}
 }
+
+// A reload that changes the transfer settings runs transfers afresh; a route removed and
+// added back does not show a transfer result from before it left.
+func TestReloadRenewsTransferResults(t *testing.T) {
+	socks := fixture.NewSOCKS5(t, fixture.SOCKS5Options{})
+	socksSpec := checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}}
+	lab := newTransferLab(t, fixture.BlobHandler(64<<10))
+	both := lab.plan(checks.TransferPlan{Every: time.Hour}, directSpec, socksSpec)
+	s, err := checks.NewScheduler(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweepCells(t, s)
+	if got := lab.requests.Load(); got != 2 {
+		t.Fatalf("first sweep made %d transfer requests, want 2", got)
+	}
+	for _, p := range []checks.Plan{lab.plan(checks.TransferPlan{Every: time.Hour}, directSpec), both} {
+		if err := s.Replace(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := sweepCells(t, s)
+	if got := lab.requests.Load(); got != 3 {
+		t.Fatalf("after the route came back: %d requests in all, want 3 (only the returning route runs)", got)
+	}
+	if mediaResult(t, c["socks"]).Transfer.CarriedOver || !mediaResult(t, c["direct"]).Transfer.CarriedOver {
+		t.Fatal("the returning route must run fresh and the staying one carry over")
+	}
+	if err := s.Replace(lab.plan(checks.TransferPlan{Every: time.Hour, Bytes: 32 << 10}, directSpec, socksSpec)); err != nil {
+		t.Fatal(err)
+	}
+	c = sweepCells(t, s)
+	if got := lab.requests.Load(); got != 5 {
+		t.Fatalf("after new transfer settings: %d requests in all, want 5", got)
+	}
+	if m := mediaResult(t, c["direct"]); m.Transfer.CarriedOver || m.Transfer.Wanted != 32<<10 {
+		t.Fatalf("direct after new settings: %+v, want a fresh 32 KB run", *m.Transfer)
+	}
+}

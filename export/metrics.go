@@ -33,6 +33,7 @@ type Metrics struct {
 	sweeps       prometheus.Counter
 	lastSweep    prometheus.Gauge
 	kinds        map[string]string // route name → kind
+	cells        map[checks.Cell]bool
 	targetLabels map[string]string // target as configured → label without userinfo
 	interference interferenceMetrics
 	transfer     transferMetrics
@@ -75,13 +76,42 @@ func NewMetrics(plan checks.Plan) *Metrics {
 	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.verdict, m.latency, m.sweeps, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
 	m.transfer = newTransferMetrics(m.reg)
-	for _, r := range plan.Routes {
-		m.kinds[r.Name] = r.Kind
-		for _, svc := range plan.Services {
-			m.setVerdict(r.Name, svc.Name, checks.VerdictPending)
+	m.cells = map[checks.Cell]bool{}
+	m.replan(plan)
+	return m
+}
+
+// replan follows a reload: series of routes and services no longer checked are deleted, so
+// a graph or an alert does not go on reading a removed route's last value; new cells start
+// pending; cells that stay keep their values.
+func (m *Metrics) replan(plan checks.Plan) {
+	cells := checks.PlanCells(plan)
+	for c := range m.cells {
+		if cells[c] {
+			continue
+		}
+		labels := prometheus.Labels{"route": c.Route, "service": c.Service}
+		for _, vec := range []*prometheus.GaugeVec{m.success, m.duration, m.phase, m.verdict, m.latency,
+			m.interference.udpLoss, m.interference.dnsTampered, m.interference.sniContrast,
+			m.transfer.goodput, m.transfer.stalled} {
+			vec.DeletePartialMatch(labels)
 		}
 	}
-	return m
+	kinds := map[string]string{}
+	for _, r := range plan.Routes {
+		kinds[r.Name] = r.Kind
+	}
+	for name, kind := range m.kinds {
+		if kinds[name] != kind {
+			m.routeUp.DeletePartialMatch(prometheus.Labels{"route": name})
+		}
+	}
+	for c := range cells {
+		if !m.cells[c] {
+			m.setVerdict(c.Route, c.Service, checks.VerdictPending)
+		}
+	}
+	m.kinds, m.cells = kinds, cells
 }
 
 // Registry is the registry the metrics live on, for callers that add their own.
@@ -103,6 +133,10 @@ func (m *Metrics) Observe(e checks.Event) {
 		m.routeUp.WithLabelValues(e.Route.Name, kind).Set(boolValue(e.Route.OK))
 	case checks.EventCheckDone:
 		m.observeCheck(e.Check)
+	case checks.EventPlanChanged:
+		if e.Plan != nil {
+			m.replan(*e.Plan)
+		}
 	case checks.EventSweepFinished:
 		m.sweeps.Inc()
 		m.lastSweep.Set(float64(e.At.UnixNano()) / 1e9)

@@ -124,6 +124,12 @@ func (n *Notifier) start(deliver func(Change)) {
 
 // Observe feeds a finished check to the state machine and queues the change it completes.
 func (n *Notifier) Observe(e checks.Event) {
+	if e.Kind == checks.EventPlanChanged && e.Plan != nil {
+		n.mu.Lock()
+		n.states.Retain(checks.PlanCells(*e.Plan))
+		n.mu.Unlock()
+		return
+	}
 	if e.Kind != checks.EventCheckDone {
 		return
 	}

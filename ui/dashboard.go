@@ -24,6 +24,11 @@ type Options struct {
 	NoColor     bool   // no colour and no other escape sequences in the content
 	NoAltScreen bool   // draw in the normal screen buffer
 	Title       string // config path or "embedded default"
+	// Reload reads the config again and hands the new plan to the runner, which announces it
+	// with checks.EventPlanChanged; an error means the old plan runs on. It is called from a
+	// command (it does I/O), on ctrl+r and on each ReloadRequests receive. Nil: no reloading.
+	Reload         func() (ReloadResult, error)
+	ReloadRequests <-chan struct{} // e.g. SIGHUP
 }
 
 // DetectOptions derives options from the environment: NO_COLOR (any non-empty value) turns
@@ -42,7 +47,9 @@ const dashboardFPS = 15
 func RunDashboard(ctx context.Context, plan checks.Plan, r Runner, opt Options) error {
 	// A table that changes a few times a second needs no 60 frames per second: fewer frames
 	// mean fewer wake-ups while idle and fewer, larger redraws over a slow SSH link.
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(dashboardFPS)}
+	// The caller's context carries SIGINT and SIGTERM: one way to stop, and the terminal is
+	// restored on it. Bubble Tea's own handler would report SIGINT as a failure.
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(dashboardFPS), tea.WithoutSignalHandler()}
 	if opt.NoColor {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}

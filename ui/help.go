@@ -25,6 +25,7 @@ func (m Model) helpLines() []string {
 		"  r                 recheck the selected route now",
 		"  R                 recheck every route now",
 		"  p, space          pause or resume periodic sweeps",
+		"  ctrl+r            reload the config file (SIGHUP does the same)",
 		"  ?                 this help",
 		"  q, ctrl+c         quit",
 		"",

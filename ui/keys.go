@@ -13,6 +13,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.help = !m.help
 		return m, nil
 	case "esc":
+		m.reloadMsg = ""
 		if m.help {
 			m.help = false
 		} else {
@@ -45,6 +46,8 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	case "R":
 		return m, m.recheck()
+	case "ctrl+r":
+		return m, m.reload()
 	case "p", "space":
 		m.paused = !m.paused
 		return m, m.setPaused(m.paused)

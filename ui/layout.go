@@ -3,7 +3,6 @@ package ui
 // Sizes of the fixed parts of the screen.
 const (
 	headerLines   = 2
-	footerLines   = 1
 	tableChrome   = 4   // top border, header row, header rule, bottom border
 	wideDetailMin = 140 // from this width the detail pane sits beside the matrix
 	cellWideW     = 12  // "— route down"
@@ -32,7 +31,7 @@ type layout struct {
 
 func (m Model) layout() layout {
 	var l layout
-	l.bodyH = max(0, m.height-headerLines-footerLines)
+	l.bodyH = max(0, m.height-headerLines-len(m.footer()))
 	l.tableW = m.width
 	if m.detail && m.width >= wideDetailMin {
 		l.detailSide = true

@@ -65,6 +65,10 @@ type Model struct {
 
 	tickGen uint64
 	frame   int // spinner frame, advanced only while something is pending
+
+	reloadMsg    string // the last reload's outcome, shown in the footer
+	reloadFailed bool
+	reloadAt     time.Time
 }
 
 // NewModel builds the dashboard for plan; it starts nothing until the program runs Init.
@@ -97,7 +101,7 @@ func NewModel(plan checks.Plan, r Runner, opt Options) Model {
 
 // Init starts the event wait, the tick loop and asks the terminal for its background.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.waitEvent(), tick(m.tickGen), tea.RequestBackgroundColor)
+	return tea.Batch(m.waitEvent(), m.waitReloadRequest(), tick(m.tickGen), tea.RequestBackgroundColor)
 }
 
 func tick(gen uint64) tea.Cmd {
@@ -127,6 +131,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.waitEvent()
 	case eventsClosedMsg:
 		m.closed = true
+		return m, nil
+	case reloadRequestMsg:
+		return m, tea.Batch(m.reload(), m.waitReloadRequest())
+	case reloadDoneMsg:
+		m.reloaded(msg)
 		return m, nil
 	case tickMsg:
 		if msg.gen != m.tickGen {
@@ -187,6 +196,10 @@ func (m *Model) apply(ev checks.Event) {
 		}
 		m.routes[i].sweep = ev.Check.Sweep
 		c.res, c.have = ev.Check, true
+	case checks.EventPlanChanged:
+		if ev.Plan != nil {
+			m.replan(*ev.Plan)
+		}
 	case checks.EventSweepFinished:
 		m.lastFinished = ev.At
 		if ev.At.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -39,6 +40,30 @@ func (r *SweepReport) Add(e checks.Event) {
 		r.Results[e.Check.Route][e.Check.Service] = e.Check
 	case checks.EventSweepFinished:
 		r.Finished = e.At
+	case checks.EventPlanChanged:
+		if e.Plan != nil {
+			r.replan(*e.Plan)
+		}
+	}
+}
+
+// replan follows a reload: results of routes and services that stay are kept, the others
+// dropped, and new cells read pending until checked.
+func (r *SweepReport) replan(plan checks.Plan) {
+	r.Plan = plan
+	cells := checks.PlanCells(plan)
+	for route, byService := range r.Results {
+		for service := range byService {
+			if !cells[checks.Cell{Route: route, Service: service}] {
+				delete(byService, service)
+			}
+		}
+	}
+	for name := range r.Routes {
+		if !slices.ContainsFunc(plan.Routes, func(s checks.RouteSpec) bool { return s.Name == name }) {
+			delete(r.Routes, name)
+			delete(r.Results, name)
+		}
 	}
 }
 

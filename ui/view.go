@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // View draws the whole screen, cut to the terminal size so nothing wraps.
@@ -47,8 +48,36 @@ func (m Model) render() string {
 		body = append(body, "")
 	}
 	lines = append(lines, body...)
-	lines = append(lines, m.styles.dim.Render(clip(m.footerHelp(), m.width)))
+	lines = append(lines, m.footer()...)
 	return frame(strings.Join(lines, "\n"), m.width, m.height)
+}
+
+// footer is the key reminder, or the last reload's outcome while it is news. A refused
+// config's message may need more than a line: it wraps onto up to three.
+func (m Model) footer() []string {
+	msg := m.reloadFooter()
+	if msg == "" || m.width <= 0 {
+		return []string{m.styles.dim.Render(clip(m.footerHelp(), m.width))}
+	}
+	style := m.styles.dim
+	if m.reloadFailed {
+		style = m.styles.warn
+	}
+	var lines []string
+	rest := clean(msg)
+	for rest != "" {
+		if width(rest) <= m.width || len(lines) == 2 {
+			lines = append(lines, style.Render(clip(rest, m.width)))
+			break
+		}
+		head := ansi.Truncate(rest, m.width, "")
+		if head == "" {
+			break
+		}
+		lines = append(lines, style.Render(head))
+		rest = rest[len(head):]
+	}
+	return lines
 }
 
 func (m Model) hrule() string {
