@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/hostilelab"
+)
+
+// hostileSweep checks every hostile peer (route r<i> × service s<i>, each in a sweep of its
+// own so a peer cannot slow another) and returns the combined plan and the real events.
+func hostileSweep(t *testing.T) (checks.Plan, []checks.Event) {
+	t.Helper()
+	var plan checks.Plan
+	plan.Settings = hostilelab.Settings
+	var events []checks.Event
+	for i, peer := range hostilelab.Peers(t) {
+		route := peer.Route
+		route.Name = fmt.Sprintf("r%d", i)
+		svc := checks.Service{Name: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("S%d", i), Short: fmt.Sprintf("S%d", i), Targets: []checks.Target{peer.Target}}
+		one := checks.Plan{Settings: hostilelab.Settings, Routes: []checks.RouteSpec{route}, Services: []checks.Service{svc}}
+		s, err := checks.NewScheduler(one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Sweep(context.Background(), nil, func(e checks.Event) {
+			if e.Kind == checks.EventCheckDone || e.Kind == checks.EventRouteChecked {
+				e.Sweep, e.Check.Sweep, e.Route.Sweep = 1, 1, 1
+				events = append(events, e)
+			}
+		})
+		plan.Routes = append(plan.Routes, route)
+		plan.Services = append(plan.Services, svc)
+	}
+	return plan, events
+}
+
+// TestHostilePeersTextIsCleanInEveryOutput sends what real hostile peers made of a sweep
+// through every output a user or a program reads: the check report (table, verbose, JSON),
+// every status format, and the dashboard's matrix and detail panes. None may carry an
+// escape, control or bidi character, and machine formats must still parse.
+func TestHostilePeersTextIsCleanInEveryOutput(t *testing.T) {
+	plan, events := hostileSweep(t)
+	report := NewSweepReport(plan)
+	for _, e := range events {
+		report.Add(e)
+	}
+	outputs := map[string]string{}
+	for _, verbose := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := report.WriteText(&b, UnicodeGlyphs, verbose); err != nil {
+			t.Fatal(err)
+		}
+		outputs[fmt.Sprintf("check text (verbose %v)", verbose)] = b.String()
+	}
+	var doc bytes.Buffer
+	if err := report.WriteJSON(&doc); err != nil {
+		t.Fatal(err)
+	}
+	outputs["check --json"] = doc.String()
+	for _, f := range StatusFormats {
+		for _, short := range []bool{false, true} {
+			outputs[fmt.Sprintf("status %s (short %v)", f, short)] = StatusLine(report.Snapshot(), StatusOptions{Format: f, Glyphs: UnicodeGlyphs, Short: short})
+		}
+	}
+
+	m, _ := testModel(plan, Options{NoColor: true}, 200, 60)
+	m = feed(m, events...)
+	outputs["dashboard matrix"] = m.View().Content
+	for i := range plan.Routes {
+		down := strings.Split(strings.Repeat("j", i), "")
+		if i == 0 {
+			down = nil
+		}
+		outputs[fmt.Sprintf("dashboard route r%d detail", i)] = press(m, append(down, "enter")...).View().Content
+		right := strings.Split(strings.Repeat("l", i+1), "")
+		outputs[fmt.Sprintf("dashboard cell r%d×s%d detail", i, i)] = press(m, append(append(down, right...), "enter")...).View().Content
+	}
+
+	for where, out := range outputs {
+		if bad := hostilelab.Unclean(out); bad != "" {
+			t.Errorf("%s carries %s:\n%q", where, bad, out)
+		}
+		if strings.Contains(out, "pwned") {
+			t.Errorf("%s: the payload of a title-setting sequence got through:\n%s", where, out)
+		}
+	}
+	var parsed ReportJSON
+	if err := json.Unmarshal(doc.Bytes(), &parsed); err != nil || len(parsed.Results) != len(plan.Routes)*len(plan.Services) {
+		t.Errorf("check --json does not parse into every result (%v)", err)
+	}
+	for _, f := range []StatusFormat{StatusJSON, StatusWaybar, StatusI3bar} {
+		if out := outputs[fmt.Sprintf("status %s (short false)", f)]; !json.Valid([]byte(out)) {
+			t.Errorf("status %s is not valid JSON: %s", f, out)
+		}
+	}
+	// The readable part of a hostile CONNECT status survives sanitizing: the user still
+	// learns what the proxy said.
+	if !strings.Contains(outputs["check text (verbose true)"], "HTTP 403") {
+		t.Errorf("the verbose report lost the proxy's answer:\n%s", outputs["check text (verbose true)"])
+	}
+	if !strings.Contains(outputs["dashboard cell r0×s0 detail"], "socks5") {
+		t.Errorf("the first cell's detail lacks the proxy failure:\n%s", outputs["dashboard cell r0×s0 detail"])
+	}
+}
