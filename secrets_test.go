@@ -311,3 +311,27 @@ func TestSecretsNeverInConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedConfigWithPasswordIsWarnedOnStderr: every command that loads a group-readable
+// config with a password in it says so on stderr, without the password.
+func TestSharedConfigWithPasswordIsWarnedOnStderr(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	doc := "control: none\nroutes:\n  - {name: p, proxy: \"socks5://" + secretUser + ":" + secretInline + "@" + fixture.RefusedAddr(t) + "\"}\n" +
+		"services:\n  - {name: m, targets: [{role: chat, tcp: \"" + fixture.RefusedAddr(t) + "\"}]}\n"
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []os.FileMode{0o600, 0o640} {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"config", "check"}, {"check"}, {"status", "--once"}} {
+			_, stdout, stderr := runCLI(append(args, "--config", path)...)
+			warned := strings.Contains(stderr, "holds a password and is readable by other users")
+			if warned != (mode == 0o640) {
+				t.Errorf("mode %o, %v: warned=%v; stderr %q", mode, args, warned, stderr)
+			}
+			assertNoSecrets(t, strings.Join(args, " "), stdout+stderr)
+		}
+	}
+}
