@@ -130,4 +130,3 @@ func checkInNamespace(t *testing.T, ns, bin, cfg string) map[string]string {
 	}
 	return verdicts
 }
-
