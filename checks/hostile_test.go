@@ -63,7 +63,10 @@ func TestHostilePeersCannotHangBloatFoolOrInject(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			texts := map[string]string{"reason": got.Reason, "route reason": route.Reason, "json": string(doc)}
+			if bad := hostilelab.UncleanJSON(string(doc)); bad != "" {
+				t.Errorf("the JSON result carries %s: %s", bad, doc)
+			}
+			texts := map[string]string{"reason": got.Reason, "route reason": route.Reason}
 			if got.Cause != nil {
 				texts["cause"] = got.Cause.Error()
 			}

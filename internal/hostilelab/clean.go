@@ -1,18 +1,16 @@
 package hostilelab
 
 import (
+	"encoding/json"
 	"fmt"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // Unclean names the first byte or rune in s that must never reach a terminal or a status
 // bar (ESC, a C0 or C1 control other than newline and tab, DEL, a bidi override or
-// isolate, invalid UTF-8), or "" when s is clean. JSON escapes (\u001b) are decoded
-// first, since a consumer decodes them before display.
+// isolate, another invisible format character, invalid UTF-8), or "" when s is clean.
 func Unclean(s string) string {
-	s = decodeJSONEscapes(s)
 	for i, r := range s {
 		switch {
 		case r == utf8.RuneError:
@@ -31,32 +29,44 @@ func Unclean(s string) string {
 	return ""
 }
 
-func isBidiControl(r rune) bool {
-	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' || r == '\u200e' || r == '\u200f' || r == '\u061c'
+// UncleanJSON is Unclean for a JSON document: every string in it, as a consumer decodes it
+// (\u001b is an ESC once decoded), must be clean. Invalid JSON is reported too.
+func UncleanJSON(doc string) string {
+	if bad := Unclean(doc); bad != "" {
+		return bad
+	}
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return "invalid JSON: " + err.Error()
+	}
+	return uncleanValue(v)
 }
 
-// decodeJSONEscapes turns \uXXXX escapes into the runes they stand for, leaving the rest.
-func decodeJSONEscapes(s string) string {
-	if !strings.Contains(s, `\u`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+5 < len(s) && s[i+1] == 'u' {
-			var r rune
-			if _, err := fmt.Sscanf(s[i+2:i+6], "%04x", &r); err == nil {
-				b.WriteRune(r)
-				i += 5
-				continue
+func uncleanValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		if bad := Unclean(v); bad != "" {
+			return fmt.Sprintf("%s in the decoded string %q", bad, v)
+		}
+	case []any:
+		for _, e := range v {
+			if bad := uncleanValue(e); bad != "" {
+				return bad
 			}
 		}
-		if s[i] == '\\' && i+1 < len(s) {
-			b.WriteByte(s[i])
-			b.WriteByte(s[i+1])
-			i++
-			continue
+	case map[string]any:
+		for k, e := range v {
+			if bad := uncleanValue(k); bad != "" {
+				return bad
+			}
+			if bad := uncleanValue(e); bad != "" {
+				return bad
+			}
 		}
-		b.WriteByte(s[i])
 	}
-	return b.String()
+	return ""
+}
+
+func isBidiControl(r rune) bool {
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' || r == '\u200e' || r == '\u200f' || r == '\u061c'
 }
