@@ -2,50 +2,20 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/internal/hostilelab"
 )
-
-// hostileSweep checks every hostile peer (route r<i> × service s<i>, each in a sweep of its
-// own so a peer cannot slow another) and returns the combined plan and the real events.
-func hostileSweep(t *testing.T) (checks.Plan, []checks.Event) {
-	t.Helper()
-	var plan checks.Plan
-	plan.Settings = hostilelab.Settings
-	var events []checks.Event
-	for i, peer := range hostilelab.Peers(t) {
-		route := peer.Route
-		route.Name = fmt.Sprintf("r%d", i)
-		svc := checks.Service{Name: fmt.Sprintf("s%d", i), Title: fmt.Sprintf("S%d", i), Short: fmt.Sprintf("S%d", i), Targets: []checks.Target{peer.Target}}
-		one := checks.Plan{Settings: hostilelab.Settings, Routes: []checks.RouteSpec{route}, Services: []checks.Service{svc}}
-		s, err := checks.NewScheduler(one)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.Sweep(context.Background(), nil, func(e checks.Event) {
-			if e.Kind == checks.EventCheckDone || e.Kind == checks.EventRouteChecked {
-				e.Sweep, e.Check.Sweep, e.Route.Sweep = 1, 1, 1
-				events = append(events, e)
-			}
-		})
-		plan.Routes = append(plan.Routes, route)
-		plan.Services = append(plan.Services, svc)
-	}
-	return plan, events
-}
 
 // TestHostilePeersTextIsCleanInEveryOutput sends what real hostile peers made of a sweep
 // through every output a user or a program reads: the check report (table, verbose, JSON),
 // every status format, and the dashboard's matrix and detail panes. None may carry an
 // escape, control or bidi character, and machine formats must still parse.
 func TestHostilePeersTextIsCleanInEveryOutput(t *testing.T) {
-	plan, events := hostileSweep(t)
+	plan, events := hostilelab.SweepAll(t)
 	report := NewSweepReport(plan)
 	for _, e := range events {
 		report.Add(e)
