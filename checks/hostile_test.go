@@ -40,7 +40,7 @@ func TestHostilePeersCannotHangBloatFoolOrInject(t *testing.T) {
 					}
 				})
 			})
-			t.Logf("took %s, allocated %d bytes; verdict %s, cause %v, reason %q", took.Round(time.Millisecond), allocated, got.Verdict, got.Cause, got.Reason)
+			t.Logf("took %s, allocated %d bytes; verdict %s, cause %v, reason %q", took.Round(100*time.Microsecond), allocated, got.Verdict, got.Cause, got.Reason)
 			if took > hostilelab.Settings.Timeout+hostilelab.Slack {
 				t.Errorf("the sweep took %s; its check deadline is %s", took, hostilelab.Settings.Timeout)
 			}
