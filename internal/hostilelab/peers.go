@@ -55,6 +55,8 @@ func Peers(tb testing.TB) []Peer {
 	tlsTo := func(addr string) checks.Target {
 		return checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: addr, SNI: Name, RootCAs: fixture.Pool()}
 	}
+	// The HTTPS servers' certificates name 127.0.0.1 too, so a config (which has no sni for
+	// https targets) can reach them by address.
 	web := func(srv *fixture.Server) checks.Target {
 		return checks.Target{Role: checks.RoleChat, Kind: checks.KindHTTPS, Addr: srv.URL + "/", SNI: Name, RootCAs: fixture.Pool()}
 	}
@@ -88,13 +90,13 @@ func Peers(tb testing.TB) []Peer {
 			Verdict: checks.VerdictBlocked, Failure: checks.FailSSLInvalidHostname, Operation: checks.OpTLSHandshake, Reason: "certificate for another name on " + Name},
 		{Name: "TLS untrusted, escapes in CN", Route: direct, Target: tlsTo(fixture.StartTLS(tb, fixture.TLSOptions{Cert: hostileForeign}).Addr),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailSSLUnknownAuthority, Operation: checks.OpTLSHandshake, Reason: "untrusted certificate on " + Name},
-		{Name: "HTTP endless header", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name), Handler: fixture.HostileHeaderHandler()})),
+		{Name: "HTTP endless header", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name, "127.0.0.1"), Handler: fixture.HostileHeaderHandler()})),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailUnknown, Operation: checks.OpHTTPRoundTrip, Reason: "HTTP failed (unknown_failure) on " + Name},
-		{Name: "HTTP endless redirect loop", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name), Handler: fixture.RedirectLoopHandler()})),
+		{Name: "HTTP endless redirect loop", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name, "127.0.0.1"), Handler: fixture.RedirectLoopHandler()})),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailTooManyRedirects, Operation: checks.OpHTTPRoundTrip, Reason: "too many redirects on " + Name},
 		// The body is read up to the body limit and the rest left unread: a server that answers
 		// 200 is reachable, however much it would go on sending.
-		{Name: "HTTP endless body", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name), Handler: fixture.EndlessBodyHandler()})),
+		{Name: "HTTP endless body", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name, "127.0.0.1"), Handler: fixture.EndlessBodyHandler()})),
 			Verdict: checks.VerdictOK, Reason: ""},
 	}
 }
