@@ -84,6 +84,8 @@ func Peers(tb testing.TB) []Peer {
 			Verdict: checks.VerdictBlocked, Failure: checks.FailConnectStatus, Operation: checks.OpProxyConnect, Reason: "proxy refused CONNECT for " + Name + ": HTTP 403"},
 		{Name: "CONNECT 200 then junk", Route: connect(fixture.ConnectJunkAfter200), Target: tlsTo(good.Addr),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailSSLFailedHandshake, Operation: checks.OpTLSHandshake, Reason: "TLS handshake failed on " + Name},
+		{Name: "CONNECT header one byte per 50ms", Route: connect(fixture.ConnectDripHeader), Target: tlsTo(good.Addr),
+			Verdict: checks.VerdictBlocked, Failure: checks.FailGenericTimeout, Operation: checks.OpProxyConnect, Reason: "proxy could not reach " + Name + ": timed out"},
 		{Name: "CONNECT multi-megabyte header", Route: connect(fixture.ConnectHugeHeader), Target: tlsTo(good.Addr),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailProxyProtocol, Operation: checks.OpProxyConnect, Reason: "proxy spoke garbage: http proxy: answer header larger than 16 KiB"},
 		{Name: "TLS names with escapes", Route: direct, Target: tlsTo(fixture.StartTLS(tb, fixture.TLSOptions{Cert: hostileNames}).Addr),
@@ -94,6 +96,9 @@ func Peers(tb testing.TB) []Peer {
 			Verdict: checks.VerdictBlocked, Failure: checks.FailUnknown, Operation: checks.OpHTTPRoundTrip, Reason: "HTTP failed (unknown_failure) on " + Name},
 		{Name: "HTTP endless redirect loop", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name, "127.0.0.1"), Handler: fixture.RedirectLoopHandler()})),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailTooManyRedirects, Operation: checks.OpHTTPRoundTrip, Reason: "too many redirects on " + Name},
+		// Every read of a drip succeeds within a step: only the check's own deadline ends it.
+		{Name: "HTTP body one byte per 50ms", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name, "127.0.0.1"), Handler: fixture.DripBodyHandler()})),
+			Verdict: checks.VerdictBlocked, Failure: checks.FailGenericTimeout, Operation: checks.OpRead, Reason: "read timed out on " + Name},
 		// The body is read up to the body limit and the rest left unread: a server that answers
 		// 200 is reachable, however much it would go on sending.
 		{Name: "HTTP endless body", Route: direct, Target: web(fixture.StartTLS(tb, fixture.TLSOptions{Cert: fixture.Leaf(tb, Name, "127.0.0.1"), Handler: fixture.EndlessBodyHandler()})),
