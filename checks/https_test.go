@@ -222,7 +222,7 @@ func TestHTTPSProbeHandsTheNameToTheProxy(t *testing.T) {
 func TestHTTPSProbeDeadlineCuttingADripIsATimeout(t *testing.T) {
 	srv := startWeb(t, fixture.DripBodyHandler())
 	opt := checks.ProbeOptions{StepTimeout: time.Second, BodyLimit: 64 << 10}
-	for i := range 12 {
+	for i := range 20 {
 		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
 		res := checks.Probe(ctx, directRoute(t), httpsTarget(srv, "/", 0), opt)
 		cancel()
