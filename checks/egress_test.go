@@ -2,7 +2,9 @@ package checks
 
 import (
 	"context"
+	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -140,5 +142,31 @@ func TestParseEgressTraceFormatAndHostileText(t *testing.T) {
 	ip, loc = ParseEgress("ip=\x1b[31m1.2.3.4\nloc=\x1b]0;pwned\x07\n")
 	if ip != "" || loc != "" {
 		t.Errorf("hostile trace: got %q %q, want nothing", ip, loc)
+	}
+}
+
+// An echo whose answer is cut by the lookup's deadline gives no address: the cut can arrive
+// as a plain EOF, and "ip=192.0.2.1" read from "ip=192.0.2.100" would name the wrong exit.
+// Repeated, since the cut races the next byte.
+func TestEgressAnswerCutByTheDeadlineIsAnError(t *testing.T) {
+	drip := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ip=192.0.2.1")
+		for range 40 {
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			io.WriteString(w, "0")
+		}
+	})
+	echo := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, "127.0.0.1"), Handler: drip})
+	direct := newDirect(RouteSpec{Name: "direct", Kind: RouteDirect})
+	for i := range 20 {
+		ip, _, err := fetchEgress(context.Background(), direct, echo.URL+"/", fixture.Pool(), 120*time.Millisecond)
+		if err == nil || ip != "" {
+			t.Fatalf("run %d: ip %q, err %v; want an error and no address", i, ip, err)
+		}
 	}
 }

@@ -67,6 +67,11 @@ func exchange(ctx context.Context, r Route, t Target, opt ProbeOptions, req *htt
 	defer resp.Body.Close()
 
 	n, err := io.CopyN(io.Discard, resp.Body, opt.BodyLimit)
+	if err == io.EOF && ctx.Err() != nil {
+		// Our own deadline cut the body; the transport may report that as a plain EOF, which
+		// would pass a dripping server for one that answered.
+		err = ctx.Err()
+	}
 	var remote string
 	res.Phases, remote = rec.snapshot()
 	if err != nil && err != io.EOF {

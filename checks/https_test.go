@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -212,5 +213,21 @@ func TestHTTPSProbeHandsTheNameToTheProxy(t *testing.T) {
 	}
 	if res.Phases.Connect <= 0 || res.Phases.TLS <= 0 {
 		t.Fatalf("phases not recorded through the proxy: %+v", res.Phases)
+	}
+}
+
+// A body that trickles in faster than the step timeout is cut by the probe's own deadline,
+// and that is a timeout, never a body that ended: the transport may report the cut as a
+// plain EOF. Repeated, since the cut races the next byte.
+func TestHTTPSProbeDeadlineCuttingADripIsATimeout(t *testing.T) {
+	srv := startWeb(t, fixture.DripBodyHandler())
+	opt := checks.ProbeOptions{StepTimeout: time.Second, BodyLimit: 64 << 10}
+	for i := range 20 {
+		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
+		res := checks.Probe(ctx, directRoute(t), httpsTarget(srv, "/", 0), opt)
+		cancel()
+		if res.OK || res.Err == nil || res.Err.Failure != checks.FailGenericTimeout || res.Err.Operation != checks.OpRead {
+			t.Fatalf("run %d: ok=%v err=%v, want %s at %s", i, res.OK, res.Err, checks.FailGenericTimeout, checks.OpRead)
+		}
 	}
 }

@@ -72,10 +72,11 @@ func millis(d time.Duration) *float64 {
 	return &ms
 }
 
-// JSON is the result in its public JSON shape.
+// JSON is the result in its public JSON shape. Names are sanitized like every text field,
+// whatever made the plan.
 func (c CheckResult) JSON() ResultJSON {
 	out := ResultJSON{
-		Route: c.Route, Service: c.Service, Sweep: c.Sweep, Verdict: c.Verdict,
+		Route: Sanitize(c.Route), Service: Sanitize(c.Service), Sweep: c.Sweep, Verdict: c.Verdict,
 		Reason: Sanitize(c.Reason), Time: c.Finished, Targets: []TargetJSON{},
 	}
 	if c.Verdict.Works() {
@@ -122,7 +123,7 @@ func (t TargetResult) JSON() TargetJSON {
 
 // JSON is the route result in its public JSON shape; spec supplies the secret-free endpoint.
 func (r RouteResult) JSON(spec RouteSpec) RouteJSON {
-	out := RouteJSON{Name: r.Name, Kind: r.Kind, Endpoint: spec.Endpoint(), OK: r.OK, Reason: Sanitize(r.Reason)}
+	out := RouteJSON{Name: Sanitize(r.Name), Kind: r.Kind, Endpoint: spec.Endpoint(), OK: r.OK, Reason: Sanitize(r.Reason)}
 	if r.Err != nil {
 		out.Failure, out.Operation = r.Err.Failure, r.Err.Operation
 	}

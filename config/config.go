@@ -24,6 +24,8 @@ type Config struct {
 	Alerts Alerts
 	Path   string   // file it came from; "" for the embedded default
 	Notes  []string // human notes, e.g. discovered routes "tor: socks5 127.0.0.1:9050 (Tor)"
+
+	inlineSecret bool // a password is written in the file itself
 }
 
 // Alerts say when and how a change of state is announced.
@@ -61,6 +63,10 @@ func Load(path string) (*Config, error) {
 		return nil, err
 	}
 	cfg.Path = path
+	if cfg.inlineSecret && sharedFile(path) {
+		cfg.Notes = append(cfg.Notes, checks.Sanitize(path)+" holds a password and is readable by other users; "+
+			"chmod 600 it, or move the password to password_file or ${ENV}")
+	}
 	return cfg, nil
 }
 
@@ -102,6 +108,7 @@ func Parse(filename string, data []byte) (cfg *Config, err error) {
 		return nil, p.err
 	}
 	cfg.Notes = p.notes
+	cfg.inlineSecret = p.inlineSecret
 	return cfg, nil
 }
 
@@ -243,6 +250,7 @@ func (p *parser) webhook(f field) string {
 		return ""
 	}
 	from, to := userinfoSpan(raw)
+	p.noteInlinePassword(raw[from:to])
 	expanded, err := expandEnv(raw, func(off int) bool { return off >= from && off < to })
 	if err != nil {
 		p.fail(f.value, "webhook: %v", err)

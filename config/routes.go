@@ -140,6 +140,7 @@ func (p *parser) proxy(spec *checks.RouteSpec, fs map[string]field) {
 		return
 	}
 	from, to := userinfoSpan(raw)
+	p.noteInlinePassword(raw[from:to])
 	expanded, err := expandEnv(raw, func(off int) bool { return off >= from && off < to })
 	if err != nil {
 		p.fail(f.value, "proxy: %v", err)

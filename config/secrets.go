@@ -97,6 +97,35 @@ func escapeUserinfo(s string) string {
 	return b.String()
 }
 
+// noteInlinePassword remembers whether the userinfo of a URL ("user:pass" before any ${…}
+// expansion) has a password written out, rather than only ${VAR} references.
+func (p *parser) noteInlinePassword(userinfo string) {
+	_, pass, ok := strings.Cut(userinfo, ":")
+	if !ok {
+		return
+	}
+	for {
+		start := strings.Index(pass, "${")
+		if start < 0 {
+			break
+		}
+		end := strings.IndexByte(pass[start:], '}')
+		if end < 0 {
+			break
+		}
+		pass = pass[:start] + pass[start+end+1:]
+	}
+	if pass != "" {
+		p.inlineSecret = true
+	}
+}
+
+// sharedFile is true when people other than the owner (group or others) can read path.
+func sharedFile(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().Perm()&0o044 != 0
+}
+
 // expandHome turns a leading ~ into the home directory.
 func expandHome(path string) (string, error) {
 	if path != "~" && !strings.HasPrefix(path, "~/") {

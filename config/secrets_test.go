@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,4 +94,46 @@ services: [max]
 	if !strings.HasSuffix(cfg.Alerts.Webhook, "/Sekr1tToken") {
 		t.Error("webhook token not expanded")
 	}
+}
+
+// TestSharedConfigWithInlinePasswordIsWarned: a password written in the config itself is only
+// as safe as the file's mode, so a group- or world-readable file gets a note (printed on
+// stderr by every command), without the password.
+func TestSharedConfigWithInlinePasswordIsWarned(t *testing.T) {
+	t.Setenv("LL_PASS", "Sekr1tEnv")
+	cases := []struct {
+		name string
+		doc  string
+		mode os.FileMode
+		warn bool
+	}{
+		{"inline proxy password, 0644", proxyDoc("socks5://u:Sekr1tPass@127.0.0.1:1080"), 0o644, true},
+		{"inline proxy password, 0640", proxyDoc("http://u:Sekr1tPass@127.0.0.1:3128"), 0o640, true},
+		{"inline proxy password, 0604", proxyDoc("http://u:Sekr1tPass@127.0.0.1:3128"), 0o604, true},
+		{"inline proxy password, 0600", proxyDoc("socks5://u:Sekr1tPass@127.0.0.1:1080"), 0o600, false},
+		{"password next to ${ENV}, 0644", proxyDoc("socks5://u:Sekr1t${LL_PASS}@127.0.0.1:1080"), 0o644, true},
+		{"webhook with a password, 0644", "webhook: https://u:Sekr1tPass@hooks.example.net/x\n" + proxyDoc("socks5://127.0.0.1:1080"), 0o644, true},
+		{"password only from ${ENV}, 0644", proxyDoc("socks5://u:${LL_PASS}@127.0.0.1:1080"), 0o644, false},
+		{"user name only, 0644", proxyDoc("socks5://u@127.0.0.1:1080"), 0o644, false},
+		{"no credentials, 0644", proxyDoc("socks5://127.0.0.1:1080"), 0o644, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeFile(t, t.TempDir(), "config.yaml", c.doc, c.mode)
+			cfg, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(cfg.Notes, "\n")
+			warned := strings.Contains(notes, path+" holds a password") && strings.Contains(notes, "chmod 600")
+			if warned != c.warn {
+				t.Errorf("warned=%v, want %v; notes %q", warned, c.warn, notes)
+			}
+			assertNoSecret(t, "notes", notes)
+		})
+	}
+}
+
+func proxyDoc(proxy string) string {
+	return "routes:\n  - {name: a, proxy: \"" + proxy + "\"}\nservices: [max]\n"
 }

@@ -25,6 +25,9 @@ type parser struct {
 	dir   string // directory relative paths resolve against
 	err   *Error
 	notes []string
+	// inlineSecret: a password is written in the file itself, not in ${ENV} or a
+	// password_file, so the file's permissions protect it.
+	inlineSecret bool
 
 	globalAnchors []*x509.Certificate // ca_files at the top: trusted by every TLS target
 	globalPool    *x509.CertPool      // system roots plus globalAnchors
