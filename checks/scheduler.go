@@ -202,11 +202,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	control := make(chan TargetResult, 1)
 	controlPending := spec.Control != nil
 	if controlPending {
-		go func() {
-			ctrlCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
-			defer cancel()
-			control <- s.probeInSlot(ctrlCtx, r, *spec.Control)
-		}()
+		go func() { control <- s.probeInSlot(ctx, r, *spec.Control) }()
 	}
 
 	// Results stream once the route is proven to carry traffic: by its own check alone for
@@ -344,13 +340,11 @@ func (s *Scheduler) emitCheck(send func(Event), c CheckResult) {
 	send(Event{Kind: EventCheckDone, Check: c})
 }
 
-// runCheck probes every target of svc through r within the per-check deadline. Transfer
+// runCheck probes every target of svc through r, each within the per-check deadline. Transfer
 // targets run only when due (their last result is carried over in between) and not at all
 // when transfers are off or the route is metered.
 func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service) CheckResult {
 	spec := r.Spec()
-	ctx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
-	defer cancel()
 	res := CheckResult{Route: spec.Name, Service: svc.Name, Sweep: n, Started: time.Now()}
 	targets := svc.Targets
 	if skip := s.transferSkipped(spec); skip != "" && slices.ContainsFunc(targets, isTransfer) {
@@ -380,17 +374,25 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service
 		res.Reason = res.Skipped
 	}
 	res.Reason = Sanitize(res.Reason)
-	s.noteDNSTampering(ctx, n, r, svc, &res)
+	dnsCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+	defer cancel()
+	s.noteDNSTampering(dnsCtx, n, r, svc, &res)
 	return res
 }
 
 func isTransfer(t Target) bool { return t.Kind == KindTransfer }
 
 // probeInSlot probes t through r once a slot is free, with the route's trust anchors added.
+// The per-check deadline starts when the slot is taken: a target queued behind slow or
+// blackholed ones on the same route must not be judged on time it spent waiting.
 func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t Target) TargetResult {
 	t = s.trusted(r.Spec(), t)
 	var res TargetResult
-	ran := s.withSlot(ctx, r.Spec().Name, func() { res = s.probe(ctx, r, t, s.probeOptions()) })
+	ran := s.withSlot(ctx, r.Spec().Name, func() {
+		probeCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+		defer cancel()
+		res = s.probe(probeCtx, r, t, s.probeOptions())
+	})
 	if !ran {
 		return TargetResult{Target: t, Err: NewError(FailGenericTimeout, OpConnect, "deadline passed before the probe could start")}
 	}

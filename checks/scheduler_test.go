@@ -285,6 +285,33 @@ func TestCheckDeadlineBoundsAHangingTarget(t *testing.T) {
 	}
 }
 
+// A service queued on a busy route behind blackholed ones is judged on its own probe, not on
+// the time it waited for a slot: with one slot per route and five hanging services ahead of it
+// in line, a working service is still ok.
+func TestWaitingForASlotDoesNotCountAgainstTheCheckDeadline(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["ok:443"] = works(time.Millisecond)
+	plan := Plan{
+		Settings: Settings{Timeout: 100 * time.Millisecond, PerRoute: 1},
+		Services: []Service{service("works", chat("ok:443"))},
+	}
+	for i := range 5 {
+		addr := net.JoinHostPort("hang"+string(rune('a'+i)), "443")
+		fp.behaviour[addr] = hangs
+		plan.Services = append(plan.Services, service("blocked"+string(rune('a'+i)), chat(addr)))
+	}
+	s, _ := newScheduler(plan, []Route{fakeRoute{spec: RouteSpec{Name: "direct", Kind: RouteDirect}}}, fp.probe)
+	for range 3 { // the working service's place in the queue is up to the Go scheduler
+		got := checksOf(collect(t, s))
+		if c := got["direct/works"]; c.Verdict != VerdictOK {
+			t.Fatalf("the working service queued behind hanging ones is %s (%s), want ok", c.Verdict, c.Reason)
+		}
+		if c := got["direct/blockeda"]; c.Verdict != VerdictBlocked {
+			t.Fatalf("a hanging service is %s (%s), want blocked", c.Verdict, c.Reason)
+		}
+	}
+}
+
 func TestSweepsNeverOverlap(t *testing.T) {
 	fp := newFakeProbe()
 	fp.behaviour["a:443"] = works(20 * time.Millisecond)
