@@ -75,16 +75,7 @@ func forwardHangups(ctx context.Context, stop context.CancelFunc, stdout io.Writ
 	requests := make(chan struct{}, 1)
 	hup := hangups(ctx)
 	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-			}
-			if terminalGone(stdout) {
-				stop()
-				return
-			}
+		for nextReload(ctx, hup, stop, stdout) {
 			select {
 			case requests <- struct{}{}:
 			default: // one is already waiting

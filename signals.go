@@ -45,6 +45,21 @@ func stopOnHangup(ctx context.Context) (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
+// nextReload waits for a SIGHUP that asks for a reload. It reports false when ctx ends, or
+// when the SIGHUP came from a terminal that hung up, which stops lifeline instead.
+func nextReload(ctx context.Context, hup <-chan os.Signal, stop context.CancelFunc, stdout io.Writer) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-hup:
+	}
+	if terminalGone(stdout) {
+		stop()
+		return false
+	}
+	return true
+}
+
 // terminalGone reports whether w is a terminal that has hung up: a SIGHUP then means the
 // window closed or the SSH link dropped, and lifeline should stop rather than reload.
 func terminalGone(w io.Writer) bool {
@@ -120,16 +135,7 @@ func plural(n int, word string) string {
 // went on stderr, where a status bar or journald shows it; a hung-up terminal stops instead.
 func reloadOnHangup(ctx context.Context, r *reloader, stop context.CancelFunc, stdout, stderr io.Writer) {
 	hup := hangups(ctx)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-		}
-		if terminalGone(stdout) {
-			stop()
-			return
-		}
+	for nextReload(ctx, hup, stop, stdout) {
 		res, err := r.reload(ctx)
 		if err != nil {
 			fmt.Fprintln(stderr, "lifeline: reload failed, still running the previous config:", oneLine(err.Error()))
