@@ -42,9 +42,8 @@ func DetectOptions(env func(string) string) Options {
 
 const dashboardFPS = 15
 
-// RunDashboard shows the dashboard until the user quits or ctx ends. The terminal is restored
-// either way.
-func RunDashboard(ctx context.Context, plan checks.Plan, r Runner, opt Options) error {
+// programOptions are how the dashboard runs its Bubble Tea program.
+func programOptions(ctx context.Context, opt Options) []tea.ProgramOption {
 	// A table that changes a few times a second needs no 60 frames per second: fewer frames
 	// mean fewer wake-ups while idle and fewer, larger redraws over a slow SSH link.
 	// The caller's context carries SIGINT and SIGTERM: one way to stop, and the terminal is
@@ -53,7 +52,13 @@ func RunDashboard(ctx context.Context, plan checks.Plan, r Runner, opt Options) 
 	if opt.NoColor {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	p := tea.NewProgram(NewModel(plan, r, opt), opts...)
+	return opts
+}
+
+// RunDashboard shows the dashboard until the user quits or ctx ends. The terminal is restored
+// either way.
+func RunDashboard(ctx context.Context, plan checks.Plan, r Runner, opt Options) error {
+	p := tea.NewProgram(NewModel(plan, r, opt), programOptions(ctx, opt)...)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // asked to stop from outside: not a failure
