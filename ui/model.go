@@ -4,6 +4,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -55,6 +56,7 @@ type Model struct {
 
 	width, height int
 	dark          bool
+	profile       colorprofile.Profile // the terminal's colour depth, as Bubble Tea detected it
 	styles        styles
 	glyphs        Glyphs
 
@@ -83,6 +85,7 @@ func NewModel(plan checks.Plan, r Runner, opt Options) Model {
 		routes:       make([]routeState, len(plan.Routes)),
 		cells:        make([][]cell, len(plan.Routes)),
 		dark:         true,
+		profile:      colorprofile.TrueColor,
 		glyphs:       UnicodeGlyphs,
 	}
 	if opt.ASCII {
@@ -95,7 +98,7 @@ func NewModel(plan checks.Plan, r Runner, opt Options) Model {
 	for i, s := range plan.Services {
 		m.serviceIndex[s.Name] = i
 	}
-	m.styles = newStyles(opt.NoColor, m.dark)
+	m.styles = newStyles(opt.NoColor, m.dark, m.profile)
 	return m
 }
 
@@ -152,7 +155,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
-		m.styles = newStyles(m.opt.NoColor, m.dark)
+		m.styles = newStyles(m.opt.NoColor, m.dark, m.profile)
+		return m, nil
+	case tea.ColorProfileMsg:
+		m.profile = msg.Profile
+		m.styles = newStyles(m.opt.NoColor, m.dark, m.profile)
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.key(msg)

@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -25,7 +26,19 @@ var verdictLight = map[checks.Verdict]string{
 	checks.VerdictPending:   "#57606a",
 }
 
-func newStyles(noColor, dark bool) styles {
+// verdictBasic are the 16-colour choices: downsampling the RGB palette would paint slow,
+// partial and blocked the same red. Bright shades suit a dark background, plain ones a light.
+var verdictBasic = map[checks.Verdict][2]color.Color{ // {light, dark}
+	checks.VerdictOK:        {lipgloss.Green, lipgloss.BrightGreen},
+	checks.VerdictSlow:      {lipgloss.Yellow, lipgloss.BrightYellow},
+	checks.VerdictPartial:   {lipgloss.Cyan, lipgloss.BrightCyan},
+	checks.VerdictBlocked:   {lipgloss.Red, lipgloss.BrightRed},
+	checks.VerdictRouteDown: {lipgloss.Magenta, lipgloss.BrightMagenta},
+	checks.VerdictPending:   {lipgloss.BrightBlack, lipgloss.BrightBlack},
+}
+
+// newStyles builds the looks for a background and the terminal's colour profile.
+func newStyles(noColor, dark bool, profile colorprofile.Profile) styles {
 	s := styles{verdict: map[checks.Verdict]lipgloss.Style{}}
 	verdicts := []checks.Verdict{checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
 		checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending}
@@ -39,7 +52,11 @@ func newStyles(noColor, dark bool) styles {
 		return lipgloss.LightDark(dark)(lipgloss.Color(light), lipgloss.Color(darkHex))
 	}
 	for _, v := range verdicts {
-		s.verdict[v] = lipgloss.NewStyle().Foreground(pick(verdictLight[v], VerdictHex(v)))
+		fg := pick(verdictLight[v], VerdictHex(v))
+		if profile == colorprofile.ANSI {
+			fg = lipgloss.LightDark(dark)(verdictBasic[v][0], verdictBasic[v][1])
+		}
+		s.verdict[v] = lipgloss.NewStyle().Foreground(fg)
 	}
 	s.title = lipgloss.NewStyle().Bold(true)
 	s.header = lipgloss.NewStyle().Bold(true)
