@@ -182,7 +182,7 @@ func (t *egressTracker) localDNSFlag(spec RouteSpec) string {
 	}
 	for _, sys := range t.systemDNS() {
 		if a, b := net.ParseIP(host), net.ParseIP(sys); a != nil && b != nil && a.Equal(b) {
-			return "DNS goes to the system resolver " + host + " (local ISP?)"
+			return LocalDNSFlag + " " + host + " (local ISP?)"
 		}
 	}
 	return ""

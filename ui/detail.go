@@ -40,9 +40,9 @@ func (m Model) routeDetail(w int) []string {
 	st := m.routes[m.row]
 	title := "route " + clean(spec.Name)
 	if ep := clean(spec.Endpoint()); ep != spec.Name {
-		title += " · " + ep
+		title += m.glyphs.Sep + ep
 	}
-	lines := []string{m.styles.title.Render(clip(title, w))}
+	lines := []string{m.styles.title.Render(clip(title, w, m.glyphs))}
 	if !st.have {
 		return append(lines, "  "+m.spinner()+" checking the route…")
 	}
@@ -77,11 +77,11 @@ func (m Model) cellDetail(w int) []string {
 	head := clean(svc.Title) + " via " + clean(spec.Name)
 	c := m.cells[i][j]
 	if !c.have {
-		return []string{m.styles.title.Render(clip(head, w)), "  " + m.spinner() + " waiting for the first result…"}
+		return []string{m.styles.title.Render(clip(head, w, m.glyphs)), "  " + m.spinner() + " waiting for the first result…"}
 	}
 	r := c.res
 	vst := m.styles.forVerdict(r.Verdict)
-	lines := []string{m.styles.title.Render(clip(head, w)) + " " + vst.Render(m.glyphs.For(r.Verdict)+" "+string(r.Verdict))}
+	lines := []string{m.styles.title.Render(clip(head, w, m.glyphs)) + " " + vst.Render(m.glyphs.For(r.Verdict)+" "+VerdictWord(r.Verdict))}
 	if r.Reason != "" {
 		lines = append(lines, wrapText(clean(r.Reason), w, "  ")...)
 	}
@@ -101,7 +101,7 @@ func (m Model) cellDetail(w int) []string {
 	for _, t := range targets {
 		lines = append(lines, m.targetLines(t, w)...)
 	}
-	for _, d := range dnsLines(r.DNS) {
+	for _, d := range dnsLines(r.DNS, m.glyphs) {
 		lines = append(lines, wrapText(d, w, "  ")...)
 	}
 	if !r.Finished.IsZero() {
@@ -121,7 +121,7 @@ func (m Model) targetLines(t checks.TargetResult, w int) []string {
 	if role == "" {
 		role = "-"
 	}
-	head := m.styles.forVerdict(v).Render(glyph) + " " + fit(clean(role), 8) + " " + clip(clean(t.Target.String()), max(w-13, 4))
+	head := m.styles.forVerdict(v).Render(glyph) + " " + fit(clean(role), 8, m.glyphs) + " " + clip(clean(t.Target.String()), max(w-13, 4), m.glyphs)
 	lines := []string{"  " + head}
 	const indent = "      "
 	if p := phaseNumbers(t.Phases); p != "" {
@@ -233,7 +233,7 @@ func (m Model) historyLines(h checks.Stats, w int) []string {
 	if width(spark+"  "+stats) <= w {
 		lines = append(lines, spark+"  "+stats)
 	} else {
-		lines = append(lines, clip(spark, w), stats)
+		lines = append(lines, clip(spark, w, m.glyphs), stats)
 	}
 	failed := "never"
 	if !h.LastFailed.IsZero() {
@@ -243,7 +243,7 @@ func (m Model) historyLines(h checks.Stats, w int) []string {
 	if !h.LastChange.IsZero() {
 		changed = m.when(h.LastChange)
 	}
-	lines = append(lines, wrapText("last failed "+failed+" · last change "+changed, w, "")...)
+	lines = append(lines, wrapText("last failed "+failed+m.glyphs.Sep+"last change "+changed, w, "")...)
 	return lines
 }
 

@@ -28,12 +28,12 @@ func transferLine(s *checks.TransferStats) string {
 }
 
 // dnsLines show each name the direct route compared with another route, both answers.
-func dnsLines(answers []checks.DNSAnswers) []string {
+func dnsLines(answers []checks.DNSAnswers, g Glyphs) []string {
 	var out []string
 	for _, a := range answers {
 		line := "dns " + clean(a.Name) + ": " + clean(a.Summary())
 		if a.Tampered {
-			line += " — tampered"
+			line += dashed(g) + "tampered"
 		}
 		out = append(out, line)
 	}

@@ -10,22 +10,36 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// Glyphs is one set of verdict symbols; every glyph goes with a word or number.
+// Glyphs is one set of symbols: the verdicts' (every glyph goes with a word or number), and
+// the punctuation the text around them uses, so that ASCII mode is ASCII throughout.
 type Glyphs struct {
-	OK, Slow, Partial, Blocked, RouteDown, Pending string
-	Spinner                                        []string
+	OK, Slow, Partial, Blocked, RouteDown, Pending, NA string
+	Warn                                               string // a route that works but should not be trusted
+	Spinner                                            []string
+
+	Sep      string // between parts of a line: " · "
+	Dash     string // an unmeasured number, and before a reason: "—"
+	Ellipsis string // text cut short: "…"
+	Times    string // route × service: "×"
+	Arrow    string // service → its best route: "→"
+	More     string // more below: "▼"
+	MoreUp   string // scrolled to the end, more above: "▲"
 }
 
 // UnicodeGlyphs are used on UTF-8 terminals.
 var UnicodeGlyphs = Glyphs{
-	OK: "✓", Slow: "◐", Partial: "◑", Blocked: "✗", RouteDown: "—", Pending: "…",
+	OK: "✓", Slow: "◐", Partial: "◑", Blocked: "✗", RouteDown: "—", Pending: "…", NA: "○",
+	Warn:    "⚠",
 	Spinner: []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"},
+	Sep:     " · ", Dash: "—", Ellipsis: "…", Times: "×", Arrow: "→", More: "▼", MoreUp: "▲",
 }
 
 // ASCIIGlyphs are used with --ascii and when the locale is not UTF-8.
 var ASCIIGlyphs = Glyphs{
-	OK: "+", Slow: "~", Partial: "/", Blocked: "x", RouteDown: "-", Pending: ".",
+	OK: "+", Slow: "~", Partial: "/", Blocked: "x", RouteDown: "-", Pending: ".", NA: "o",
+	Warn:    "!",
 	Spinner: []string{"|", "/", "-", "\\"},
+	Sep:     " | ", Dash: "-", Ellipsis: "...", Times: "x", Arrow: "->", More: "v", MoreUp: "^",
 }
 
 // For returns the glyph of a verdict.
@@ -66,6 +80,17 @@ func CellWord(r checks.CheckResult) string {
 	return "pending"
 }
 
+// VerdictWord is a verdict as people read it: "route down" where JSON says "route-down".
+func VerdictWord(v checks.Verdict) string {
+	if v == checks.VerdictRouteDown {
+		return "route down"
+	}
+	return string(v)
+}
+
+// dashed is " — " before a reason (" - " in ASCII).
+func dashed(g Glyphs) string { return " " + g.Dash + " " }
+
 // Cell is glyph and word together, e.g. "✓ 142ms".
 func Cell(g Glyphs, r checks.CheckResult) string {
 	return g.For(r.Verdict) + " " + CellWord(r)
@@ -75,7 +100,7 @@ func Cell(g Glyphs, r checks.CheckResult) string {
 func FormatLatency(d time.Duration) string {
 	switch {
 	case d <= 0:
-		return "—"
+		return "-" // unmeasured; ASCII in every mode
 	case d < time.Millisecond:
 		return "<1ms"
 	case d < time.Second:

@@ -105,7 +105,7 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 	var notes []string
 	for _, route := range r.Plan.Routes {
 		if rr, ok := r.Routes[route.Name]; ok && !rr.OK {
-			notes = append(notes, fmt.Sprintf("%s %s: route down — %s", g.RouteDown, route.Name, checks.Sanitize(rr.Reason)))
+			notes = append(notes, fmt.Sprintf("%s %s: route down%s%s", g.RouteDown, route.Name, dashed(g), checks.Sanitize(rr.Reason)))
 			continue
 		}
 		// Flags (not tunnelling, local resolver) always show; the plain exit only with -v.
@@ -115,7 +115,7 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 		for _, svc := range r.Plan.Services {
 			c := r.cell(route.Name, svc.Name)
 			if c.Verdict != checks.VerdictOK || verbose {
-				notes = append(notes, fmt.Sprintf("%s %s × %s: %s — %s", g.For(c.Verdict), route.Name, svc.Title, c.Verdict, checks.Sanitize(c.Reason)))
+				notes = append(notes, fmt.Sprintf("%s %s %s %s: %s%s%s", g.For(c.Verdict), route.Name, g.Times, svc.Title, VerdictWord(c.Verdict), dashed(g), checks.Sanitize(c.Reason)))
 			}
 			if verbose {
 				notes = append(notes, targetLines(g, c)...)
@@ -162,7 +162,7 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 	if c.Skipped != "" {
 		lines = append(lines, "        "+checks.Sanitize(c.Skipped))
 	}
-	for _, d := range dnsLines(c.DNS) {
+	for _, d := range dnsLines(c.DNS, g) {
 		lines = append(lines, "        "+d)
 	}
 	return lines

@@ -97,9 +97,9 @@ func waybarStatus(s StatusSnapshot, opt StatusOptions) string {
 
 // cellSentence is one cell for a tooltip: "direct · WhatsApp: ✗ reset — TLS reset after …".
 func cellSentence(plan checks.Plan, r checks.CheckResult, g Glyphs) string {
-	line := checks.Sanitize(r.Route) + " · " + checks.Sanitize(serviceTitle(plan, r.Service)) + ": " + Cell(g, r)
+	line := checks.Sanitize(r.Route) + g.Sep + checks.Sanitize(serviceTitle(plan, r.Service)) + ": " + Cell(g, r)
 	if reason := checks.Sanitize(r.Reason); reason != "" && !r.Verdict.Works() && r.Verdict != checks.VerdictPending {
-		line += " — " + reason
+		line += dashed(g) + reason
 	}
 	return line
 }
@@ -193,11 +193,11 @@ func nagiosText(s StatusSnapshot, opt StatusOptions) string {
 			case latencyLevel(r, opt) == checks.ExitDegraded:
 				problems = append(problems, where+" "+FormatLatency(r.Latency)+" over warning "+FormatLatency(opt.Warn))
 			case r.Verdict.Works():
-				problems = append(problems, where+" "+string(r.Verdict)+" "+FormatLatency(r.Latency))
+				problems = append(problems, where+" "+VerdictWord(r.Verdict)+" "+FormatLatency(r.Latency))
 			case r.Verdict == checks.VerdictPending:
 				problems = append(problems, where+" pending")
 			default:
-				problems = append(problems, withReason(where+" "+string(r.Verdict), r.Reason))
+				problems = append(problems, withReason(where+" "+VerdictWord(r.Verdict), r.Reason))
 			}
 		}
 	}

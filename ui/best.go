@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+// BestLine answers "which way out works for this service now?" for people: the best route
+// and its latency, then the runner-up: "WhatsApp → ss 7ms, then vpn 35ms". A route with a
+// warning carries its glyph; "none works" when no route does.
+func BestLine(title string, picks []checks.Pick, routes map[string]checks.RouteResult, g Glyphs) string {
+	return clean(title) + " " + g.Arrow + " " + bestPicks(picks, routes, g, ", then ")
+}
+
+// bestPicks is "ss 7ms, then vpn 35ms", or "none works".
+func bestPicks(picks []checks.Pick, routes map[string]checks.RouteResult, g Glyphs, then string) string {
+	if len(picks) == 0 {
+		return "none works"
+	}
+	s := pickText(picks[0], routes, g)
+	if len(picks) > 1 {
+		s += then + pickText(picks[1], routes, g)
+	}
+	return s
+}
+
+// pickText is "ss 7ms", "tor ◐ 1.4s" when slow, "vpn ⚠ 35ms" when the route has a warning.
+func pickText(p checks.Pick, routes map[string]checks.RouteResult, g Glyphs) string {
+	s := clean(p.Route)
+	if len(routes[p.Route].Warnings()) > 0 {
+		s += " " + g.Warn
+	}
+	if p.Verdict != checks.VerdictOK {
+		s += " " + g.For(p.Verdict)
+	}
+	return s + " " + FormatLatency(p.Latency)
+}
+
+// bestFor ranks the routes for service j of the board.
+func (m Model) bestFor(j int) []checks.Pick {
+	var results []checks.CheckResult
+	for i := range m.cells {
+		if c := m.cells[i][j]; c.have {
+			results = append(results, c.res)
+		}
+	}
+	return checks.BestRoutes(m.plan.Services[j].Name, results)
+}
+
+// bestLines are the best routes under the table: a line per service when there is room,
+// else several services to a line ("WA → ss 7ms · TG → vpn 9ms"), cut to l.bestLines.
+func (m Model) bestLines(l layout) []string {
+	if l.bestLines <= 0 {
+		return nil
+	}
+	var lines []string
+	if l.bestPacked {
+		lines = m.packedBest(l.tableW)
+	} else {
+		routes := m.routeResults()
+		for j, s := range m.plan.Services {
+			lines = append(lines, clip("best "+BestLine(s.Title, m.bestFor(j), routes, m.glyphs), l.tableW, m.glyphs))
+		}
+	}
+	if len(lines) > l.bestLines {
+		lines = lines[:l.bestLines]
+		lines[len(lines)-1] = clip(lines[len(lines)-1]+" "+m.glyphs.Ellipsis, l.tableW, m.glyphs)
+	}
+	return lines
+}
+
+// packedBest puts each service's best route (no runner-up) side by side in lines of w cells.
+func (m Model) packedBest(w int) []string {
+	routes := m.routeResults()
+	var lines []string
+	line := "best:"
+	for j := range m.plan.Services {
+		picks := m.bestFor(j)
+		if len(picks) > 1 {
+			picks = picks[:1]
+		}
+		item := m.serviceName(j, true) + " " + m.glyphs.Arrow + " " + bestPicks(picks, routes, m.glyphs, "")
+		if width(line)+2+width(item) > w && line != "best:" {
+			lines = append(lines, line)
+			line = "     "
+		}
+		line += "  " + item
+	}
+	return append(lines, clip(line, w, m.glyphs))
+}
+
+// bestSummary is "WhatsApp → ss 7ms, then vpn 35ms" for each service, for reports.
+func bestSummary(plan checks.Plan, results []checks.CheckResult, routes map[string]checks.RouteResult, g Glyphs) []string {
+	var out []string
+	for _, s := range plan.Services {
+		title := s.Title
+		if title == "" {
+			title = s.Name
+		}
+		out = append(out, BestLine(title, checks.BestRoutes(s.Name, results), routes, g))
+	}
+	return out
+}
