@@ -68,10 +68,10 @@ func rankKey(a, b Pick) int {
 	}
 	la, lb := a.Latency, b.Latency
 	if la <= 0 {
-		la = time.Duration(1<<62)
+		la = time.Duration(1 << 62)
 	}
 	if lb <= 0 {
-		lb = time.Duration(1<<62)
+		lb = time.Duration(1 << 62)
 	}
 	return cmp.Compare(la, lb)
 }

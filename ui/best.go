@@ -35,15 +35,23 @@ func pickText(p checks.Pick, routes map[string]checks.RouteResult, g Glyphs) str
 	return s + " " + FormatLatency(p.Latency)
 }
 
-// bestFor ranks the routes for service j of the board.
+// bestFor ranks the routes for service j of the board, once per change of the board.
 func (m Model) bestFor(j int) []checks.Pick {
-	var results []checks.CheckResult
-	for i := range m.cells {
-		if c := m.cells[i][j]; c.have {
-			results = append(results, c.res)
+	bc := &m.cache.best
+	if bc.picks == nil || bc.gen != m.gen {
+		bc.picks = make([][]checks.Pick, len(m.plan.Services))
+		for k, svc := range m.plan.Services {
+			var results []checks.CheckResult
+			for i := range m.cells {
+				if c := m.cells[i][k]; c.have {
+					results = append(results, c.res)
+				}
+			}
+			bc.picks[k] = checks.BestRoutes(svc.Name, results)
 		}
+		bc.gen = m.gen
 	}
-	return checks.BestRoutes(m.plan.Services[j].Name, results)
+	return bc.picks[j]
 }
 
 // bestLines are the best routes under the table: a line per service when there is room,
@@ -68,8 +76,17 @@ func (m Model) bestLines(l layout) []string {
 	return lines
 }
 
-// packedBest puts each service's best route (no runner-up) side by side in lines of w cells.
+// packedBest puts each service's best route (no runner-up) side by side in lines of w cells,
+// once per change of the board.
 func (m Model) packedBest(w int) []string {
+	pc := &m.cache.packed
+	if pc.lines == nil || pc.gen != m.gen || pc.w != w {
+		pc.lines, pc.gen, pc.w = m.packBest(w), m.gen, w
+	}
+	return pc.lines
+}
+
+func (m Model) packBest(w int) []string {
 	routes := m.routeResults()
 	var lines []string
 	line := "best:"

@@ -17,16 +17,16 @@ const (
 type layout struct {
 	bodyH int // lines between header and footer
 
-	tableW int // cells available to the matrix
-	routeW int // content width of the route column
-	nameW  int // of which the route's name may take
-	warnW  int // and its warnings, after a space
+	tableW    int  // cells available to the matrix
+	routeW    int  // content width of the route column
+	nameW     int  // of which the route's name may take
+	warnW     int  // and its warnings, after a space
 	warnWords bool // warnings as glyph and word, not glyph only
-	svcW   int // content width of a service column
-	short  bool
-	cols   int // service columns shown
-	rows   int // routes shown, one line each
-	more   bool
+	svcW      int  // content width of a service column
+	short     bool
+	cols      int // service columns shown
+	rows      int // routes shown, one line each
+	more      bool
 
 	bestLines  int  // lines under the table for the best routes
 	bestPacked bool // several services per line

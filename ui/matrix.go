@@ -20,6 +20,35 @@ type renderCache struct {
 		w       int
 		short   []string
 	}
+	best struct {
+		gen   uint64
+		picks [][]checks.Pick // per service
+	}
+	packed struct {
+		gen   uint64
+		w     int
+		lines []string
+	}
+	screen struct {
+		key  screenKey
+		body []string // everything under the header, cut to the screen
+	}
+	// drawn counts what was drawn anew rather than reused: screens under the header, rows.
+	drawn struct{ screens, rows int }
+}
+
+// screenKey is everything the screen under the header depends on. The header (countdown,
+// "5s ago") is drawn every frame; the rest only when one of these changes.
+type screenKey struct {
+	gen, stylesGen             uint64
+	width, height              int
+	row, col, rowOff, colOff   int
+	detail, help, paused, quit bool
+	closed                     bool
+	pane                       int
+	frame                      int // spinner frame while something is pending, else -1
+	notice                     uint64
+	second                     int64 // the clock's second while the detail (which says "ago") is open
 }
 
 type rowKey struct {
@@ -44,7 +73,7 @@ func (m Model) matrix(l layout) []string {
 	rowEnd := min(len(m.plan.Routes), m.rowOff+l.rows)
 	colEnd := min(len(m.plan.Services), m.colOff+l.cols)
 	b := m.border()
-	bs := m.styles.border
+	bs := m.styles.ink.border
 
 	widths := []int{l.routeW + 2}
 	for range colEnd - m.colOff {
@@ -55,22 +84,22 @@ func (m Model) matrix(l layout) []string {
 		for k, w := range widths {
 			parts[k] = strings.Repeat(b.Top, w)
 		}
-		return bs.Render(left + strings.Join(parts, mid) + right)
+		return bs.paint(left + strings.Join(parts, mid) + right)
 	}
 	bottomRule := func() string {
 		parts := make([]string, len(widths))
 		for k, w := range widths {
 			parts[k] = strings.Repeat(b.Bottom, w)
 		}
-		return bs.Render(b.BottomLeft + strings.Join(parts, b.MiddleBottom) + b.BottomRight)
+		return bs.paint(b.BottomLeft + strings.Join(parts, b.MiddleBottom) + b.BottomRight)
 	}
-	v := bs.Render(b.Left)
+	v := bs.paint(b.Left)
 
 	lines := make([]string, 0, l.rows+tableChrome+1)
 	lines = append(lines, rule(b.TopLeft, b.MiddleTop, b.TopRight))
-	head := v + m.styles.header.Render(" "+fit("route", l.routeW, m.glyphs)+" ") + v
+	head := v + m.styles.ink.header.paint(" "+fit("route", l.routeW, m.glyphs)+" ") + v
 	for j := m.colOff; j < colEnd; j++ {
-		head += m.styles.header.Render(" "+fit(m.serviceName(j, l.short), l.svcW, m.glyphs)+" ") + v
+		head += m.styles.ink.header.paint(" "+fit(m.serviceName(j, l.short), l.svcW, m.glyphs)+" ") + v
 	}
 	lines = append(lines, head)
 	lines = append(lines, rule(b.MiddleLeft, b.Middle, b.MiddleRight))
@@ -79,7 +108,7 @@ func (m Model) matrix(l layout) []string {
 	}
 	lines = append(lines, bottomRule())
 	if l.more {
-		lines = append(lines, m.styles.dim.Render(m.position(l, rowEnd, colEnd)))
+		lines = append(lines, m.styles.ink.dim.paint(m.position(l, rowEnd, colEnd)))
 	}
 	return lines
 }
@@ -99,32 +128,33 @@ func (m Model) tableRow(i int, l layout, colEnd int) string {
 	if c, ok := m.cache.rows[i]; ok && c.key == key {
 		return c.line
 	}
-	v := m.styles.border.Render(m.border().Left)
+	v := m.styles.ink.border.paint(m.border().Left)
 	var b strings.Builder
 	b.WriteString(v)
-	style := lipgloss.NewStyle()
+	var route ink
 	if i == m.row && m.col == 0 {
-		style = m.styles.selected
+		route = m.styles.ink.selected
 	}
-	b.WriteString(style.Render(m.frameCell(m.routeCell(i, l), i, 0)))
+	b.WriteString(route.paint(m.frameCell(m.routeCell(i, l), i, 0)))
 	b.WriteString(v)
 	for j := m.colOff; j < colEnd; j++ {
-		b.WriteString(m.cellStyle(i, j).Render(m.frameCell(fit(m.serviceCell(i, j, l.short), l.svcW, m.glyphs), i, j+1)))
+		b.WriteString(m.cellInk(i, j).paint(m.frameCell(fit(m.serviceCell(i, j, l.short), l.svcW, m.glyphs), i, j+1)))
 		b.WriteString(v)
 	}
 	line := b.String()
 	m.cache.rows[i] = cachedRow{key: key, line: line}
+	m.cache.drawn.rows++
 	return line
 }
 
-func (m Model) cellStyle(i, j int) lipgloss.Style {
+func (m Model) cellInk(i, j int) ink {
 	switch {
 	case i == m.row && j+1 == m.col:
-		return m.styles.selected
+		return m.styles.ink.selected
 	case m.cellPending(i, j) && !m.cells[i][j].have:
-		return m.styles.dim
+		return m.styles.ink.dim
 	}
-	return m.styles.forVerdict(m.cells[i][j].res.Verdict)
+	return m.styles.inkFor(m.cells[i][j].res.Verdict)
 }
 
 func (m Model) border() lipgloss.Border {

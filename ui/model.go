@@ -50,7 +50,7 @@ type viewState struct {
 	rowOff, colOff int // first visible route and service
 	detail         bool
 	help           bool
-	paused         bool // periodic sweeps paused at the user's request
+	paused         bool           // periodic sweeps paused at the user's request
 	pane           viewport.Model // scrolls the detail or the help when it is longer than the screen
 	quitting       bool           // the last frame is empty, so no stale rows stay behind
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -91,5 +92,41 @@ func TestAChangedCellSendsTheChangeNotTheScreen(t *testing.T) {
 	}
 	if idle*4 > full {
 		t.Errorf("2 s idle sent %d bytes, more than a quarter of the %d-byte screen", idle, full)
+	}
+}
+
+// Idle costs nothing: between sweeps the countdown ticks, and only the header is drawn again;
+// a result redraws its own row, not the table.
+func TestIdleTicksDrawOnlyTheHeaderAndAResultOnlyItsRow(t *testing.T) {
+	p := testPlan(20, 8)
+	m, _ := testModel(p, Options{Title: "config.yaml"}, 80, 24)
+	m = feed(m, fullSweep(p)...)
+	first := screen(m)
+	drawn := m.cache.drawn
+
+	for k := range 3 {
+		m.now = func() time.Time { return clock.Add(time.Duration(k+1) * time.Second) }
+		m = update(m, tickMsg{gen: m.tickGen, at: clock.Add(time.Duration(k+1) * time.Second)})
+		out := screen(m)
+		if out == first {
+			t.Fatal("the countdown did not move")
+		}
+		if strings.Split(out, "\n")[5] != strings.Split(first, "\n")[5] {
+			t.Fatal("a table row changed while nothing happened")
+		}
+	}
+	if m.cache.drawn != drawn {
+		t.Errorf("idle ticks drew %d screens and %d rows anew; want none", m.cache.drawn.screens-drawn.screens, m.cache.drawn.rows-drawn.rows)
+	}
+
+	reset := checks.NewError(checks.FailConnectionReset, checks.OpTLSHandshake, "")
+	m = feed(m, check("wg0", "whatsapp", 1, checks.VerdictBlocked, 0, reset))
+	before := m.cache.drawn
+	out := screen(m)
+	if got := m.cache.drawn.rows - before.rows; got != 1 {
+		t.Errorf("one result redrew %d rows; want 1", got)
+	}
+	if !strings.Contains(strings.Split(out, "\n")[6], "✗ reset") {
+		t.Errorf("wg0's row does not show its new result:\n%s", out)
 	}
 }

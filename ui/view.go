@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -23,7 +24,41 @@ func (m Model) render() string {
 		// The last frame is empty: on the normal screen nothing of an old frame stays.
 		return ""
 	}
-	lines := m.header()
+	key := m.screenKey()
+	sc := &m.cache.screen
+	if sc.body == nil || sc.key != key {
+		sc.body, sc.key = m.body(), key
+		m.cache.drawn.screens++
+	}
+	head := m.header()
+	for i, line := range head {
+		if width(line) > m.width {
+			head[i] = ansi.Truncate(line, m.width, "")
+		}
+	}
+	lines := append(head, sc.body...)
+	return strings.Join(lines[:min(len(lines), m.height)], "\n")
+}
+
+func (m Model) screenKey() screenKey {
+	k := screenKey{
+		gen: m.gen, stylesGen: m.stylesGen, width: m.width, height: m.height,
+		row: m.row, col: m.col, rowOff: m.rowOff, colOff: m.colOff,
+		detail: m.detail, help: m.help, paused: m.paused, closed: m.closed,
+		pane: m.pane.YOffset(), frame: -1, notice: m.notice.id,
+	}
+	if m.anyPending() {
+		k.frame = m.frame
+	}
+	if m.detail {
+		k.second = m.now().Unix()
+	}
+	return k
+}
+
+// body is everything under the header: the matrix, the best routes, the detail or the help,
+// and the footer, cut to the screen.
+func (m Model) body() []string {
 	l := m.layout()
 	var body []string
 	switch {
@@ -52,9 +87,8 @@ func (m Model) render() string {
 	for len(body) < l.bodyH {
 		body = append(body, "")
 	}
-	lines = append(lines, body...)
-	lines = append(lines, m.footer()...)
-	return frame(strings.Join(lines, "\n"), m.width, m.height)
+	body = append(body, m.footer()...)
+	return splitLines(frame(strings.Join(body, "\n"), m.width, len(body)))
 }
 
 func (m Model) hrule() string {
