@@ -1,5 +1,8 @@
 package ui
 
+// Lines that describe what a probe measured beyond its phases (exit address, UDP, transfer,
+// DNS comparison, SNI contrast), shared by the detail pane and the check report.
+
 import "github.com/lifeline-app/lifeline/checks"
 
 // egressLine is a route's exit and flags, e.g. "exit 203.0.113.5 (NL); not tunnelling: …".
