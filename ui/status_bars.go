@@ -82,4 +82,3 @@ func i3barStatus(s StatusSnapshot, opt StatusOptions) string {
 	data, _ := json.Marshal(blocks)
 	return string(data)
 }
-

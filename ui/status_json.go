@@ -63,4 +63,3 @@ func jsonStatus(s StatusSnapshot, opt StatusOptions) string {
 	data, _ := json.Marshal(out)
 	return string(data)
 }
-
