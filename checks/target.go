@@ -45,11 +45,11 @@ func (t Target) Host() string {
 	if t.SNI != "" {
 		return t.SNI
 	}
-	return t.addrHost()
+	return t.AddrHost()
 }
 
-// addrHost is the host part of Addr, a name or an IP.
-func (t Target) addrHost() string {
+// AddrHost is the host part of Addr, a name or an IP.
+func (t Target) AddrHost() string {
 	if t.Kind == KindHTTPS || t.Kind == KindTransfer {
 		if u, err := url.Parse(t.Addr); err == nil {
 			return u.Hostname()
