@@ -5,10 +5,6 @@ import (
 	"strings"
 )
 
-// FailDNSTampered names a direct-route lookup that a comparison through another route shows
-// to be forged: NXDOMAIN or empty here while the name resolves elsewhere, or a bogon answer.
-const FailDNSTampered = "dns_tampered"
-
 // DefaultDNSCompare is the resolver asked, over TCP through another route, for the honest
 // answer. DNS over TCP passes through SOCKS5 and most VPNs, and the censor cannot see it.
 const DefaultDNSCompare = "1.1.1.1:53"

@@ -316,3 +316,11 @@ const (
 	FailUDPLoss        = "udp_loss"        // STUN answers, but a short burst loses too much
 	OpSTUN             = "stun"
 )
+
+// FailStalled names a transfer that stopped making progress without the connection closing:
+// the "TCP 16-20" freeze. Its Detail says how far it got, e.g. "after 17 KB".
+const FailStalled = "stalled"
+
+// FailDNSTampered names a direct-route lookup that a comparison through another route shows
+// to be forged: NXDOMAIN or empty here while the name resolves elsewhere, or a bogon answer.
+const FailDNSTampered = "dns_tampered"

@@ -5,16 +5,6 @@ import (
 	"time"
 )
 
-// KindTransfer moves a block of data over one connection through the route, to catch
-// interference that lets a connection open and then freezes it after some kilobytes or pins
-// it to a crawl. Its address is an http:// or https:// URL (GET, body read) or
-// tcp://host:port / tls://host:port of an echo server (written, read back).
-const KindTransfer = "transfer"
-
-// FailStalled names a transfer that stopped making progress without the connection closing:
-// the "TCP 16-20" freeze. Its Detail says how far it got, e.g. "after 17 KB".
-const FailStalled = "stalled"
-
 // Transfer defaults: enough data to pass the ~16–20 KB freeze, little enough for a metered
 // link; throttling pins flows near 130–150 kbit/s, well under the 1 Mbit/s threshold.
 const (

@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// KindSTUN probes a STUN server over UDP: the calls role.
-const KindSTUN = "stun"
-
 // UDPStats is what a STUN probe measured.
 type UDPStats struct {
 	Mapped   string        // the XOR-MAPPED-ADDRESS the server saw (our public address), sanitized

@@ -24,11 +24,15 @@ var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 
 // ProbeFunc tests one target through one route.
 type ProbeFunc func(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) checks.TargetResult
 
+// probes is the registry of probe kinds: adding a kind is one entry here, its constant in
+// checks/target.go and its own probe_<kind>.go.
 var probes = map[string]ProbeFunc{
 	checks.KindTCP:      probeTCP,
 	checks.KindTLS:      probeTLS,
 	checks.KindHTTPS:    probeHTTPS,
 	checks.KindHTTPPost: probeHTTPPost,
+	checks.KindSTUN:     probeSTUN,
+	checks.KindTransfer: probeTransfer,
 }
 
 // Probe tests t through r and returns what it found; it never takes longer than ctx allows.

@@ -15,8 +15,6 @@ import (
 	"github.com/pion/stun/v3"
 )
 
-func init() { probes[checks.KindSTUN] = probeSTUN }
-
 // The burst after the first Binding answer: enough packets to see a count-based cut-off
 // (RESEARCH.md: some UDP dies after ~25 packets) in well under a second.
 var (

@@ -21,10 +21,7 @@ import (
 // max(3×RTT, stallFloor)). Tests shorten it; it is atomic because probes read it concurrently.
 var stallFloor atomic.Int64
 
-func init() {
-	probes[checks.KindTransfer] = probeTransfer
-	stallFloor.Store(int64(1500 * time.Millisecond))
-}
+func init() { stallFloor.Store(int64(1500 * time.Millisecond)) }
 
 // stallWindow is how long a transfer may make no progress before it counts as stalled: three
 // round trips (a retransmission or two), never less than the floor.
