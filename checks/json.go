@@ -10,8 +10,9 @@ type PhasesJSON struct {
 	DNS       *float64 `json:"dns,omitempty"`
 	Connect   *float64 `json:"connect,omitempty"`
 	TLS       *float64 `json:"tls,omitempty"`
-	FirstByte *float64 `json:"first_byte,omitempty"`
-	Total     *float64 `json:"total,omitempty"`
+	FirstByte *float64 `json:"first_byte,omitempty"` // request sent → first byte of the answer
+	Body      *float64 `json:"body,omitempty"`       // first byte → end of the body read
+	Total     *float64 `json:"total,omitempty"`      // start to end, including what no phase names
 }
 
 // TargetJSON is one target's result.
@@ -105,7 +106,7 @@ func (t TargetResult) JSON() TargetJSON {
 		Peer: Sanitize(t.Peer),
 		PhasesMS: PhasesJSON{
 			DNS: millis(t.Phases.DNS), Connect: millis(t.Phases.Connect), TLS: millis(t.Phases.TLS),
-			FirstByte: millis(t.Phases.FirstByte), Total: millis(t.Phases.Total),
+			FirstByte: millis(t.Phases.FirstByte), Body: millis(t.Phases.Body), Total: millis(t.Phases.Total),
 		},
 		UDP:      udpJSON(t.UDP),
 		Transfer: transferJSON(t.Transfer),

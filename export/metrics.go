@@ -200,18 +200,13 @@ type namedPhase struct {
 	d    time.Duration
 }
 
-// phaseDurations splits a probe's phases the way blackbox_exporter names them. FirstByte and
-// Total are measured from the start, so processing and transfer are what follows the
-// previous phase. Every phase is reported, 0 when not reached, so no stale value lingers.
+// phaseDurations names a probe's phases the way blackbox_exporter does: request→first byte
+// is processing, the body is transfer. Every phase is reported, 0 when not reached, so no
+// stale value lingers.
 func phaseDurations(p checks.Phases) []namedPhase {
-	processing, transfer := time.Duration(0), time.Duration(0)
-	if p.FirstByte > 0 {
-		processing = max(0, p.FirstByte-p.Ready())
-		transfer = max(0, p.Total-p.FirstByte)
-	}
 	return []namedPhase{
 		{"resolve", p.DNS}, {"connect", p.Connect}, {"tls", p.TLS},
-		{"processing", processing}, {"transfer", transfer},
+		{"processing", p.FirstByte}, {"transfer", p.Body},
 	}
 }
 

@@ -49,7 +49,7 @@ func TestMetricsAfterASweep(t *testing.T) {
 	ok.Targets = []checks.TargetResult{{
 		Target: checks.Target{Role: checks.RoleChat, Kind: checks.KindHTTPS, Addr: "https://chat.signal.org/"},
 		OK:     true,
-		Phases: checks.Phases{DNS: 10 * time.Millisecond, Connect: 30 * time.Millisecond, TLS: 100 * time.Millisecond, FirstByte: 200 * time.Millisecond, Total: 250 * time.Millisecond},
+		Phases: checks.Phases{DNS: 10 * time.Millisecond, Connect: 30 * time.Millisecond, TLS: 100 * time.Millisecond, FirstByte: 60 * time.Millisecond, Body: 50 * time.Millisecond, Total: 250 * time.Millisecond},
 	}}
 	blocked := result("direct", "whatsapp", checks.VerdictBlocked, 0, "TLS reset after ClientHello")
 	down := result("tor", "signal", checks.VerdictRouteDown, 0, "proxy refused")

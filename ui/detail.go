@@ -166,57 +166,71 @@ func failureLine(e *checks.Error) string {
 	return s
 }
 
-func phaseNumbers(p checks.Phases) string {
-	var parts []string
-	add := func(name string, d time.Duration) {
-		if d > 0 {
-			parts = append(parts, name+" "+FormatLatency(d))
-		}
-	}
-	add("dns", p.DNS)
-	add("connect", p.Connect)
-	add("tls", p.TLS)
-	add("first byte", p.FirstByte)
-	add("total", p.Total)
-	return strings.Join(parts, "  ")
-}
+func phaseNumbers(p checks.Phases) string { return PhaseSummary(p) }
 
-// phaseChars mark dns, connect, tls and first byte in the bar; they differ in shape, not
-// only in colour.
-func (m Model) phaseChars() [4]string {
+// phaseChars mark dns, connect, tls, request→first byte, body and the unnamed rest in the
+// bar; they differ in shape, not only in colour.
+func (m Model) phaseChars() [nPhaseSegments]string {
 	if m.opt.ASCII {
-		return [4]string{"d", "c", "t", "f"}
+		return [nPhaseSegments]string{"d", "c", "t", "f", "b", "."}
 	}
-	return [4]string{"░", "▒", "▓", "█"}
+	return [nPhaseSegments]string{"░", "▒", "▓", "█", "▞", "·"}
 }
 
 func (m Model) barLegend() string {
 	c := m.phaseChars()
-	return fmt.Sprintf("(bar: %s dns %s connect %s tls %s first byte)", c[0], c[1], c[2], c[3])
+	return fmt.Sprintf("(bar: %s dns %s connect %s tls %s request%sfirst byte %s body %s other)", c[0], c[1], c[2], c[3], m.glyphs.Arrow, c[4], c[5])
 }
 
-// phaseBar draws the phases in proportion to their sum in w cells; a phase that took any
-// time gets at least one cell.
+// nPhaseSegments are the bar's parts: the five phases and what none of them names.
+const nPhaseSegments = 6
+
+// phaseSegments are the durations the bar shows, in order; they add up to the total.
+func phaseSegments(p checks.Phases) [nPhaseSegments]time.Duration {
+	return [nPhaseSegments]time.Duration{p.DNS, p.Connect, p.TLS, p.FirstByte, p.Body, p.Other()}
+}
+
+// barCells shares w cells among the segments in proportion to their part of the total
+// (largest remainder, so the cells add up to w exactly and none is off by a whole cell); a
+// phase too short for a cell shows in the numbers beside the bar.
+func barCells(p checks.Phases, w int) [nPhaseSegments]int {
+	var cells [nPhaseSegments]int
+	seg := phaseSegments(p)
+	var total time.Duration
+	for _, d := range seg {
+		total += d
+	}
+	if total <= 0 || w <= 0 {
+		return cells
+	}
+	used := 0
+	rem := make([]int64, nPhaseSegments)
+	for k, d := range seg {
+		exact := int64(w) * int64(d)
+		cells[k] = int(exact / int64(total))
+		rem[k] = exact % int64(total)
+		used += cells[k]
+	}
+	for used < w {
+		best := -1
+		for k := range seg {
+			if best < 0 || rem[k] > rem[best] {
+				best = k
+			}
+		}
+		cells[best]++
+		rem[best] = -1
+		used++
+	}
+	return cells
+}
+
+// phaseBar draws the phases in proportion to the total in w cells.
 func (m Model) phaseBar(p checks.Phases, w int) string {
-	phases := []time.Duration{p.DNS, p.Connect, p.TLS, p.FirstByte}
-	var sum time.Duration
-	for _, d := range phases {
-		sum += d
-	}
-	if sum <= 0 || w <= 0 {
-		return ""
-	}
 	chars := m.phaseChars()
 	var b strings.Builder
-	used := 0
-	for k, d := range phases {
-		if d <= 0 {
-			continue
-		}
-		n := max(1, int(int64(w)*int64(d)/int64(sum)))
-		n = min(n, w-used)
+	for k, n := range barCells(p, w) {
 		b.WriteString(strings.Repeat(chars[k], n))
-		used += n
 	}
 	return b.String()
 }
