@@ -63,6 +63,8 @@ type RouteJSON struct {
 	Failure   string      `json:"failure,omitempty"`
 	Operation string      `json:"operation,omitempty"`
 	Egress    *EgressJSON `json:"egress,omitempty"`
+	// Warnings say why a working route should not be trusted: not-tunnelling, local-dns.
+	Warnings []RouteWarning `json:"warnings,omitempty"`
 }
 
 func millis(d time.Duration) *float64 {
@@ -129,5 +131,6 @@ func (r RouteResult) JSON(spec RouteSpec) RouteJSON {
 		out.Failure, out.Operation = r.Err.Failure, r.Err.Operation
 	}
 	out.Egress = egressJSON(r.Egress)
+	out.Warnings = r.Warnings()
 	return out
 }

@@ -26,6 +26,15 @@ var routeWarningTable = []struct {
 	{WarnLocalDNS, LocalDNSFlag, "local dns"},
 }
 
+// AllRouteWarnings lists every warning in table order, e.g. for a metric per warning.
+func AllRouteWarnings() []RouteWarning {
+	out := make([]RouteWarning, len(routeWarningTable))
+	for i, row := range routeWarningTable {
+		out[i] = row.warning
+	}
+	return out
+}
+
 // Word is the warning on a route's row, e.g. "no tunnel".
 func (w RouteWarning) Word() string {
 	for _, row := range routeWarningTable {

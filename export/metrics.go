@@ -3,6 +3,7 @@ package export
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ type Metrics struct {
 	duration     *prometheus.GaugeVec
 	phase        *prometheus.GaugeVec
 	routeUp      *prometheus.GaugeVec
+	routeWarning *prometheus.GaugeVec
 	verdict      *prometheus.GaugeVec
 	latency      *prometheus.GaugeVec
 	sweeps       prometheus.Counter
@@ -58,6 +60,10 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		routeUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "lifeline_route_up", Help: "Whether the route itself (interface or proxy) worked in the last sweep.",
 		}, []string{"route", "kind"}),
+		routeWarning: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_route_warning",
+			Help: "Whether the route's last check raised the warning (not-tunnelling, local-dns): it works, but should not be trusted.",
+		}, []string{"route", "warning"}),
 		verdict: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "lifeline_verdict", Help: "The current verdict of route and service, one-hot over ok, slow, partial, blocked, route-down, pending.",
 		}, []string{"route", "service", "verdict"}),
@@ -73,7 +79,7 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		kinds:        map[string]string{},
 		targetLabels: map[string]string{},
 	}
-	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.verdict, m.latency, m.sweeps, m.lastSweep)
+	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeWarning, m.verdict, m.latency, m.sweeps, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
 	m.transfer = newTransferMetrics(m.reg)
 	m.cells = map[checks.Cell]bool{}
@@ -104,6 +110,7 @@ func (m *Metrics) replan(plan checks.Plan) {
 	for name, kind := range m.kinds {
 		if kinds[name] != kind {
 			m.routeUp.DeletePartialMatch(prometheus.Labels{"route": name})
+			m.routeWarning.DeletePartialMatch(prometheus.Labels{"route": name})
 		}
 	}
 	for c := range cells {
@@ -131,6 +138,10 @@ func (m *Metrics) Observe(e checks.Event) {
 			kind = m.kinds[e.Route.Name]
 		}
 		m.routeUp.WithLabelValues(e.Route.Name, kind).Set(boolValue(e.Route.OK))
+		raised := e.Route.Warnings()
+		for _, w := range checks.AllRouteWarnings() {
+			m.routeWarning.WithLabelValues(e.Route.Name, string(w)).Set(boolValue(slices.Contains(raised, w)))
+		}
 	case checks.EventCheckDone:
 		m.observeCheck(e.Check)
 	case checks.EventPlanChanged:

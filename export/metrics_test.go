@@ -126,3 +126,25 @@ func TestMetricsTargetLabelDropsUserinfo(t *testing.T) {
 		t.Errorf("target label should lose its userinfo:\n%s", body)
 	}
 }
+
+// A proxy that exits from the user's own address works, but a dashboard of many vantage
+// points must be able to alert on it: the warning is a series of its own, cleared when the
+// route tunnels again.
+func TestMetricsCarryRouteWarnings(t *testing.T) {
+	m := NewMetrics(metricsPlan())
+	notTunnelling := &checks.Egress{IP: "198.51.100.7", Flags: []string{checks.NotTunnelling}}
+	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true, Egress: notTunnelling}})
+	out := scrape(t, m)
+	for _, want := range []string{
+		`lifeline_route_warning{route="tor",warning="not-tunnelling"} 1`,
+		`lifeline_route_warning{route="tor",warning="local-dns"} 0`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true, Egress: &checks.Egress{IP: "203.0.113.9"}}})
+	if out := scrape(t, m); !strings.Contains(out, `lifeline_route_warning{route="tor",warning="not-tunnelling"} 0`) {
+		t.Error("the warning stayed raised after the route tunnelled again")
+	}
+}

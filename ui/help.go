@@ -1,6 +1,10 @@
 package ui
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
 
 // footerHelp is the one-line key reminder.
 func (m Model) footerHelp() string {
@@ -15,8 +19,25 @@ func (m Model) footerHelp() string {
 	return strings.Join([]string{move + " move", "enter detail", "r recheck", "R all", pause, "? help", "q quit"}, m.glyphs.Sep)
 }
 
-// helpLines is the full key list and legend behind "?"; it scrolls when the screen is short.
+// helpLines is the full key list and legend behind "?", wrapped to the screen's width; it
+// scrolls when the screen is short.
 func (m Model) helpLines() []string {
+	var out []string
+	for _, line := range m.helpText() {
+		if width(line) <= m.width {
+			out = append(out, line)
+			continue
+		}
+		parts := splitLines(ansi.Wrap(line, max(m.width-4, 8), ""))
+		out = append(out, parts[0])
+		for _, p := range parts[1:] {
+			out = append(out, "    "+strings.TrimLeft(p, " "))
+		}
+	}
+	return out
+}
+
+func (m Model) helpText() []string {
 	g := m.glyphs
 	return []string{
 		"keys",

@@ -135,15 +135,23 @@ func (m Model) fitColumns(l *layout) {
 		l.nameW = max(1, routeW-stateW-extra(wordy))
 	}
 
-	l.svcW = cellWideW
+	// A route's warning words matter more than full service titles: try titles with words,
+	// short names with words, then glyphs only.
+	fullW := cellWideW
 	for _, s := range m.plan.Services {
-		l.svcW = max(l.svcW, min(width(clean(s.Title)), 16))
+		fullW = max(fullW, min(width(clean(s.Title)), 16))
 	}
-	for _, wordy := range []bool{true, false} {
-		want := max(routeMinW, nameW+stateW+extra(wordy))
-		if tableWidth(want, l.svcW, n) <= l.tableW {
-			set(want, wordy)
-			l.cols = n
+	for _, try := range []struct {
+		short, wordy bool
+	}{{false, true}, {true, true}, {false, false}} {
+		svcW := fullW
+		if try.short {
+			svcW = cellShortW
+		}
+		want := max(routeMinW, nameW+stateW+extra(try.wordy))
+		if tableWidth(want, svcW, n) <= l.tableW {
+			set(want, try.wordy)
+			l.short, l.svcW, l.cols = try.short, svcW, n
 			return
 		}
 	}

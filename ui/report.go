@@ -92,7 +92,13 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, route := range r.Plan.Routes {
-		row := []string{route.Name, route.Endpoint()}
+		via := route.Endpoint()
+		if rr, ok := r.Routes[route.Name]; ok && rr.OK {
+			if ws := rr.Warnings(); len(ws) > 0 {
+				via += " " + warnMarks(ws, g, true)
+			}
+		}
+		row := []string{checks.Sanitize(route.Name), via}
 		for _, svc := range r.Plan.Services {
 			row = append(row, Cell(g, r.cell(route.Name, svc.Name)))
 		}
@@ -121,6 +127,10 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 				notes = append(notes, targetLines(g, c)...)
 			}
 		}
+	}
+	fmt.Fprintln(w)
+	for _, line := range bestSummary(r.Plan, r.Ordered(), r.Routes, g) {
+		fmt.Fprintln(w, "best "+line)
 	}
 	if len(notes) > 0 {
 		fmt.Fprintln(w)
@@ -190,6 +200,7 @@ type ReportJSON struct {
 	Verdict  checks.Verdict      `json:"verdict"`
 	Routes   []checks.RouteJSON  `json:"routes"`
 	Results  []checks.ResultJSON `json:"results"`
+	Best     []checks.BestJSON   `json:"best"` // per service: the best working route and the runner-up
 }
 
 // WriteJSON prints the report as one JSON document.
@@ -207,6 +218,7 @@ func (r *SweepReport) WriteJSON(w io.Writer) error {
 		doc.Results = append(doc.Results, c.JSON())
 	}
 	doc.Verdict = checks.Summarize(ordered).Worst
+	doc.Best = checks.BestJSONFor(r.Plan, ordered)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)

@@ -199,8 +199,17 @@ func barLine(s StatusSnapshot, opt StatusOptions, paint func(checks.Verdict, str
 	parts := make([]string, 0, len(groups))
 	for _, g := range groups {
 		var cells []string
-		if withNames {
+		warn := ""
+		if ws := s.Routes[g.name].Warnings(); len(ws) > 0 {
+			warn = paint(checks.VerdictSlow, warnMarks(ws, opt.Glyphs, !opt.Short))
+		}
+		switch {
+		case withNames && warn != "":
+			cells = append(cells, escape(checks.Sanitize(g.name))+" "+warn)
+		case withNames:
 			cells = append(cells, escape(checks.Sanitize(g.name)))
+		case warn != "":
+			cells = append(cells, warn)
 		}
 		if !opt.Short && g.allRouteDown() {
 			cells = append(cells, paint(checks.VerdictRouteDown, opt.Glyphs.RouteDown+" route down"))
@@ -212,6 +221,19 @@ func barLine(s StatusSnapshot, opt StatusOptions, paint func(checks.Verdict, str
 		parts = append(parts, strings.Join(cells, " "))
 	}
 	return strings.Join(parts, sep)
+}
+
+// warnMarks is a route's warnings for a status line: "⚠no-tunnel", or "⚠" when short.
+func warnMarks(ws []checks.RouteWarning, g Glyphs, words bool) string {
+	var parts []string
+	for _, w := range ws {
+		if words {
+			parts = append(parts, g.Warn+strings.ReplaceAll(w.Word(), " ", "-"))
+		} else {
+			parts = append(parts, g.Warn)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // cellToken is a service's abbreviation with its glyph, and unless short its word:

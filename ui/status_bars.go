@@ -15,6 +15,13 @@ func waybarStatus(s StatusSnapshot, opt StatusOptions) string {
 	sum := checks.Summarize(s.Results)
 	text := barLine(s, opt, func(_ checks.Verdict, t string) string { return t }, plainText)
 	var tips []string
+	for _, spec := range s.Plan.Routes {
+		if rr, ok := s.Routes[spec.Name]; ok && rr.Egress != nil {
+			for _, f := range rr.Egress.Flags {
+				tips = append(tips, checks.Sanitize(spec.Name)+": "+opt.Glyphs.Warn+" "+checks.Sanitize(f))
+			}
+		}
+	}
 	for _, r := range s.Results {
 		tips = append(tips, cellSentence(s.Plan, r, opt.Glyphs))
 	}
@@ -64,8 +71,15 @@ func i3barStatus(s StatusSnapshot, opt StatusOptions) string {
 	groups := groupByRoute(s.Results)
 	for _, g := range groups {
 		name := checks.Sanitize(g.name)
-		if len(groups) > 1 && !opt.Short {
-			blocks = append(blocks, i3barBlock{Name: "lifeline", Instance: name, FullText: name})
+		ws := s.Routes[g.name].Warnings()
+		if len(groups) > 1 && !opt.Short || len(ws) > 0 {
+			label := i3barBlock{Name: "lifeline", Instance: name, FullText: name}
+			if len(ws) > 0 {
+				label.FullText = strings.TrimSpace(name + " " + warnMarks(ws, opt.Glyphs, true))
+				label.ShortText = warnMarks(ws, opt.Glyphs, false)
+				label.Color = VerdictHex(checks.VerdictSlow)
+			}
+			blocks = append(blocks, label)
 		}
 		for _, r := range g.results {
 			short := opt

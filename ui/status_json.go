@@ -16,6 +16,7 @@ type StatusLineJSON struct {
 	Summary SummaryJSON         `json:"summary"`
 	Routes  []checks.RouteJSON  `json:"routes"`
 	Results []checks.ResultJSON `json:"results"`
+	Best    []checks.BestJSON   `json:"best"` // per service: the best working route and the runner-up
 }
 
 // SummaryJSON counts the verdicts.
@@ -47,6 +48,7 @@ func jsonStatus(s StatusSnapshot, opt StatusOptions) string {
 		Status: StatusWord(code), Exit: code,
 		Summary: SummaryJSON{OK: sum.OK, Degraded: sum.Degraded, Down: sum.Down, Pending: sum.Pending, Worst: sum.Worst},
 		Routes:  []checks.RouteJSON{}, Results: []checks.ResultJSON{},
+		Best:    checks.BestJSONFor(s.Plan, s.Results),
 	}
 	if !s.Time.IsZero() {
 		t := s.Time

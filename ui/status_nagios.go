@@ -46,6 +46,9 @@ func nagiosText(s StatusSnapshot, opt StatusOptions) string {
 	}
 	var problems []string
 	for _, g := range groupByRoute(s.Results) {
+		for _, w := range s.Routes[g.name].Warnings() {
+			problems = append(problems, checks.Sanitize(g.name)+" "+w.Word())
+		}
 		if g.allRouteDown() {
 			problems = append(problems, withReason(checks.Sanitize(g.name)+" route down", g.results[0].Reason))
 			continue

@@ -139,7 +139,31 @@ func statusScenarios() []statusScenario {
 		{"all_ok", allOKSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitOK},
 		{"all_ok_thresholds", allOKSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs, Warn: 110 * time.Millisecond, Crit: 500 * time.Millisecond}, checks.ExitDegraded},
 		{"pending", pendingSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitUnknown},
+		{"warned", warnedSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitOK},
+		{"warned_ascii", warnedSnapshot(), StatusOptions{Glyphs: ASCIIGlyphs}, checks.ExitOK},
 	}
+}
+
+// warnedSnapshot has every service working on two routes; the VPN is the faster one but
+// exits from the direct route's address and resolves through the system resolver.
+func warnedSnapshot() StatusSnapshot {
+	p := statusPlan()
+	p.Routes = p.Routes[:2]
+	p.Services = p.Services[:2]
+	r := NewSweepReport(p)
+	r.Add(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", Kind: checks.RouteDirect, OK: true}})
+	r.Add(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "family-vpn", Kind: checks.RouteInterface, OK: true,
+		Egress: &checks.Egress{IP: "198.51.100.7", Flags: []string{checks.NotTunnelling, checks.LocalDNSFlag + " 192.168.1.1 (local ISP?)"}}}})
+	for _, c := range []checks.CheckResult{
+		statusResult("direct", "whatsapp", checks.VerdictOK, 88*time.Millisecond, "", nil),
+		statusResult("direct", "telegram", checks.VerdictOK, 61*time.Millisecond, "", nil),
+		statusResult("family-vpn", "whatsapp", checks.VerdictOK, 35*time.Millisecond, "", nil),
+		statusResult("family-vpn", "telegram", checks.VerdictOK, 62*time.Millisecond, "", nil),
+	} {
+		r.Add(checks.Event{Kind: checks.EventCheckDone, Check: c})
+	}
+	r.Finished = statusTime
+	return r.Snapshot()
 }
 
 func TestStatusGoldens(t *testing.T) {
