@@ -48,7 +48,7 @@ func jsonStatus(s StatusSnapshot, opt StatusOptions) string {
 		Status: StatusWord(code), Exit: code,
 		Summary: SummaryJSON{OK: sum.OK, Degraded: sum.Degraded, Down: sum.Down, Pending: sum.Pending, Worst: sum.Worst},
 		Routes:  []checks.RouteJSON{}, Results: []checks.ResultJSON{},
-		Best:    checks.BestJSONFor(s.Plan, s.Results),
+		Best: checks.BestJSONFor(s.Plan, s.Results),
 	}
 	if !s.Time.IsZero() {
 		t := s.Time
