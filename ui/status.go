@@ -81,7 +81,11 @@ func NewStatusPrinter(w io.Writer, opt StatusOptions) *StatusPrinter {
 // Print writes the line for s. The i3bar protocol's header and the opening of its endless
 // array go out with the first update; later updates are comma-prefixed.
 func (p *StatusPrinter) Print(s StatusSnapshot) error {
-	line := StatusLine(s, p.opt) + "\n"
+	return p.write(StatusLine(s, p.opt))
+}
+
+func (p *StatusPrinter) write(line string) error {
+	line += "\n"
 	if p.opt.Format == StatusI3bar {
 		if p.started {
 			line = "," + line

@@ -407,3 +407,28 @@ func TestParseStatusFormat(t *testing.T) {
 		t.Errorf("unknown format error %v should list the formats", err)
 	}
 }
+
+// A bar must never go blank on an error: every format prints an error state a person (or
+// Nagios) recognises, on one line, with nothing of the reason that could break the format.
+func TestStatusErrorStateGoldens(t *testing.T) {
+	reason := "/etc/lifeline.yaml:4:5: unknown key \"colour\" | #[fg=red] %{F#fff} <b>\x1b[31m"
+	for _, f := range StatusFormats {
+		{
+			t.Run(string(f), func(t *testing.T) {
+				var buf bytes.Buffer
+				p := NewStatusPrinter(&buf, StatusOptions{Format: f, Glyphs: ASCIIGlyphs})
+				if err := p.PrintError(ErrorConfig, reason); err != nil {
+					t.Fatal(err)
+				}
+				got := buf.String()
+				if strings.ContainsRune(got, '\x1b') {
+					t.Errorf("an escape sequence reached the output: %q", got)
+				}
+				if !strings.Contains(got, "config error") {
+					t.Errorf("the error state does not say what is wrong: %q", got)
+				}
+				checkGolden(t, filepath.Join("testdata", "status", "error_config_"+string(f)+".golden"), got)
+			})
+		}
+	}
+}
