@@ -22,6 +22,7 @@ Usage:
   lifeline [--config FILE] [--ascii] [--no-alt-screen]   live dashboard (status lines when stdout is not a terminal)
   lifeline check [-v] [--json] [--config FILE]           one sweep, a full report; exit 0 ok, 1 degraded, 2 down, 3 error
   lifeline status [--once] [--format F] [--config FILE]  headless status line, one per sweep
+  lifeline best [--config FILE] [SERVICE...]             the best working route per service: name, proxy URL, latency
   lifeline config init|check|path [--config FILE]        write a starter config, validate one, show where it is read from
 
 Config is read from --config, else $LIFELINE_CONFIG, else the user config directory
@@ -54,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runCheck(ctx, args[1:], stdout, stderr)
 		case "status":
 			return runStatus(ctx, args[1:], stdout, stderr)
+		case "best":
+			return runBest(ctx, args[1:], stdout, stderr)
 		case "config":
 			return runConfig(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "--help", "-help":
