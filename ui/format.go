@@ -55,6 +55,8 @@ func (g Glyphs) For(v checks.Verdict) string {
 		return g.Blocked
 	case checks.VerdictRouteDown:
 		return g.RouteDown
+	case verdictNA:
+		return g.NA
 	}
 	return g.Pending
 }
@@ -76,6 +78,8 @@ func CellWord(r checks.CheckResult) string {
 		return "blocked"
 	case checks.VerdictRouteDown:
 		return "route down"
+	case verdictNA:
+		return "n/a"
 	}
 	return "pending"
 }

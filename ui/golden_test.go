@@ -33,6 +33,7 @@ func TestGoldenViews(t *testing.T) {
 		{"help_80x24", Options{}, 80, 24, []string{"?"}, nil},
 		{"help_40x15_end", Options{}, 40, 15, []string{"?", "G"}, nil},
 		{"warned_80x24", Options{Title: "config.yaml"}, 80, 24, nil, warnedRoutes()},
+		{"na_80x24", Options{Title: "config.yaml"}, 80, 24, []string{"j", "j", "j", "j", "l", "l", "l", "enter"}, notCarried()},
 		{"warned_ascii_50x16", Options{Title: "config.yaml", ASCII: true, NoColor: true}, 50, 16, nil, warnedRoutes()},
 	}
 	p := testPlan(6, 4)
@@ -74,4 +75,11 @@ func warnedRoutes() []checks.Event {
 	ev2 := routeChecked("socks-de", 1, true, nil)
 	ev2.Route.Egress = &checks.Egress{IP: "203.0.113.5", Flags: []string{checks.LocalDNSFlag + " 192.168.1.1 (local ISP?)"}}
 	return []checks.Event{ev, ev2}
+}
+
+// notCarried makes calls over tor (a proxy without UDP) a role the route cannot carry.
+func notCarried() []checks.Event {
+	ev := check("tor", "signal", 1, verdictNA, 0, nil)
+	ev.Check.Reason = "calls need UDP; this SOCKS5 proxy does not relay it"
+	return []checks.Event{ev}
 }

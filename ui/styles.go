@@ -66,6 +66,7 @@ var verdictLight = map[checks.Verdict]string{
 	checks.VerdictBlocked:   "#cf222e",
 	checks.VerdictRouteDown: "#8250df",
 	checks.VerdictPending:   "#57606a",
+	verdictNA:               "#57606a",
 }
 
 // verdictBasic are the 16-colour choices: downsampling the RGB palette would paint slow,
@@ -77,13 +78,14 @@ var verdictBasic = map[checks.Verdict][2]color.Color{ // {light, dark}
 	checks.VerdictBlocked:   {lipgloss.Red, lipgloss.BrightRed},
 	checks.VerdictRouteDown: {lipgloss.Magenta, lipgloss.BrightMagenta},
 	checks.VerdictPending:   {lipgloss.BrightBlack, lipgloss.BrightBlack},
+	verdictNA:               {lipgloss.BrightBlack, lipgloss.BrightBlack},
 }
 
 // newStyles builds the looks for a background and the terminal's colour profile.
 func newStyles(noColor, dark bool, profile colorprofile.Profile) styles {
 	s := styles{verdict: map[checks.Verdict]lipgloss.Style{}}
 	verdicts := []checks.Verdict{checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
-		checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending}
+		checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending, verdictNA}
 	if noColor {
 		for _, v := range verdicts {
 			s.verdict[v] = lipgloss.NewStyle()
