@@ -44,7 +44,7 @@ func (m Model) routeDetail(w int) []string {
 	}
 	lines := []string{m.styles.title.Render(clip(title, w, m.glyphs))}
 	if !st.have {
-		return append(lines, "  "+m.spinner()+" checking the route…")
+		return append(lines, "  "+m.spinner()+" checking the route"+m.glyphs.Ellipsis)
 	}
 	r := st.res
 	if r.OK {
@@ -77,7 +77,7 @@ func (m Model) cellDetail(w int) []string {
 	head := clean(svc.Title) + " via " + clean(spec.Name)
 	c := m.cells[i][j]
 	if !c.have {
-		return []string{m.styles.title.Render(clip(head, w, m.glyphs)), "  " + m.spinner() + " waiting for the first result…"}
+		return []string{m.styles.title.Render(clip(head, w, m.glyphs)), "  " + m.spinner() + " waiting for the first result" + m.glyphs.Ellipsis}
 	}
 	r := c.res
 	vst := m.styles.forVerdict(r.Verdict)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -85,6 +86,19 @@ func (r *SweepReport) Ordered() []checks.CheckResult {
 // WriteText prints the routes × services table, then why each cell that is not ok is not, and
 // with verbose every target's phases and failure.
 func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
+	if isASCII(g) {
+		// Remote text (a reason cut with "…") must not undo --ascii.
+		var buf bytes.Buffer
+		if err := r.writeText(&buf, g, verbose); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, asciiOnly(buf.String()))
+		return err
+	}
+	return r.writeText(w, g, verbose)
+}
+
+func (r *SweepReport) writeText(w io.Writer, g Glyphs, verbose bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := []string{"ROUTE", "VIA"}
 	for _, svc := range r.Plan.Services {

@@ -101,6 +101,15 @@ func (p *StatusPrinter) write(line string) error {
 // StatusLine renders s in opt.Format, without the trailing newline. For i3bar it is one
 // update: the JSON array of blocks.
 func StatusLine(s StatusSnapshot, opt StatusOptions) string {
+	line := statusLine(s, opt)
+	if isASCII(opt.Glyphs) && opt.Format != StatusJSON {
+		// Remote text (a reason cut with "…") must not undo --ascii.
+		line = asciiOnly(line)
+	}
+	return line
+}
+
+func statusLine(s StatusSnapshot, opt StatusOptions) string {
 	switch opt.Format {
 	case StatusJSON:
 		return jsonStatus(s, opt)

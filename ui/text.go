@@ -83,3 +83,31 @@ func pad(s string, w int) string {
 	}
 	return s
 }
+
+// asciiPunct are the typographic marks remote or domain text may carry, spelled in ASCII.
+var asciiPunct = strings.NewReplacer("…", "...", "—", "-", "–", "-", "·", "|", "×", "x", "→", "->", "←", "<-", "│", "|", "─", "-")
+
+// asciiOnly makes s pure ASCII for --ascii and non-UTF-8 locales: known marks are spelled
+// out, any other non-ASCII character becomes '?'. Escape sequences are ASCII and stay.
+func asciiOnly(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	s = asciiPunct.Replace(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= 0x80 {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -37,7 +37,11 @@ func (m Model) render() string {
 		}
 	}
 	lines := append(head, sc.body...)
-	return strings.Join(lines[:min(len(lines), m.height)], "\n")
+	out := strings.Join(lines[:min(len(lines), m.height)], "\n")
+	if m.opt.ASCII {
+		out = asciiOnly(out)
+	}
+	return out
 }
 
 func (m Model) screenKey() screenKey {
