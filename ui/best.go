@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/lifeline-app/lifeline/checks"
 )
 
@@ -62,7 +64,7 @@ func (m Model) bestLines(l layout) []string {
 	}
 	var lines []string
 	if l.bestPacked {
-		lines = m.packedBest(l.tableW)
+		lines = m.packedBest(l.tableW, l.nameW)
 	} else {
 		routes := m.routeResults()
 		for j, s := range m.plan.Services {
@@ -76,26 +78,62 @@ func (m Model) bestLines(l layout) []string {
 	return lines
 }
 
-// packedBest puts each service's best route (no runner-up) side by side in lines of w cells,
-// once per change of the board.
-func (m Model) packedBest(w int) []string {
+// packedBest is the best routes in few lines of w cells: services that share their best
+// route are named together ("S1 S2 S3 → ss"; one alone keeps its latency), route names
+// shortened as in the table's rows (nameW), once per change of the board.
+func (m Model) packedBest(w, nameW int) []string {
 	pc := &m.cache.packed
-	if pc.lines == nil || pc.gen != m.gen || pc.w != w {
-		pc.lines, pc.gen, pc.w = m.packBest(w), m.gen, w
+	if pc.lines == nil || pc.gen != m.gen || pc.w != w || pc.nameW != nameW {
+		pc.lines, pc.gen, pc.w, pc.nameW = m.packBest(w, nameW), m.gen, w, nameW
 	}
 	return pc.lines
 }
 
-func (m Model) packBest(w int) []string {
+func (m Model) packBest(w, nameW int) []string {
 	routes := m.routeResults()
-	var lines []string
-	line := "best:"
+	type group struct {
+		route    string
+		services []string
+		pick     checks.Pick
+	}
+	var groups []*group
+	byRoute := map[string]*group{}
+	var none []string
 	for j := range m.plan.Services {
 		picks := m.bestFor(j)
-		if len(picks) > 1 {
-			picks = picks[:1]
+		if len(picks) == 0 {
+			none = append(none, m.serviceName(j, true))
+			continue
 		}
-		item := m.serviceName(j, true) + " " + m.glyphs.Arrow + " " + bestPicks(picks, routes, m.glyphs, "")
+		g := byRoute[picks[0].Route]
+		if g == nil {
+			g = &group{route: picks[0].Route, pick: picks[0]}
+			byRoute[g.route] = g
+			groups = append(groups, g)
+		}
+		g.services = append(g.services, m.serviceName(j, true))
+	}
+	var items []string
+	for _, g := range groups {
+		name := clean(g.route)
+		if i, ok := m.routeIndex[g.route]; ok && nameW > 0 {
+			name = m.routeName(i, nameW)
+		}
+		if len(routes[g.route].Warnings()) > 0 {
+			name += " " + m.glyphs.Warn
+		}
+		item := strings.Join(g.services, " ") + " " + m.glyphs.Arrow + " " + name
+		if len(g.services) == 1 {
+			item += " " + FormatLatency(g.pick.Latency)
+		}
+		items = append(items, item)
+	}
+	if len(none) > 0 {
+		items = append(items, strings.Join(none, " ")+" "+m.glyphs.Arrow+" none works")
+	}
+	var lines []string
+	line := "best:"
+	for _, item := range items {
 		if width(line)+2+width(item) > w && line != "best:" {
 			lines = append(lines, line)
 			line = "     "

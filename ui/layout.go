@@ -76,7 +76,7 @@ func (m Model) layout() layout {
 	if tableChrome+nRoutes+nSvc > avail || m.detail {
 		l.bestPacked = true
 		keep := tableChrome + 1 + min(nRoutes, minRows)
-		l.bestLines = min(bestMaxLines, len(m.packedBest(l.tableW)), max(1, avail-keep))
+		l.bestLines = min(bestMaxLines, len(m.packedBest(l.tableW, l.nameW)), max(1, avail-keep))
 		if m.detail && !l.detailSide {
 			l.bestLines = min(l.bestLines, 1)
 		}
@@ -156,7 +156,7 @@ func (m Model) fitColumns(l *layout) {
 		}
 	}
 	l.short, l.svcW = true, cellShortW
-	share := max(routeMinW+4, l.tableW*2/5)
+	share := max(routeMinW+4, l.tableW/3)
 	for _, wordy := range []bool{true, false} {
 		want := max(routeMinW, nameW+stateW+extra(wordy))
 		if want <= share || !wordy {

@@ -25,9 +25,9 @@ type renderCache struct {
 		picks [][]checks.Pick // per service
 	}
 	packed struct {
-		gen   uint64
-		w     int
-		lines []string
+		gen      uint64
+		w, nameW int
+		lines    []string
 	}
 	screen struct {
 		key  screenKey
