@@ -24,12 +24,24 @@ type Pick struct {
 // second the runner-up. Nothing working: none.
 func BestRoutes(service string, results []CheckResult) []Pick {
 	var picks []Pick
-	for _, r := range results {
-		if r.Service != service || !r.Verdict.Works() {
-			continue
+	for i := range results {
+		if r := &results[i]; r.Service == service {
+			picks = AppendPick(picks, r)
 		}
-		picks = append(picks, Pick{Route: r.Route, Latency: r.Latency, Verdict: r.Verdict, Uptime: r.History.Uptime})
 	}
+	return Rank(picks)
+}
+
+// AppendPick adds r to picks when it works.
+func AppendPick(picks []Pick, r *CheckResult) []Pick {
+	if !r.Verdict.Works() {
+		return picks
+	}
+	return append(picks, Pick{Route: r.Route, Latency: r.Latency, Verdict: r.Verdict, Uptime: r.History.Uptime})
+}
+
+// Rank orders one service's working routes as BestRoutes does; picks is reordered in place.
+func Rank(picks []Pick) []Pick {
 	var ranked []Pick
 	for len(picks) > 0 {
 		k := bestOf(picks)

@@ -42,14 +42,14 @@ func (m Model) bestFor(j int) []checks.Pick {
 	bc := &m.cache.best
 	if bc.picks == nil || bc.gen != m.gen {
 		bc.picks = make([][]checks.Pick, len(m.plan.Services))
-		for k, svc := range m.plan.Services {
-			var results []checks.CheckResult
+		for k := range m.plan.Services {
+			var picks []checks.Pick
 			for i := range m.cells {
-				if c := m.cells[i][k]; c.have {
-					results = append(results, c.res)
+				if c := &m.cells[i][k]; c.have {
+					picks = checks.AppendPick(picks, &c.res)
 				}
 			}
-			bc.picks[k] = checks.BestRoutes(svc.Name, results)
+			bc.picks[k] = checks.Rank(picks)
 		}
 		bc.gen = m.gen
 	}
