@@ -17,16 +17,16 @@ const (
 type layout struct {
 	bodyH int // lines between header and footer
 
-	tableW    int  // cells available to the matrix
-	routeW    int  // content width of the route column
-	nameW     int  // of which the route's name may take
-	warnW     int  // and its warnings, after a space
-	warnWords bool // warnings as glyph and word, not glyph only
-	svcW      int  // content width of a service column
-	short     bool
-	cols      int // service columns shown
-	rows      int // routes shown, one line each
-	more      bool
+	tableW int // cells available to the matrix
+	routeW int // content width of the route column
+	nameW  int // of which the route's name may take
+	noteW  int // and what follows its state glyph, after a space (see routeNote)
+	note   int // which level of note: noteGlyphs, noteWarnings or noteAll
+	svcW   int // content width of a service column
+	short  bool
+	cols   int // service columns shown
+	rows   int // routes shown, one line each
+	more   bool
 
 	bestLines  int  // lines under the table for the best routes
 	bestPacked bool // several services per line
@@ -38,7 +38,7 @@ type layout struct {
 
 // key is what a cached row depends on in the layout.
 func (l layout) key() [6]int {
-	return [6]int{l.routeW, l.nameW, l.warnW, l.svcW*2 + btoi(l.short), l.cols, btoi(l.warnWords)}
+	return [6]int{l.routeW, l.nameW, l.noteW, l.svcW*2 + btoi(l.short), l.cols, l.note}
 }
 
 func (m Model) layout() layout {
@@ -100,69 +100,65 @@ func (m Model) layout() layout {
 	return l
 }
 
-// fitColumns picks column widths. The route column grows with the longest name (up to two
-// fifths of the table) so names stay whole; services get full titles if everything fits, then
-// short names, then as many columns as fit with horizontal scrolling.
+// Levels of what follows a route's state glyph (see routeNote).
+const (
+	noteGlyphs   = iota // warning glyphs only
+	noteWarnings        // warnings as glyph and word
+	noteAll             // and a down route's failure in a word
+)
+
+// fitColumns picks column widths. The route column grows with the longest name (up to a
+// third of the table) so names stay whole; services get full titles if everything fits, then
+// short names, then as many columns as fit with horizontal scrolling. A warning's word
+// matters more than a full title; a down route's reason less (it is in the detail).
 func (m Model) fitColumns(l *layout) {
 	n := len(m.plan.Services)
-	nameW, warnW, warnGlyphs := 0, 0, 0
+	nameW := 0
+	var noteW [3]int
 	for i, r := range m.plan.Routes {
 		nameW = max(nameW, width(clean(r.Name)))
-		if ws := m.routeWarnings(i); len(ws) > 0 {
-			warnW = max(warnW, width(m.warnText(ws, true)))
-			warnGlyphs = max(warnGlyphs, width(m.warnText(ws, false)))
+		for level := range noteW {
+			noteW[level] = max(noteW[level], width(m.routeNote(i, level)))
 		}
 	}
 	stateW := 2 // " ✓"
-	extra := func(wordy bool) int {
-		switch {
-		case warnW == 0:
+	extra := func(level int) int {
+		if noteW[level] == 0 {
 			return 0
-		case wordy:
-			return 1 + warnW
 		}
-		return 1 + warnGlyphs
+		return 1 + noteW[level]
 	}
 	tableWidth := func(routeW, svcW, cols int) int { return routeW + 4 + cols*(svcW+3) }
-	set := func(routeW int, wordy bool) {
-		l.routeW, l.warnWords, l.warnW = routeW, wordy, 0
-		if warnW > 0 {
-			l.warnW = warnGlyphs
-			if wordy {
-				l.warnW = warnW
-			}
-		}
-		l.nameW = max(1, routeW-stateW-extra(wordy))
+	set := func(routeW, level int) {
+		l.routeW, l.note, l.noteW = routeW, level, noteW[level]
+		l.nameW = max(1, routeW-stateW-extra(level))
 	}
 
-	// A route's warning words matter more than full service titles: try titles with words,
-	// short names with words, then glyphs only.
 	fullW := cellWideW
 	for _, s := range m.plan.Services {
 		fullW = max(fullW, min(width(clean(s.Title)), 16))
 	}
 	for _, try := range []struct {
-		short, wordy bool
-	}{{false, true}, {true, true}, {false, false}} {
+		short bool
+		level int
+	}{{false, noteAll}, {false, noteWarnings}, {true, noteWarnings}, {false, noteGlyphs}} {
 		svcW := fullW
 		if try.short {
 			svcW = cellShortW
 		}
-		want := max(routeMinW, nameW+stateW+extra(try.wordy))
+		want := max(routeMinW, nameW+stateW+extra(try.level))
 		if tableWidth(want, svcW, n) <= l.tableW {
-			set(want, try.wordy)
+			set(want, try.level)
 			l.short, l.svcW, l.cols = try.short, svcW, n
 			return
 		}
 	}
 	l.short, l.svcW = true, cellShortW
 	share := max(routeMinW+4, l.tableW/3)
-	for _, wordy := range []bool{true, false} {
-		want := max(routeMinW, nameW+stateW+extra(wordy))
-		if want <= share || !wordy {
-			set(min(want, share), wordy && want <= share)
-			break
-		}
+	level := noteWarnings
+	if max(routeMinW, nameW+stateW+extra(level)) > share {
+		level = noteGlyphs
 	}
+	set(min(max(routeMinW, nameW+stateW+extra(level)), share), level)
 	l.cols = max(1, min(n, (l.tableW-l.routeW-4)/(l.svcW+3)))
 }

@@ -212,8 +212,8 @@ func (m Model) serviceName(j int, short bool) string {
 // glyph, and its warnings: "vpn-de ✓ ⚠ no tunnel". Endpoint and reason are in the detail.
 func (m Model) routeCell(i int, l layout) string {
 	s := fit(m.routeName(i, l.nameW), l.nameW, m.glyphs) + " " + m.routeGlyph(i)
-	if l.warnW > 0 {
-		s += " " + fit(m.warnText(m.routeWarnings(i), l.warnWords), l.warnW, m.glyphs)
+	if l.noteW > 0 {
+		s += " " + fit(m.routeNote(i, l.note), l.noteW, m.glyphs)
 	}
 	return fit(s, l.routeW, m.glyphs)
 }
@@ -274,6 +274,21 @@ func (m Model) routeWarnings(i int) []checks.RouteWarning {
 		return r.res.Warnings()
 	}
 	return nil
+}
+
+// routeNote follows a route's state glyph: a working route's warnings ("⚠ no tunnel", or the
+// glyphs alone at noteGlyphs), and at noteAll a down route's failure in a word ("refused").
+func (m Model) routeNote(i int, level int) string {
+	r := m.routes[i]
+	switch {
+	case !r.have:
+		return ""
+	case r.res.OK:
+		return m.warnText(m.routeWarnings(i), level >= noteWarnings)
+	case level == noteAll && r.res.Err != nil:
+		return clean(r.res.Err.Short())
+	}
+	return ""
 }
 
 // warnText is "⚠ no tunnel ⚠ local dns", or "⚠⚠" without words.
