@@ -21,7 +21,7 @@ func (m Model) View() tea.View {
 
 func (m Model) render() string {
 	if m.quitting || m.width <= 0 || m.height <= 0 {
-		// The last frame is empty: on the normal screen nothing of an old frame stays.
+		// The last frame is empty: nothing more is drawn while the program stops.
 		return ""
 	}
 	key := m.screenKey()
