@@ -37,6 +37,9 @@ type SNIContrast struct {
 func (c *SNIContrast) Note() string {
 	switch c.Outcome {
 	case ContrastSNIFiltered:
+		if c.Known != "" {
+			return "SNI-filtered: the same address answers " + Sanitize(c.Known)
+		}
 		return "SNI-filtered: the same address answers another name"
 	case ContrastIPBlocked:
 		if c.Known != "" {

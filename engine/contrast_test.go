@@ -187,6 +187,9 @@ func TestSecondSNIContrastWithAKnownGoodNameDecides(t *testing.T) {
 			if got := c.Summary(); !strings.Contains(got, "known-good "+known+" got through") {
 				t.Fatalf("Summary() = %q, want the known-good name's outcome", got)
 			}
+			if _, reason := judged(res); !strings.HasSuffix(reason, "(SNI-filtered: the same address answers "+known+")") {
+				t.Fatalf("reason %q does not name the known-good name that answered", reason)
+			}
 		})
 		t.Run(routeName+"/whole address", func(t *testing.T) {
 			f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{BlockAll: true})
