@@ -14,33 +14,52 @@ const (
 	RouteAllowlist RouteState = "allowlist"
 )
 
-// routeStateInfo is one row of the route-state table.
-type routeStateInfo struct {
+// routeStateRow is one row of the route-state table.
+type routeStateRow struct {
+	State RouteState
 	// Word is what a person reads on the route's row, e.g. "offline".
 	Word string
-	// Warning is true for the states a user must see on the row itself, not only in a
+	// Warning is true for the states a user must see on the route's own row, not only in a
 	// detail view: they change how every cell of the route is to be read.
 	Warning bool
 	// Carries is true when some traffic passes the route.
 	Carries bool
 }
 
-// routeStates is the one table of route states.
-var routeStates = map[RouteState]routeStateInfo{
-	RouteUp:        {Word: "up", Carries: true},
-	RouteDown:      {Word: "down"},
-	RouteOffline:   {Word: "offline", Warning: true},
-	RouteAllowlist: {Word: "allowlist", Warning: true, Carries: true},
+// routeStates is the one table of route states, in the order outputs list them.
+var routeStates = []routeStateRow{
+	{State: RouteUp, Word: "up", Carries: true},
+	{State: RouteDown, Word: "down"},
+	{State: RouteOffline, Word: "offline", Warning: true},
+	{State: RouteAllowlist, Word: "allowlist", Warning: true, Carries: true},
+}
+
+// RouteStates lists every route state, in table order.
+func RouteStates() []RouteState {
+	out := make([]RouteState, len(routeStates))
+	for i, r := range routeStates {
+		out[i] = r.State
+	}
+	return out
+}
+
+func (s RouteState) row() routeStateRow {
+	for _, r := range routeStates {
+		if r.State == s {
+			return r
+		}
+	}
+	return routeStateRow{State: s, Word: string(s)}
 }
 
 // Word is the state as a person reads it.
-func (s RouteState) Word() string { return routeStates[s].Word }
+func (s RouteState) Word() string { return s.row().Word }
 
 // Warning reports whether the state must be shown on the route's own row.
-func (s RouteState) Warning() bool { return routeStates[s].Warning }
+func (s RouteState) Warning() bool { return s.row().Warning }
 
 // Carries reports whether some traffic passes a route in this state.
-func (s RouteState) Carries() bool { return routeStates[s].Carries }
+func (s RouteState) Carries() bool { return s.row().Carries }
 
 // StateOf is the route's state: the one its check named, or up/down from OK for results that
 // name none (a route whose mechanism failed, results from before states were recorded).
