@@ -30,6 +30,7 @@ type Metrics struct {
 	phase        *prometheus.GaugeVec
 	routeUp      *prometheus.GaugeVec
 	routeWarning *prometheus.GaugeVec
+	routeState   *prometheus.GaugeVec
 	verdict      *prometheus.GaugeVec
 	latency      *prometheus.GaugeVec
 	sweeps       prometheus.Counter
@@ -64,6 +65,9 @@ func NewMetrics(plan checks.Plan) *Metrics {
 			Name: "lifeline_route_warning",
 			Help: "Whether the route's last check raised the warning (not-tunnelling, local-dns): it works, but should not be trusted.",
 		}, []string{"route", "warning"}),
+		routeState: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_route_state", Help: "The route's state, one-hot over up, down, offline (nothing reachable) and allowlist (only allowlisted destinations pass).",
+		}, []string{"route", "state"}),
 		verdict: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "lifeline_verdict", Help: "The current verdict of route and service, one-hot over ok, slow, partial, blocked, route-down, pending.",
 		}, []string{"route", "service", "verdict"}),
@@ -79,7 +83,7 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		kinds:        map[string]string{},
 		targetLabels: map[string]string{},
 	}
-	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeWarning, m.verdict, m.latency, m.sweeps, m.lastSweep)
+	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeWarning, m.routeState, m.verdict, m.latency, m.sweeps, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
 	m.transfer = newTransferMetrics(m.reg)
 	m.cells = map[checks.Cell]bool{}
@@ -111,6 +115,7 @@ func (m *Metrics) replan(plan checks.Plan) {
 		if kinds[name] != kind {
 			m.routeUp.DeletePartialMatch(prometheus.Labels{"route": name})
 			m.routeWarning.DeletePartialMatch(prometheus.Labels{"route": name})
+			m.routeState.DeletePartialMatch(prometheus.Labels{"route": name})
 		}
 	}
 	for c := range cells {
@@ -141,6 +146,9 @@ func (m *Metrics) Observe(e checks.Event) {
 		raised := e.Route.Warnings()
 		for _, w := range checks.AllRouteWarnings() {
 			m.routeWarning.WithLabelValues(e.Route.Name, string(w)).Set(boolValue(slices.Contains(raised, w)))
+		}
+		for _, st := range checks.RouteStates() {
+			m.routeState.WithLabelValues(e.Route.Name, string(st)).Set(boolValue(st == e.Route.StateOf()))
 		}
 	case checks.EventCheckDone:
 		m.observeCheck(e.Check)

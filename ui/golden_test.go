@@ -68,13 +68,16 @@ func TestGoldenViews(t *testing.T) {
 	}
 }
 
-// warnedRoutes flag wg0 as not tunnelling and socks-de as resolving through the system resolver.
+// warnedRoutes flag wg0 as not tunnelling, socks-de as resolving through the system resolver,
+// and dead-proxy as offline.
 func warnedRoutes() []checks.Event {
+	off := routeChecked("dead-proxy", 1, false, nil)
+	off.Route.State, off.Route.Reason = checks.RouteOffline, "offline: nothing answers, the control included"
 	ev := routeChecked("wg0", 1, true, nil)
 	ev.Route.Egress = &checks.Egress{IP: "198.51.100.7", Flags: []string{checks.NotTunnelling}}
 	ev2 := routeChecked("socks-de", 1, true, nil)
 	ev2.Route.Egress = &checks.Egress{IP: "203.0.113.5", Flags: []string{checks.LocalDNSFlag + " 192.168.1.1 (local ISP?)"}}
-	return []checks.Event{ev, ev2}
+	return []checks.Event{ev, ev2, off}
 }
 
 // notCarried makes calls over tor (a proxy without UDP) a role the route cannot carry.

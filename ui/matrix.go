@@ -278,17 +278,33 @@ func (m Model) routeWarnings(i int) []checks.RouteWarning {
 
 // routeNote follows a route's state glyph: a working route's warnings ("⚠ no tunnel", or the
 // glyphs alone at noteGlyphs), and at noteAll a down route's failure in a word ("refused").
+// A route state that changes how the whole row reads (offline, allowlist) comes first.
 func (m Model) routeNote(i int, level int) string {
 	r := m.routes[i]
-	switch {
-	case !r.have:
+	if !r.have {
 		return ""
-	case r.res.OK:
-		return m.warnText(m.routeWarnings(i), level >= noteWarnings)
-	case level == noteAll && r.res.Err != nil:
-		return clean(r.res.Err.Short())
 	}
-	return ""
+	var parts []string
+	if st := r.res.StateOf(); st.Warning() {
+		if level >= noteWarnings {
+			parts = append(parts, m.glyphs.Warn+" "+st.Word())
+		} else {
+			parts = append(parts, m.glyphs.Warn)
+		}
+	}
+	switch {
+	case r.res.OK:
+		if w := m.warnText(m.routeWarnings(i), level >= noteWarnings); w != "" {
+			parts = append(parts, w)
+		}
+	case level == noteAll && r.res.Err != nil && len(parts) == 0:
+		parts = append(parts, clean(r.res.Err.Short()))
+	}
+	sep := " "
+	if level < noteWarnings {
+		sep = ""
+	}
+	return strings.Join(parts, sep)
 }
 
 // warnText is "⚠ no tunnel ⚠ local dns", or "⚠⚠" without words.

@@ -125,8 +125,16 @@ func (r *SweepReport) writeText(w io.Writer, g Glyphs, verbose bool) error {
 	var notes []string
 	for _, route := range r.Plan.Routes {
 		if rr, ok := r.Routes[route.Name]; ok && !rr.OK {
-			notes = append(notes, fmt.Sprintf("%s %s: route down%s%s", g.RouteDown, route.Name, dashed(g), checks.Sanitize(rr.Reason)))
+			// An offline route's reason names its state ("offline: no network — …").
+			what := "route down" + dashed(g)
+			if rr.StateOf().Warning() {
+				what = ""
+			}
+			notes = append(notes, fmt.Sprintf("%s %s: %s%s", g.RouteDown, route.Name, what, checks.Sanitize(rr.Reason)))
 			continue
+		}
+		if rr, ok := r.Routes[route.Name]; ok && rr.StateOf().Warning() {
+			notes = append(notes, fmt.Sprintf("%s %s: %s", g.Partial, route.Name, checks.Sanitize(rr.Reason)))
 		}
 		// Flags (not tunnelling, local resolver) always show; the plain exit only with -v.
 		if rr, ok := r.Routes[route.Name]; ok && rr.Egress != nil && (verbose || len(rr.Egress.Flags) > 0) {
