@@ -73,7 +73,8 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		Warn: time.Duration(*warn) * time.Millisecond, Crit: time.Duration(*crit) * time.Millisecond,
 	}
 
-	// From here on the format is known: a failure shows in it too, so a bar never goes blank.
+	// From here on the format is known: a config that cannot be used shows in it too, so a
+	// bar never goes blank. (Mistakes in the command line itself go to stderr only.)
 	printer := ui.NewStatusPrinter(stdout, run.opt)
 	fail := func(err error) int {
 		if perr := printer.PrintError(ui.ErrorConfig, err.Error()); perr != nil {
@@ -93,7 +94,9 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	narrow := func(p checks.Plan) (checks.Plan, error) { return narrowPlan(p, run.route, run.service) }
 	plan, err := narrow(cfg.Plan)
 	if err != nil {
-		return fail(fmt.Errorf("status: %w", err))
+		// A wrong --route or --service is a mistake on the command line, not in the config.
+		fmt.Fprintln(stderr, "lifeline status:", err)
+		return checks.ExitUnknown
 	}
 	cfg.Plan = plan
 	sched, err := engine.NewScheduler(plan)
@@ -102,7 +105,8 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	observe, stop, err := startOutputs(cfg, outputs, stderr)
 	if err != nil {
-		return fail(err)
+		fmt.Fprintln(stderr, "lifeline:", err)
+		return checks.ExitUnknown
 	}
 	defer stop()
 
