@@ -292,20 +292,6 @@ func (m Model) when(t time.Time) string {
 	return t.Format("15:04:05") + " (" + ago(m.now().Sub(t)) + ")"
 }
 
-func ago(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "just now"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds ago", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd ago", int(d.Hours()/24))
-}
-
 func prefixed(prefix, s string) string {
 	if s == "" {
 		return ""

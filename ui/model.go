@@ -10,9 +10,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// tickEvery drives the countdown and the spinner; it is the only timer the dashboard runs.
-const tickEvery = time.Second
-
 // Messages the model sends itself.
 type (
 	eventMsg        struct{ ev checks.Event }
@@ -54,9 +51,10 @@ type viewState struct {
 	pane           viewport.Model // scrolls the detail or the help when it is longer than the screen
 	quitting       bool           // the last frame is empty, so no stale rows stay behind
 
-	tickGen uint64
-	frame   int       // spinner frame, advanced only while something is pending
-	clock   time.Time // the newest tick; notices fade against it
+	tickGen   uint64    // the armed tick's generation; older ticks are stray
+	tickDue   time.Time // when the armed tick fires
+	tickArmed bool
+	frame     int // spinner frame, advanced only while something is pending
 
 	notice notice // the footer's message while it is news
 }
@@ -89,11 +87,10 @@ func (m *Model) setStyles() {
 
 // Init starts the event wait, the tick loop and asks the terminal for its background.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.waitEvent(), m.waitReloadRequest(), tick(m.tickGen), tea.RequestBackgroundColor)
-}
-
-func tick(gen uint64) tea.Cmd {
-	return tea.Tick(tickEvery, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+	// The first tick: Update arms the following ones for when the screen next changes.
+	gen := m.tickGen
+	first := tea.Tick(tickEvery, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+	return tea.Batch(m.waitEvent(), m.waitReloadRequest(), first, tea.RequestBackgroundColor)
 }
 
 // waitEvent blocks in a command (not in Update) until the runner sends the next event.
@@ -120,7 +117,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.ev.Kind == checks.EventPlanChanged {
 			m.followPlan(sel)
 		}
-		return m, m.waitEvent()
+		return m, tea.Batch(m.waitEvent(), m.armTick())
 	case eventsClosedMsg:
 		m.closed = true
 		return m, nil
@@ -137,12 +134,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.tickGen {
 			return m, nil // a stray tick: the live loop is already armed
 		}
-		m.tickGen++
-		m.clock = msg.at
+		m.tickArmed = false
 		if m.anyPending() {
 			m.frame++
 		}
-		return m, tick(m.tickGen)
+		return m, m.armTick()
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.scrollToCursor()
@@ -156,7 +152,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles()
 		return m, nil
 	case tea.KeyPressMsg:
-		return m.key(msg)
+		next, cmd := m.key(msg)
+		km := next.(Model)
+		tc := km.armTick()
+		return km, tea.Batch(cmd, tc)
 	}
 	return m, nil
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -175,15 +174,4 @@ func (m Model) header() []string {
 		}
 	}
 	return []string{first, second}
-}
-
-func countdown(d time.Duration) string {
-	s := int((d + time.Second - 1) / time.Second)
-	if s <= 0 {
-		return "0s"
-	}
-	if s < 60 {
-		return fmt.Sprintf("%ds", s)
-	}
-	return fmt.Sprintf("%dm%02ds", s/60, s%60)
 }
