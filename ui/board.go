@@ -137,7 +137,7 @@ func (b *board) replan(plan checks.Plan) {
 
 // cellPending reports whether a result for the route's newest sweep is still awaited.
 func (b *board) cellPending(i, j int) bool {
-	c := b.cells[i][j]
+	c := &b.cells[i][j]
 	return !c.have || c.res.Sweep < b.routes[i].sweep
 }
 
@@ -163,7 +163,8 @@ func (b *board) anyPending() bool {
 func (b *board) results() []checks.CheckResult {
 	var out []checks.CheckResult
 	for i := range b.cells {
-		for _, c := range b.cells[i] {
+		for j := range b.cells[i] {
+			c := &b.cells[i][j]
 			if c.have {
 				out = append(out, c.res)
 			}

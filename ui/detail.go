@@ -75,7 +75,7 @@ func (m Model) cellDetail(w int) []string {
 	i, j := m.row, m.col-1
 	spec, svc := m.plan.Routes[i], m.plan.Services[j]
 	head := clean(svc.Title) + " via " + clean(spec.Name)
-	c := m.cells[i][j]
+	c := &m.cells[i][j]
 	if !c.have {
 		return []string{m.styles.title.Render(clip(head, w, m.glyphs)), "  " + m.spinner() + " waiting for the first result" + m.glyphs.Ellipsis}
 	}

@@ -108,7 +108,7 @@ func (m Model) matrix(l layout) []string {
 	}
 	lines = append(lines, bottomRule())
 	if l.more {
-		lines = append(lines, m.styles.ink.dim.paint(m.position(l, rowEnd, colEnd)))
+		lines = append(lines, m.styles.ink.dim.paint(clip(m.position(l, rowEnd, colEnd), l.tableW, m.glyphs)))
 	}
 	return lines
 }
@@ -358,7 +358,7 @@ func (m Model) spinner() string {
 // serviceCell is glyph and word, e.g. "✓ 142ms"; a spinner until the first result arrives.
 // A cell being rechecked keeps its last result until the new one lands.
 func (m Model) serviceCell(i, j int, short bool) string {
-	c := m.cells[i][j]
+	c := &m.cells[i][j]
 	if !c.have {
 		return m.spinner() + " pending"
 	}

@@ -164,7 +164,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (b *board) counts() map[checks.Verdict]int {
 	n := map[checks.Verdict]int{}
 	for i := range b.cells {
-		for _, c := range b.cells[i] {
+		for j := range b.cells[i] {
+			c := &b.cells[i][j]
 			if c.have {
 				n[c.res.Verdict]++
 			}

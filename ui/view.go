@@ -64,6 +64,14 @@ func (m Model) screenKey() screenKey {
 func (m Model) body() []string {
 	l := m.layout()
 	var body []string
+	trusted := 0 // leading lines drawn to fit the screen already: the table's, when it fits
+	matrix := func() []string {
+		mat := m.matrix(l)
+		if m.tableWidth(l) <= m.width {
+			trusted = len(mat)
+		}
+		return mat
+	}
 	switch {
 	case m.help:
 		body = m.paneLines(m.helpLines(), m.width, l.bodyH)
@@ -76,13 +84,13 @@ func (m Model) body() []string {
 		right := m.paneLines(m.detailLines(l.detailW), l.detailW, l.bodyH)
 		body = joinBeside(left, right, leftW, " "+m.styles.border.Render(m.vrule())+" ")
 	case m.detail:
-		body = append(m.matrix(l), m.bestLines(l)...)
+		body = append(matrix(), m.bestLines(l)...)
 		if l.detailH > 0 {
 			body = append(body, m.styles.border.Render(strings.Repeat(m.hrule(), m.width)))
 			body = append(body, m.paneLines(m.detailLines(m.width), m.width, l.detailH-1)...)
 		}
 	default:
-		body = append(m.matrix(l), m.bestLines(l)...)
+		body = append(matrix(), m.bestLines(l)...)
 	}
 	if len(body) > l.bodyH {
 		body = body[:l.bodyH]
@@ -91,7 +99,20 @@ func (m Model) body() []string {
 		body = append(body, "")
 	}
 	body = append(body, m.footer()...)
-	return splitLines(frame(strings.Join(body, "\n"), m.width, len(body)))
+	// Nothing may wrap: cut what is wider than the screen (a line no longer in bytes than
+	// the screen is in cells cannot be).
+	for i := trusted; i < len(body); i++ {
+		if len(body[i]) > m.width && width(body[i]) > m.width {
+			body[i] = ansi.Truncate(body[i], m.width, "")
+		}
+	}
+	return body
+}
+
+// tableWidth is how wide the matrix is drawn for l.
+func (m Model) tableWidth(l layout) int {
+	cols := min(l.cols, len(m.plan.Services)-m.colOff)
+	return l.routeW + 4 + cols*(l.svcW+3)
 }
 
 func (m Model) hrule() string {
