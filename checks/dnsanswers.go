@@ -5,10 +5,6 @@ import (
 	"strings"
 )
 
-// DefaultDNSCompare is the resolver asked, over TCP through another route, for the honest
-// answer. DNS over TCP passes through SOCKS5 and most VPNs, and the censor cannot see it.
-const DefaultDNSCompare = "1.1.1.1:53"
-
 // DNSAnswers is one name resolved two ways: by the system resolver on the direct route and by
 // a resolver reached through another route.
 type DNSAnswers struct {

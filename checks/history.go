@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// DefaultHistorySize is how many results each cell remembers.
-const DefaultHistorySize = 120
-
 // Stats summarise a cell's recent results.
 type Stats struct {
 	Samples    int             // results remembered

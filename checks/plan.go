@@ -14,18 +14,6 @@ type Settings struct {
 	BodyLimit   int64         // bytes of an HTTP body read at most
 }
 
-// DefaultSettings are used for anything a configuration leaves out.
-var DefaultSettings = Settings{
-	Interval:    30 * time.Second,
-	Timeout:     10 * time.Second,
-	StepTimeout: 5 * time.Second,
-	Slow:        time.Second,
-	Concurrency: 32,
-	PerRoute:    4,
-	HistorySize: DefaultHistorySize,
-	BodyLimit:   64 << 10,
-}
-
 // Plan is everything a sweep needs: how, through what, to what.
 type Plan struct {
 	Settings Settings

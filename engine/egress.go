@@ -49,9 +49,6 @@ func newEgressTracker(s checks.ExtraChecks, timeout time.Duration) *egressTracke
 	t := &egressTracker{url: s.EgressURL, every: s.EgressEvery, timeout: timeout,
 		off: s.EgressOff || s.EgressURL == "", systemDNS: systemResolvers,
 		entries: map[string]*egressEntry{}, results: map[string]*checks.Egress{}}
-	if t.every <= 0 {
-		t.every = checks.DefaultEgressEvery
-	}
 	return t
 }
 
@@ -132,7 +129,7 @@ func (t *egressTracker) known(route string) *checks.Egress {
 func (t *egressTracker) localDNSFlag(spec checks.RouteSpec) string {
 	dns := spec.DNS
 	if dns == "" {
-		dns = DefaultInterfaceDNS
+		dns = checks.DefaultInterfaceDNS
 	}
 	host, _, err := net.SplitHostPort(dns)
 	if err != nil {

@@ -82,39 +82,9 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 // completePlan fills in defaults and caps the concurrency by the open-file limit, the same
 // way for the first plan and for every reloaded one.
 func completePlan(plan checks.Plan) checks.Plan {
-	plan.Settings = withDefaults(plan.Settings)
-	plan.Transfer = transferDefaults(plan.Transfer)
+	plan = plan.WithDefaults()
 	plan.Settings.Concurrency = concurrencyWithin(plan.Settings.Concurrency, openFileLimit())
 	return plan
-}
-
-func withDefaults(s checks.Settings) checks.Settings {
-	d := checks.DefaultSettings
-	if s.Interval <= 0 {
-		s.Interval = d.Interval
-	}
-	if s.Timeout <= 0 {
-		s.Timeout = d.Timeout
-	}
-	if s.StepTimeout <= 0 {
-		s.StepTimeout = min(d.StepTimeout, s.Timeout)
-	}
-	if s.Slow <= 0 {
-		s.Slow = d.Slow
-	}
-	if s.Concurrency <= 0 {
-		s.Concurrency = d.Concurrency
-	}
-	if s.PerRoute <= 0 {
-		s.PerRoute = d.PerRoute
-	}
-	if s.HistorySize <= 0 {
-		s.HistorySize = d.HistorySize
-	}
-	if s.BodyLimit <= 0 {
-		s.BodyLimit = d.BodyLimit
-	}
-	return s
 }
 
 // Plan is what the scheduler runs, with defaults filled in and the concurrency capped by the
