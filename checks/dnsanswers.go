@@ -32,16 +32,6 @@ func (a DNSAnswers) Summary() string {
 	return Sanitize("system: " + side(a.System, a.SystemErr) + "; via " + a.Via + ": " + side(a.Compare, a.CompareErr))
 }
 
-func DNSFailureWord(failure string) string {
-	switch failure {
-	case FailDNSNXDomain:
-		return "NXDOMAIN"
-	case FailDNSNoAnswer:
-		return "no answer"
-	}
-	return failure
-}
-
 // bogonPrefixes are ranges no public service lives in: RFC 6890 special-purpose blocks,
 // including the private, loopback and carrier-grade NAT ranges censors answer with.
 var bogonPrefixes = func() []netip.Prefix {

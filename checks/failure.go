@@ -324,3 +324,13 @@ const FailStalled = "stalled"
 // FailDNSTampered names a direct-route lookup that a comparison through another route shows
 // to be forged: NXDOMAIN or empty here while the name resolves elsewhere, or a bogon answer.
 const FailDNSTampered = "dns_tampered"
+
+func DNSFailureWord(failure string) string {
+	switch failure {
+	case FailDNSNXDomain:
+		return "NXDOMAIN"
+	case FailDNSNoAnswer:
+		return "no answer"
+	}
+	return failure
+}

@@ -88,11 +88,8 @@ func (h *History) Retain(keep map[Cell]bool, size int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.size = size
-	for key, c := range h.cells {
-		if !keep[key] {
-			delete(h.cells, key)
-			continue
-		}
+	RetainCells(h.cells, keep, func(c Cell) Cell { return c })
+	for _, c := range h.cells {
 		if extra := len(c.verdicts) - size; extra > 0 {
 			c.verdicts = slices.Delete(c.verdicts, 0, extra)
 			c.latencies = slices.Delete(c.latencies, 0, extra)

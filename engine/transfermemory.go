@@ -65,11 +65,7 @@ func (m *transferMemory) remember(route, service string, res checks.TargetResult
 func (m *transferMemory) retain(cells map[checks.Cell]bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for k := range m.last {
-		if !cells[checks.Cell{Route: k.route, Service: k.service}] {
-			delete(m.last, k)
-		}
-	}
+	checks.RetainCells(m.last, cells, func(k transferKey) checks.Cell { return checks.Cell{Route: k.route, Service: k.service} })
 }
 
 // transferSkipped says why a route runs no transfer probes ("" when it runs them).
