@@ -122,3 +122,19 @@ type bindError struct{ err error }
 
 func (e *bindError) Error() string { return "bind to device: " + e.err.Error() }
 func (e *bindError) Unwrap() error { return e.err }
+
+// DialUDP on an interface route resolves through the device and sends from a socket bound
+// to it, like Dial.
+func (r *ifaceRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
+	resolver := &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return r.dialer.DialContext(ctx, network, r.dns)
+		},
+	}
+	conn, err := dialUDPResolved(ctx, resolver, &r.dialer, addr)
+	if err != nil {
+		return nil, r.nameBindFailure(err)
+	}
+	return conn, nil
+}
