@@ -45,10 +45,9 @@ func (h *httpConnectRoute) Spec() checks.RouteSpec { return h.spec }
 func (h *httpConnectRoute) Check(ctx context.Context) *checks.Error {
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", h.proxy)
+	conn, err := dialProxy(ctx, h.proxy)
 	if err != nil {
-		return checks.Classify(checks.OpConnect, err)
+		return err
 	}
 	conn.Close()
 	return nil
@@ -64,10 +63,9 @@ func (h *httpConnectRoute) Dial(ctx context.Context, addr string, trace *DialTra
 	defer cancel()
 	start := time.Now()
 	defer func() { trace.DNS, trace.Connect = 0, time.Since(start) }()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", h.proxy)
-	if err != nil {
-		return nil, checks.Classify(checks.OpConnect, err)
+	conn, derr := dialProxy(ctx, h.proxy)
+	if derr != nil {
+		return nil, derr
 	}
 	stop := bindDeadline(ctx, conn)
 	tunnel, cerr := h.connect(conn, addr)

@@ -49,10 +49,9 @@ func (s *socks5Route) Spec() checks.RouteSpec { return s.spec }
 func (s *socks5Route) Check(ctx context.Context) *checks.Error {
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.proxy)
+	conn, err := dialProxy(ctx, s.proxy)
 	if err != nil {
-		return checks.Classify(checks.OpConnect, err)
+		return err
 	}
 	defer conn.Close()
 	stop := bindDeadline(ctx, conn)
@@ -242,6 +241,16 @@ func (c *countingConn) Read(p []byte) (int, error) {
 	}
 	c.read += n
 	return n, err
+}
+
+// dialProxy opens TCP to a proxy, naming a failure at the connect step.
+func dialProxy(ctx context.Context, proxy string) (net.Conn, *checks.Error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", proxy)
+	if err != nil {
+		return nil, checks.Classify(checks.OpConnect, err)
+	}
+	return conn, nil
 }
 
 // withDefaultTimeout gives ctx a deadline when it has none (the default check timeout), so a
