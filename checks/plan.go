@@ -4,9 +4,12 @@ import "time"
 
 // Settings tune how sweeps run.
 type Settings struct {
-	Interval    time.Duration // between periodic sweeps
-	Timeout     time.Duration // per check (one route × one service)
-	StepTimeout time.Duration // per network step inside a probe
+	Interval time.Duration // between periodic sweeps
+	// Timeout bounds a whole check (one route × one service) once it has its probe slots:
+	// every probe, a target's wait for one of the check's slots, the SNI contrast; the DNS
+	// comparison after it gets at most one StepTimeout more.
+	Timeout     time.Duration
+	StepTimeout time.Duration // per network step inside a probe: dial, handshake, each read
 	Slow        time.Duration // a working service slower than this is slow
 	Concurrency int           // probes in flight at once, all routes together
 	PerRoute    int           // probes in flight at once through one route
