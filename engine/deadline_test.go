@@ -102,6 +102,7 @@ func TestTimeoutBoundsAWholeCheckOnEveryRouteKindAndProbeAgainstDrippingPeers(t 
 		settings.PerRoute = perRoute
 		took, results := sweepTimed(t, checks.Plan{Settings: settings, Routes: routes,
 			Services: []checks.Service{{Name: "drip", Targets: targets}}})
+		t.Logf("per_route %d: sweep %v", perRoute, took)
 		if took > bound {
 			t.Errorf("per_route %d: the sweep took %v, want within timeout %v + step %v + margin (bound %v)",
 				perRoute, took, settings.Timeout, settings.StepTimeout, bound)
