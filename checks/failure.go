@@ -40,6 +40,12 @@ const (
 	FailInterfaceMissing     = "interface_not_found"
 	FailInterfaceDown        = "interface_down"
 	FailInterfaceNoAddress   = "interface_no_address"
+	// FailBlockPage names a plain-HTTP answer that redirects to another host or carries a
+	// block page: a censor or portal answered in the service's place.
+	FailBlockPage = "http_block_page"
+	// FailNotService names an answer that is not the service's protocol: an HTTP page where
+	// MTProto was due, noise where a Noise hello was, a resPQ for someone else's nonce.
+	FailNotService = "not_the_service"
 	FailUnknown              = "unknown_failure"
 )
 
@@ -206,6 +212,13 @@ func (e *Error) Human(host string) string {
 		return "unexpected HTTP status" + on + detail
 	case FailTooManyRedirects:
 		return "too many redirects" + on
+	case FailBlockPage:
+		return "block page" + on + detail
+	case FailNotService:
+		if e.Detail != "" {
+			return e.Detail + on
+		}
+		return "answer is not the service" + on
 	case FailProxyAuth:
 		return "proxy rejected the credentials" + detail
 	case FailProxyProtocol:
@@ -287,6 +300,10 @@ func (e *Error) Short() string {
 		return "tls"
 	case FailHTTPStatus, FailTooManyRedirects:
 		return "status"
+	case FailBlockPage:
+		return "blockpage"
+	case FailNotService:
+		return "fake"
 	case FailProxyAuth:
 		return "auth"
 	case FailProxyProtocol, FailSOCKSReply, FailConnectStatus:

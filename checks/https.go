@@ -37,6 +37,9 @@ func probeHTTPS(ctx context.Context, r Route, t Target, opt ProbeOptions) Target
 		res.OK = false
 		res.Err = NewError(FailHTTPStatus, OpHTTPRoundTrip, fmt.Sprintf("expected %d, got %d", t.Expect, res.Status))
 	}
+	if res.OK {
+		res.Proof = fmt.Sprintf("HTTPS %d from %s, certificate verified", res.Status, Sanitize(t.Host()))
+	}
 	return res
 }
 

@@ -23,10 +23,14 @@ var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 
 type ProbeFunc func(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetResult
 
 var probes = map[string]ProbeFunc{
-	KindTCP:      probeTCP,
-	KindTLS:      probeTLS,
-	KindHTTPS:    probeHTTPS,
-	KindHTTPPost: probeHTTPPost,
+	KindTCP:         probeTCP,
+	KindTLS:         probeTLS,
+	KindHTTPS:       probeHTTPS,
+	KindHTTPPost:    probeHTTPPost,
+	KindMTProto:     probeMTProto,
+	KindMTProtoHTTP: probeMTProtoHTTP,
+	KindNoise:       probeNoise,
+	KindWebSocket:   probeWebSocket,
 }
 
 // Probe tests t through r and returns what it found; it never takes longer than ctx allows.

@@ -71,6 +71,7 @@ func (s *Scheduler) replace(p preparedPlan) {
 	}
 	cells := PlanCells(p.plan)
 	s.transfers.retain(cells)
+	s.rotation.retain(cells)
 	s.history.Retain(cells, p.plan.Settings.HistorySize)
 }
 

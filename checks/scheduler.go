@@ -32,6 +32,7 @@ type Scheduler struct {
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
 	transfers *transferMemory
+	rotation  *rotationMemory
 }
 
 type poolKey struct {
@@ -66,6 +67,7 @@ func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
+	s.rotation = newRotationMemory()
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
@@ -276,7 +278,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 // machine, far more on a slow one), which Go then keeps for the life of the process.
 func (s *Scheduler) warmUp() {
 	needsSystemRoots := func(t Target) bool {
-		return (t.Kind == KindTLS || t.Kind == KindHTTPS) && t.RootCAs == nil
+		return (t.Kind == KindTLS || t.Kind == KindHTTPS || t.Kind == KindWebSocket) && t.RootCAs == nil
 	}
 	for _, r := range s.plan.Routes {
 		if len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control)) {
@@ -352,24 +354,41 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service
 		res.Skipped = skip
 	}
 	res.Targets = make([]TargetResult, len(targets))
+	probed := make([]bool, len(targets))
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		if t.Kind == KindTransfer {
 			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
-				res.Targets[i] = last
+				res.Targets[i], probed[i] = last, true
 				continue
 			}
 		}
+		if !rotationDue(t, n) {
+			res.Targets[i], probed[i] = s.rotation.shown(spec.Name, svc.Name, t, res.Started)
+			continue
+		}
+		probed[i] = true
 		wg.Go(func() {
 			res.Targets[i] = s.probeInSlot(ctx, r, t)
 			if t.Kind == KindTransfer {
 				s.transfers.remember(spec.Name, svc.Name, res.Targets[i], res.Started)
 			}
+			if t.Rotate > 1 {
+				s.rotation.remember(spec.Name, svc.Name, res.Targets[i], n, res.Started)
+			}
 		})
 	}
 	wg.Wait()
+	// A rotating target not probed yet has nothing to show.
+	kept := res.Targets[:0]
+	for i, tr := range res.Targets {
+		if probed[i] {
+			kept = append(kept, tr)
+		}
+	}
+	res.Targets = kept
 	res.Finished = time.Now()
-	res.Verdict, res.Latency, res.Reason, res.Cause = JudgeWith(svc, res.Targets, s.thresholds())
+	res.Verdict, res.Latency, res.Reason, res.Cause = JudgeWith(svc, counting(res.Targets), s.thresholds())
 	if len(targets) == 0 && res.Skipped != "" {
 		res.Reason = res.Skipped
 	}
@@ -429,7 +448,7 @@ func (s *Scheduler) probeOptions() ProbeOptions {
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec RouteSpec, t Target) Target {
-	if len(spec.CAs) == 0 || (t.Kind != KindTLS && t.Kind != KindHTTPS && t.Kind != KindTransfer) {
+	if len(spec.CAs) == 0 || (t.Kind != KindTLS && t.Kind != KindHTTPS && t.Kind != KindTransfer && t.Kind != KindWebSocket) {
 		return t
 	}
 	s.poolsMu.Lock()

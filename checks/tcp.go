@@ -21,6 +21,10 @@ func probeTCP(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetRe
 	conn.Close()
 	res.OK = true
 	res.Peer = Sanitize(trace.Remote)
+	res.Proof = "TCP connect to " + Sanitize(t.Addr)
+	if k := r.Spec().Kind; k == RouteSOCKS5 || k == RouteHTTP {
+		res.Proof += " (through a proxy this proves only that the proxy granted it)"
+	}
 	return res
 }
 

@@ -36,6 +36,7 @@ func probeTLS(ctx context.Context, r Route, t Target, opt ProbeOptions) (res Tar
 	}
 	res.OK = true
 	res.Peer = peerName(tlsConn.ConnectionState(), trace.Remote)
+	res.Proof = "TLS handshake with a verified certificate for " + Sanitize(serverName)
 	return res
 }
 

@@ -95,7 +95,9 @@ func (s *Scheduler) transferSkipped(spec RouteSpec) string {
 }
 
 // isCarriedOver reports whether t was reused from an earlier sweep.
-func isCarriedOver(t TargetResult) bool { return t.Transfer != nil && t.Transfer.CarriedOver }
+func isCarriedOver(t TargetResult) bool {
+	return t.Rotated != nil || (t.Transfer != nil && t.Transfer.CarriedOver)
+}
 
 func (s *Scheduler) thresholds() Thresholds {
 	return Thresholds{Slow: s.plan.Settings.Slow, SlowBelow: s.plan.Transfer.SlowBelow}

@@ -64,17 +64,21 @@ func validHeader(h [InitLen]byte) bool {
 }
 
 // Client starts the obfuscated transport on rw: it sends header (from NewClientHeader) with
-// its last 8 bytes encrypted, as the official apps do, and returns the framed connection.
-func Client(rw io.ReadWriter, header [InitLen]byte) (*Obfuscated, error) {
+// its last 8 bytes encrypted, as the official apps do, followed in the same write by first
+// framed as a message when first is not nil, and returns the framed connection.
+func Client(rw io.ReadWriter, header [InitLen]byte, first []byte) (*Obfuscated, error) {
 	enc, dec := keys(header)
-	sent := header
+	o := &Obfuscated{rw: rw, enc: enc, dec: dec}
 	var encrypted [InitLen]byte
 	enc.XORKeyStream(encrypted[:], header[:])
-	copy(sent[56:], encrypted[56:])
-	if _, err := rw.Write(sent[:]); err != nil {
+	out := append(header[:56:56], encrypted[56:]...)
+	if first != nil {
+		out = append(out, o.frame(first)...)
+	}
+	if _, err := rw.Write(out); err != nil {
 		return nil, err
 	}
-	return &Obfuscated{rw: rw, enc: enc, dec: dec}, nil
+	return o, nil
 }
 
 // Server reads a client's header from rw and returns the server's end with its protocol tag
@@ -112,11 +116,16 @@ func ctr(key, iv []byte) cipher.Stream {
 
 // WriteMessage sends one message in an intermediate frame.
 func (o *Obfuscated) WriteMessage(msg []byte) error {
+	_, err := o.rw.Write(o.frame(msg))
+	return err
+}
+
+// frame encrypts msg with its length in front.
+func (o *Obfuscated) frame(msg []byte) []byte {
 	frame := binary.LittleEndian.AppendUint32(nil, uint32(len(msg)))
 	frame = append(frame, msg...)
 	o.enc.XORKeyStream(frame, frame)
-	_, err := o.rw.Write(frame)
-	return err
+	return frame
 }
 
 // ReadMessage reads one intermediate frame. A length that no MTProto message has (a peer

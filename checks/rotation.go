@@ -1,0 +1,98 @@
+package checks
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// rotationMemory keeps the last result of each rotating target per route × service, shown in
+// the sweeps that do not probe it.
+type rotationMemory struct {
+	mu   sync.Mutex
+	last map[rotationKey]rotationRun
+}
+
+type rotationKey struct{ route, service, role, kind, addr string }
+
+type rotationRun struct {
+	res   TargetResult
+	sweep uint64
+	at    time.Time
+}
+
+func newRotationMemory() *rotationMemory {
+	return &rotationMemory{last: map[rotationKey]rotationRun{}}
+}
+
+// due reports whether sweep n probes t: always for a target that does not rotate.
+func rotationDue(t Target, n uint64) bool {
+	if t.Rotate <= 1 {
+		return true
+	}
+	return n%uint64(t.Rotate) == uint64(t.Slot%t.Rotate)
+}
+
+func keyOf(route, service string, t Target) rotationKey {
+	return rotationKey{route, service, t.Role, t.Kind, t.Addr}
+}
+
+// shown returns t's last result in the cell, marked with when it was measured; false when it
+// has not been probed yet.
+func (m *rotationMemory) shown(route, service string, t Target, now time.Time) (TargetResult, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	run, ok := m.last[keyOf(route, service, t)]
+	if !ok {
+		return TargetResult{}, false
+	}
+	res := run.res
+	res.Target = t
+	res.Rotated = &Rotated{Sweep: run.sweep, Age: now.Sub(run.at)}
+	return res, true
+}
+
+// remember stores a fresh result, unless it was interrupted (lifeline stopping).
+func (m *rotationMemory) remember(route, service string, res TargetResult, n uint64, at time.Time) {
+	if res.Err != nil && res.Err.Failure == FailInterrupted {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.last[keyOf(route, service, res.Target)] = rotationRun{res: res, sweep: n, at: at}
+}
+
+// retain forgets the results of cells a reloaded plan no longer checks.
+func (m *rotationMemory) retain(cells map[Cell]bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range m.last {
+		if !cells[Cell{Route: k.route, Service: k.service}] {
+			delete(m.last, k)
+		}
+	}
+}
+
+// counting is the results that count in this sweep's verdict: measured now and applicable
+// to the route. When nothing was measured now (a plan whose rotation leaves a sweep empty),
+// the shown results stand in, so the cell keeps its last known state instead of going blank.
+func counting(results []TargetResult) []TargetResult {
+	var fresh, shown []TargetResult
+	for _, r := range results {
+		switch {
+		case r.Counts():
+			fresh = append(fresh, r)
+		case r.Rotated != nil && r.NotApplicable == "":
+			shown = append(shown, r)
+		}
+	}
+	if len(fresh) == 0 {
+		return shown
+	}
+	return fresh
+}
+
+// Summary says when the result was measured, e.g. "from sweep 12, 3m ago".
+func (r Rotated) Summary() string {
+	return fmt.Sprintf("from sweep %d, %s ago", r.Sweep, shortAge(r.Age))
+}
