@@ -46,7 +46,7 @@ const (
 	// FailNotService names an answer that is not the service's protocol: an HTTP page where
 	// MTProto was due, noise where a Noise hello was, a resPQ for someone else's nonce.
 	FailNotService = "not_the_service"
-	FailUnknown              = "unknown_failure"
+	FailUnknown    = "unknown_failure"
 )
 
 // Operations: the step that failed.

@@ -25,14 +25,6 @@ func newRotationMemory() *rotationMemory {
 	return &rotationMemory{last: map[rotationKey]rotationRun{}}
 }
 
-// due reports whether sweep n probes t: always for a target that does not rotate.
-func rotationDue(t Target, n uint64) bool {
-	if t.Rotate <= 1 {
-		return true
-	}
-	return n%uint64(t.Rotate) == uint64(t.Slot%t.Rotate)
-}
-
 func keyOf(route, service string, t Target) rotationKey {
 	return rotationKey{route, service, t.Role, t.Kind, t.Addr}
 }

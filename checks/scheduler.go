@@ -257,6 +257,10 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	} else if ctrl := routeResult.Control; ctrl != nil && len(held) > 0 {
 		down = ctrl.Err
 		routeResult.Reason = "control and every service fail: " + ctrl.Err.Human(ctrl.Target.Host())
+		if (spec.Kind == RouteSOCKS5 || spec.Kind == RouteHTTP) && silentAfterGrant(held, ctrl) {
+			routeResult.Reason = "the proxy grants every connection but nothing comes back " +
+				"(its upstream, such as a tunnel's server, is unreachable?): " + ctrl.Err.Human(ctrl.Target.Host())
+		}
 	}
 	if down != nil {
 		routeResult.Err = down
@@ -336,6 +340,33 @@ func proxyAuthFailure(checks []CheckResult, control *TargetResult) *Error {
 	return auth
 }
 
+// silentAfterGrant reports whether every failure through a proxy came after the proxy had
+// granted the connection, as silence or a hang-up: the mark of a local tunnel client that
+// answers CONNECT at once and then cannot reach its own server.
+func silentAfterGrant(checks []CheckResult, control *TargetResult) bool {
+	silent := func(t TargetResult) bool {
+		if t.Err == nil || !t.Counts() {
+			return true
+		}
+		switch t.Err.Operation {
+		case OpConnect, OpProxyGreeting, OpProxyAuth, OpProxyConnect, OpResolve:
+			return false
+		}
+		return t.Err.Failure == FailGenericTimeout || t.Err.Failure == FailEOF
+	}
+	if !silent(*control) {
+		return false
+	}
+	for _, c := range checks {
+		for _, t := range c.Targets {
+			if !silent(t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // emitCheck records c in the history and sends it with the cell's updated stats.
 func (s *Scheduler) emitCheck(send func(Event), c CheckResult) {
 	c.History = s.history.Add(c)
@@ -363,7 +394,7 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service
 				continue
 			}
 		}
-		if !rotationDue(t, n) {
+		if !t.DueIn(n) {
 			res.Targets[i], probed[i] = s.rotation.shown(spec.Name, svc.Name, t, res.Started)
 			continue
 		}

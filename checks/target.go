@@ -60,6 +60,15 @@ type Target struct {
 	RootCAs *x509.CertPool
 }
 
+// DueIn reports whether sweep n probes the target: every sweep for a target that does not
+// rotate, one in Rotate for one that does.
+func (t Target) DueIn(n uint64) bool {
+	if t.Rotate <= 1 {
+		return true
+	}
+	return n%uint64(t.Rotate) == uint64(t.Slot%t.Rotate)
+}
+
 // Host is the name a person knows the target by: the SNI when one is given.
 func (t Target) Host() string {
 	if t.SNI != "" {
