@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -70,8 +71,9 @@ type TargetResult struct {
 	// Contrast is the retry with an innocuous server name after the handshake failed at the
 	// ClientHello; nil when none ran.
 	Contrast *SNIContrast
-	// handshakeAddr is where a TLS handshake went (see contrastAddr), for the contrast.
-	handshakeAddr string
+	// HandshakeAddr is where a TLS handshake went, set by the engine for the SNI contrast it
+	// may run after a failed handshake; it is not part of the wire format.
+	HandshakeAddr string
 	// Transfer is what a transfer (media) probe measured; nil for other probes.
 	Transfer *TransferStats
 }
@@ -80,6 +82,11 @@ type TargetResult struct {
 type Rotated struct {
 	Sweep uint64        // the sweep that measured it
 	Age   time.Duration // how long before this sweep
+}
+
+// Summary says when the result was measured, e.g. "from sweep 12, 3m ago".
+func (r Rotated) Summary() string {
+	return fmt.Sprintf("from sweep %d, %s ago", r.Sweep, shortAge(r.Age))
 }
 
 // Counts reports whether the result counts in this sweep's verdict: it was measured now and

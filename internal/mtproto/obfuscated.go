@@ -114,6 +114,12 @@ func ctr(key, iv []byte) cipher.Stream {
 	return cipher.NewCTR(block, iv)
 }
 
+// TransportError is a data centre's 4-byte error answer, e.g. 404 (no such auth key) or 429
+// (too many connections).
+type TransportError struct{ Code int32 }
+
+func (e TransportError) Error() string { return fmt.Sprintf("mtproto: transport error %d", e.Code) }
+
 // WriteMessage sends one message in an intermediate frame.
 func (o *Obfuscated) WriteMessage(msg []byte) error {
 	_, err := o.rw.Write(o.frame(msg))
@@ -147,8 +153,9 @@ func (o *Obfuscated) ReadMessage() ([]byte, error) {
 	o.dec.XORKeyStream(msg, msg)
 	if n == 4 {
 		// Telegram answers a transport error (a missing auth key, a flood) with a bare
-		// negative 4-byte code.
-		return nil, fmt.Errorf("%w: transport error %d", ErrNotMTProto, -int32(binary.LittleEndian.Uint32(msg)))
+		// negative 4-byte code. It is still an answer in our keys: only an MTProto server
+		// can produce it.
+		return nil, TransportError{Code: -int32(binary.LittleEndian.Uint32(msg))}
 	}
 	return msg, nil
 }

@@ -137,3 +137,30 @@ func TestObfuscatedReadRejectsNoise(t *testing.T) {
 		t.Fatal("an HTTP answer read as an MTProto frame")
 	}
 }
+
+// TestObfuscatedReadsATransportError: a data centre's bare error code, in our keys, is a
+// TransportError, not noise.
+func TestObfuscatedReadsATransportError(t *testing.T) {
+	c, s := net.Pipe()
+	defer c.Close()
+	defer s.Close()
+	go func() {
+		srv, _, err := Server(s)
+		if err != nil {
+			return
+		}
+		srv.ReadMessage()
+		code := int32(-429)
+		srv.WriteMessage(binary.LittleEndian.AppendUint32(nil, uint32(code)))
+	}()
+	h, _ := NewClientHeader(rand.Reader, TagIntermediate, 2)
+	cli, err := Client(c, h, EncodeReqPQ(MessageID(time.Now()), Nonce{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cli.ReadMessage()
+	var te TransportError
+	if !errors.As(err, &te) || te.Code != 429 {
+		t.Fatalf("err = %v, want transport error 429", err)
+	}
+}
