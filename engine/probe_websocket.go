@@ -42,7 +42,11 @@ func probeWebSocket(ctx context.Context, r Route, t checks.Target, opt ProbeOpti
 		return res
 	}
 	defer done()
-	tlsConn, took, hsErr := handshakeStep(ctx, conn, tlsConfig(r, t, u.Hostname()), opt)
+	serverName := u.Hostname()
+	if t.SNI != "" {
+		serverName = t.SNI
+	}
+	tlsConn, took, hsErr := handshakeStep(ctx, conn, tlsConfig(r, t, serverName), opt)
 	res.Phases.TLS = took
 	if hsErr != nil {
 		res.Err = hsErr
@@ -84,7 +88,7 @@ func probeWebSocket(ctx context.Context, r Route, t checks.Target, opt ProbeOpti
 		return res
 	}
 	res.OK = true
-	res.Proof = "WebSocket 101 from " + checks.Sanitize(u.Hostname())
+	res.Proof = "WebSocket 101 from " + checks.Sanitize(serverName)
 	return res
 }
 
