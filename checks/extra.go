@@ -15,3 +15,7 @@ type ExtraChecks struct {
 	EgressOff   bool
 	EgressEvery time.Duration
 }
+
+// DefaultDomestic are the domestic references of the allowlist detection: MAX, Yandex and
+// VK, which Russia's mobile allowlists keep reachable (RESEARCH.md §1, §3).
+var DefaultDomestic = []string{"https://web.max.ru/", "https://ya.ru/", "https://vk.com/"}

@@ -62,14 +62,19 @@ type ResultJSON struct {
 
 // RouteJSON is a route's own check.
 type RouteJSON struct {
-	Name      string      `json:"name"`
-	Kind      string      `json:"kind"`
-	Endpoint  string      `json:"endpoint"`
-	OK        bool        `json:"ok"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Endpoint string `json:"endpoint"`
+	OK       bool   `json:"ok"`
+	// State is up, down, offline (nothing reachable) or allowlist (only allowlisted
+	// destinations pass).
+	State     RouteState  `json:"state"`
 	Reason    string      `json:"reason"`
 	Failure   string      `json:"failure,omitempty"`
 	Operation string      `json:"operation,omitempty"`
 	Egress    *EgressJSON `json:"egress,omitempty"`
+	// Domestic are the domestic references checked when the direct route's control failed.
+	Domestic []TargetJSON `json:"domestic,omitempty"`
 }
 
 func millis(d time.Duration) *float64 {
@@ -136,7 +141,11 @@ func (t TargetResult) JSON() TargetJSON {
 
 // JSON is the route result in its public JSON shape; spec supplies the secret-free endpoint.
 func (r RouteResult) JSON(spec RouteSpec) RouteJSON {
-	out := RouteJSON{Name: Sanitize(r.Name), Kind: r.Kind, Endpoint: spec.Endpoint(), OK: r.OK, Reason: Sanitize(r.Reason)}
+	out := RouteJSON{Name: Sanitize(r.Name), Kind: r.Kind, Endpoint: spec.Endpoint(), OK: r.OK,
+		State: r.StateOf(), Reason: Sanitize(r.Reason)}
+	for _, t := range r.Domestic {
+		out.Domestic = append(out.Domestic, t.JSON())
+	}
 	if r.Err != nil {
 		out.Failure, out.Operation = r.Err.Failure, r.Err.Operation
 	}

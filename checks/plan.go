@@ -32,6 +32,10 @@ type Plan struct {
 	Routes   []RouteSpec
 	Services []Service
 	Extra    ExtraChecks // DNS tampering and egress identity
+	// Domestic are references (https, tls or tcp targets) checked on the direct route when
+	// its control fails: when one passes while the control and every foreign service fail,
+	// the route is named an allowlist. Empty disables the detection.
+	Domestic []Target
 	Transfer TransferPlan
 }
 

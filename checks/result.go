@@ -115,13 +115,18 @@ type CheckResult struct {
 
 // RouteResult is the route's own check: its mechanism and its control target.
 type RouteResult struct {
-	Name    string
-	Kind    string
-	Sweep   uint64
-	OK      bool
+	Name  string
+	Kind  string
+	Sweep uint64
+	OK    bool
+	// State is up, down, offline or allowlist; empty means up or down as OK says (StateOf).
+	State   RouteState
 	Reason  string
 	Err     *Error
 	Control *TargetResult // nil when the route has no control target
+	// Domestic are the domestic references checked on the direct route when its control
+	// failed, to tell an allowlist from censorship; nil when none ran.
+	Domestic []TargetResult
 	// Egress is where the route exits to the internet and what is suspicious about it; nil
 	// when egress checks are off or not yet run.
 	Egress  *Egress

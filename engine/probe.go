@@ -16,6 +16,9 @@ type ProbeOptions struct {
 	BodyLimit int64
 	// TransferBytes is how much a transfer probe moves over its one connection.
 	TransferBytes int64
+	// KnownName is a server name known to pass (a domestic reference's), sent by the second
+	// SNI contrast when an innocuous name fails too; "" skips that contrast.
+	KnownName string
 }
 
 // DefaultProbeOptions are used where a caller gives none.

@@ -214,10 +214,13 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	// target (an HTTP proxy checks credentials only when asked to CONNECT). Until then they are
 	// held, so that a dead route is reported once as down rather than as blocked services.
 	proven := !controlPending && spec.Kind != checks.RouteHTTP
+	// On the direct route a failing control may mean an allowlist: results wait for the
+	// domestic references, so the route is named once, rightly.
+	watchAllowlist := s.watchesAllowlist(spec)
 	var held []checks.CheckResult
 	routeSent := false
 	release := func() {
-		if !proven {
+		if !proven || watchAllowlist && (controlPending || !routeResult.Control.OK) {
 			return
 		}
 		if !controlPending && !routeSent {
@@ -246,7 +249,31 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		}
 		release()
 	}
+	if watchAllowlist && !routeResult.Control.OK {
+		routeResult.Domestic = s.checkDomestic(ctx, r)
+		if s.judgeAllowlist(&routeResult, held) {
+			routeResult.Egress = egress()
+			routeResult.Checked = time.Now()
+			send(checks.Event{Kind: checks.EventRouteChecked, Route: routeResult})
+			for _, c := range held {
+				s.emitCheck(send, c)
+			}
+			return
+		}
+		watchAllowlist = false
+		release()
+	}
 	if proven {
+		return
+	}
+	if cause, ok := offline(spec, routeResult, held); ok {
+		routeResult.State, routeResult.Err, routeResult.Reason = checks.RouteOffline, cause, offlineReason(cause)
+		routeResult.Checked = time.Now()
+		send(checks.Event{Kind: checks.EventRouteChecked, Route: routeResult})
+		for _, c := range held {
+			c.Verdict, c.Reason, c.Cause, c.Latency = checks.VerdictRouteDown, routeResult.Reason, cause, 0
+			s.emitCheck(send, c)
+		}
 		return
 	}
 
@@ -476,7 +503,7 @@ func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
 
 func (s *Scheduler) probeOptions() ProbeOptions {
 	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit,
-		TransferBytes: s.plan.Transfer.Bytes}
+		TransferBytes: s.plan.Transfer.Bytes, KnownName: s.knownName()}
 }
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).

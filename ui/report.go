@@ -105,8 +105,16 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 	var notes []string
 	for _, route := range r.Plan.Routes {
 		if rr, ok := r.Routes[route.Name]; ok && !rr.OK {
-			notes = append(notes, fmt.Sprintf("%s %s: route down — %s", g.RouteDown, route.Name, checks.Sanitize(rr.Reason)))
+			// An offline route's reason names its state ("offline: no network — …").
+			what := "route down — "
+			if rr.StateOf().Warning() {
+				what = ""
+			}
+			notes = append(notes, fmt.Sprintf("%s %s: %s%s", g.RouteDown, route.Name, what, checks.Sanitize(rr.Reason)))
 			continue
+		}
+		if rr, ok := r.Routes[route.Name]; ok && rr.StateOf().Warning() {
+			notes = append(notes, fmt.Sprintf("%s %s: %s", g.Partial, route.Name, checks.Sanitize(rr.Reason)))
 		}
 		// Flags (not tunnelling, local resolver) always show; the plain exit only with -v.
 		if rr, ok := r.Routes[route.Name]; ok && rr.Egress != nil && (verbose || len(rr.Egress.Flags) > 0) {
