@@ -23,8 +23,8 @@ func proofCheck() checks.CheckResult {
 		NotApplicable: "no IPv6 on this route",
 	}
 	old := checks.TargetResult{
-		Target:  checks.Target{Role: checks.RoleChat, Kind: checks.KindMTProtoHTTP, Addr: "149.154.175.50:80"},
-		OK:      true, Proof: "MTProto resPQ over HTTP from 149.154.175.50:80 (Telegram's production key)",
+		Target: checks.Target{Role: checks.RoleChat, Kind: checks.KindMTProtoHTTP, Addr: "149.154.175.50:80"},
+		OK:     true, Proof: "MTProto resPQ over HTTP from 149.154.175.50:80 (Telegram's production key)",
 		Rotated: &checks.Rotated{Sweep: 3, Age: 90 * time.Second},
 	}
 	v, lat, reason, cause := checks.Judge(checks.Service{Name: "telegram"}, []checks.TargetResult{ok}, 0)
