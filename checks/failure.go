@@ -60,6 +60,14 @@ const (
 	FailUDPUnsupported = "udp_unsupported" // the route cannot carry UDP at all
 	FailSTUNNoAnswer   = "stun_no_answer"  // no STUN Binding answer: UDP (or STUN) dropped
 	FailUDPLoss        = "udp_loss"        // STUN answers, but a short burst loses too much
+
+	// Proof from the far end.
+	// FailBlockPage names a plain-HTTP answer that redirects to another host or carries a
+	// block page: a censor or portal answered in the service's place.
+	FailBlockPage = "http_block_page"
+	// FailNotService names an answer that is not the service's protocol: an HTTP page where
+	// MTProto was due, noise where a Noise hello was, a resPQ for someone else's nonce.
+	FailNotService = "not_the_service"
 )
 
 // failureWords are a failure's words. In a sentence, {on} stands for " on <host>", {for} for
@@ -95,6 +103,8 @@ var failureTable = map[string]failureWords{
 	FailSSLFailedHandshake:   {short: "tls", sentence: "TLS handshake failed{on}"},
 	FailHTTPStatus:           {short: "status", sentence: "unexpected HTTP status{on}{detail}"},
 	FailTooManyRedirects:     {short: "status", sentence: "too many redirects{on}"},
+	FailBlockPage:            {short: "blockpage", sentence: "block page{on}{detail}"},
+	FailNotService:           {short: "fake", sentence: "{d}{on}", ifDetail: true, what: "answer is not the service"},
 	FailProxyAuth:            {short: "auth", sentence: "proxy rejected the credentials{detail}"},
 	FailProxyProtocol:        {short: "proxy", sentence: "proxy spoke garbage{detail}"},
 	FailSOCKSReply:           {short: "proxy", sentence: "proxy could not reach{host}{detail}"},

@@ -47,15 +47,23 @@ type PhasesJSON struct {
 
 // TargetJSON is one target's result.
 type TargetJSON struct {
-	Target    Text          `json:"target"`
-	Role      string        `json:"role"`
-	OK        bool          `json:"ok"`
-	Failure   string        `json:"failure,omitempty"`
-	Operation string        `json:"operation,omitempty"`
-	Detail    Text          `json:"detail,omitempty"`
-	Reason    Text          `json:"reason,omitempty"`
-	Status    int           `json:"status,omitempty"`
-	Peer      Text          `json:"peer,omitempty"`
+	Target    Text   `json:"target"`
+	Role      string `json:"role"`
+	OK        bool   `json:"ok"`
+	Failure   string `json:"failure,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	Detail    Text   `json:"detail,omitempty"`
+	Reason    Text   `json:"reason,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	Peer      Text   `json:"peer,omitempty"`
+	// Proof says what a working target proved, e.g. "MTProto resPQ from 149.154.167.51:443".
+	Proof Text `json:"proof,omitempty"`
+	// NotApplicable says why the target does not apply to the route (it does not count).
+	NotApplicable Text `json:"not_applicable,omitempty"`
+	// FromSweep is set when the result was measured by an earlier sweep (a rotating target
+	// this sweep did not probe; it does not count in this verdict); AgeS is its age.
+	FromSweep uint64        `json:"from_sweep,omitempty"`
+	AgeS      *float64      `json:"age_s,omitempty"`
 	PhasesMS  PhasesJSON    `json:"phases_ms"`
 	UDP       *UDPJSON      `json:"udp,omitempty"`
 	Transfer  *TransferJSON `json:"transfer,omitempty"`
@@ -144,6 +152,11 @@ func (t TargetResult) JSON() TargetJSON {
 		},
 		UDP:      udpJSON(t.UDP),
 		Transfer: transferJSON(t.Transfer),
+		Proof:    Text(t.Proof), NotApplicable: Text(t.NotApplicable),
+	}
+	if t.Rotated != nil {
+		age := t.Rotated.Age.Seconds()
+		out.FromSweep, out.AgeS = t.Rotated.Sweep, &age
 	}
 	if t.Err != nil {
 		out.Failure, out.Operation = t.Err.Failure, t.Err.Operation

@@ -124,7 +124,8 @@ func ReadyTime(r TargetResult) time.Duration {
 }
 
 // mostTelling picks the failure that explains most: in the given role (or any), a named
-// interference (reset, DNS, certificate) over a plain timeout, a chat target over others.
+// interference (reset, DNS, certificate) over a plain timeout, a chat target over others,
+// and a block page over everything.
 func mostTelling(results []TargetResult, role string) TargetResult {
 	var best TargetResult
 	bestScore := -1
@@ -138,6 +139,9 @@ func mostTelling(results []TargetResult, role string) TargetResult {
 		}
 		if r.Err.Failure != FailGenericTimeout && r.Err.Failure != FailUnknown {
 			score += 2
+		}
+		if r.Err.Failure == FailBlockPage {
+			score += 2 // names who answered in the service's place
 		}
 		if score > bestScore {
 			best, bestScore = r, score

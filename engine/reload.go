@@ -74,5 +74,6 @@ func (s *Scheduler) replace(p preparedPlan) {
 	}
 	cells := checks.PlanCells(p.plan)
 	s.transfers.retain(cells)
+	s.rotation.retain(cells)
 	s.history.Retain(cells, p.plan.Settings.HistorySize)
 }

@@ -35,6 +35,7 @@ type Scheduler struct {
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
 	transfers *transferMemory
+	rotation  *rotationMemory
 }
 
 type poolKey struct {
@@ -69,6 +70,7 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
+	s.rotation = newRotationMemory()
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
@@ -256,6 +258,10 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	} else if ctrl := routeResult.Control; ctrl != nil && len(held) > 0 {
 		down = ctrl.Err
 		routeResult.Reason = "control and every service fail: " + ctrl.Err.Human(ctrl.Target.Host())
+		if (spec.Kind == checks.RouteSOCKS5 || spec.Kind == checks.RouteHTTP) && silentAfterGrant(held, ctrl) {
+			routeResult.Reason = "the proxy grants every connection but nothing comes back " +
+				"(its upstream, such as a tunnel's server, is unreachable?): " + ctrl.Err.Human(ctrl.Target.Host())
+		}
 	}
 	if down != nil {
 		routeResult.Err = down
@@ -277,7 +283,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 // machine, far more on a slow one), which Go then keeps for the life of the process.
 func (s *Scheduler) warmUp() {
 	needsSystemRoots := func(t checks.Target) bool {
-		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS) && t.RootCAs == nil
+		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS || t.Kind == checks.KindWebSocket) && t.RootCAs == nil
 	}
 	for _, r := range s.plan.Routes {
 		if len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control)) {
@@ -335,6 +341,33 @@ func proxyAuthFailure(results []checks.CheckResult, control *checks.TargetResult
 	return auth
 }
 
+// silentAfterGrant reports whether every failure through a proxy came after the proxy had
+// granted the connection, as silence or a hang-up: the mark of a local tunnel client that
+// answers CONNECT at once and then cannot reach its own server.
+func silentAfterGrant(cells []checks.CheckResult, control *checks.TargetResult) bool {
+	silent := func(t checks.TargetResult) bool {
+		if t.Err == nil || !t.Counts() {
+			return true
+		}
+		switch t.Err.Operation {
+		case checks.OpConnect, checks.OpProxyGreeting, checks.OpProxyAuth, checks.OpProxyConnect, checks.OpResolve:
+			return false
+		}
+		return t.Err.Failure == checks.FailGenericTimeout || t.Err.Failure == checks.FailEOF
+	}
+	if !silent(*control) {
+		return false
+	}
+	for _, c := range cells {
+		for _, t := range c.Targets {
+			if !silent(t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // emitCheck records c in the history and sends it with the cell's updated stats.
 func (s *Scheduler) emitCheck(send func(checks.Event), c checks.CheckResult) {
 	c.History = s.history.Add(c)
@@ -353,15 +386,21 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 		res.Skipped = skip
 	}
 	res.Targets = make([]checks.TargetResult, len(targets))
+	probed := make([]bool, len(targets))
 	var due []checks.Target
 	var at []int
 	for i, t := range targets {
 		if t.Kind == checks.KindTransfer {
 			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
-				res.Targets[i] = last
+				res.Targets[i], probed[i] = last, true
 				continue
 			}
 		}
+		if !t.DueIn(n) {
+			res.Targets[i], probed[i] = s.rotation.shown(spec.Name, svc.Name, t, res.Started)
+			continue
+		}
+		probed[i] = true
 		due, at = append(due, t), append(at, i)
 	}
 	var deadline time.Time
@@ -370,9 +409,20 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 		if tr.Target.Kind == checks.KindTransfer {
 			s.transfers.remember(spec.Name, svc.Name, tr, res.Started)
 		}
+		if tr.Target.Rotate > 1 {
+			s.rotation.remember(spec.Name, svc.Name, tr, n, res.Started)
+		}
 	}
+	// A rotating target not probed yet has nothing to show.
+	kept := res.Targets[:0]
+	for i, tr := range res.Targets {
+		if probed[i] {
+			kept = append(kept, tr)
+		}
+	}
+	res.Targets = kept
 	res.Finished = time.Now()
-	res.Verdict, res.Latency, res.Reason, res.Cause = checks.JudgeWith(svc, res.Targets, s.thresholds())
+	res.Verdict, res.Latency, res.Reason, res.Cause = checks.JudgeWith(svc, counting(res.Targets), s.thresholds())
 	if len(targets) == 0 && res.Skipped != "" {
 		res.Reason = res.Skipped
 	}
@@ -433,7 +483,7 @@ func (s *Scheduler) probeOptions() ProbeOptions {
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec checks.RouteSpec, t checks.Target) checks.Target {
-	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && t.Kind != checks.KindTransfer) {
+	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && t.Kind != checks.KindTransfer && t.Kind != checks.KindWebSocket) {
 		return t
 	}
 	s.poolsMu.Lock()

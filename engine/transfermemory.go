@@ -80,7 +80,9 @@ func (s *Scheduler) transferSkipped(spec checks.RouteSpec) string {
 }
 
 // isCarriedOver reports whether t was reused from an earlier sweep.
-func isCarriedOver(t checks.TargetResult) bool { return t.Transfer != nil && t.Transfer.CarriedOver }
+func isCarriedOver(t checks.TargetResult) bool {
+	return t.Rotated != nil || (t.Transfer != nil && t.Transfer.CarriedOver)
+}
 
 func (s *Scheduler) thresholds() checks.Thresholds {
 	return checks.Thresholds{Slow: s.plan.Settings.Slow, SlowBelow: s.plan.Transfer.SlowBelow}

@@ -167,11 +167,6 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	for name := range censorNames {
 		names = append(names, name)
 	}
-	var ln net.Listener
-	inNetns(t, lab.server, func() (err error) {
-		ln, err = net.Listen("tcp", ":443")
-		return err
-	})
 	blob := []byte(strings.Repeat("lifeline blob\n", blobSize/14+1))[:blobSize]
 	mux := http.NewServeMux()
 	mux.HandleFunc("/blob", func(w http.ResponseWriter, _ *http.Request) {
@@ -179,14 +174,33 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		w.Write(blob)
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	// WhatsApp Web's chat gateway, and a page where one should be.
+	mux.Handle(wsGatewayPath, fixture.WebSocketHandler(wsGatewayPath, "", fixture.WebSocketUpgrade))
+	mux.Handle(wsPagePath, fixture.WebSocketHandler(wsPagePath, "", fixture.WebSocketPage))
 	cfg := &tls.Config{Certificates: []tls.Certificate{fixture.Leaf(t, names...)}}
 	srv := &http.Server{
 		Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	go srv.Serve(tls.NewListener(ln, cfg))
+	// One listener per service address (not a wildcard), so other servers can take port 443
+	// of the lab's other addresses.
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+		var ln net.Listener
+		inNetns(t, lab.server, func() (err error) {
+			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))
+			return err
+		})
+		go srv.Serve(tls.NewListener(ln, cfg))
+	}
 	t.Cleanup(func() { srv.Close() })
 }
+
+// Paths of the shared address's HTTPS server: a WebSocket gateway that upgrades, and one that
+// answers a page instead.
+const (
+	wsGatewayPath = "/ws/chat"
+	wsPagePath    = "/ws/page"
+)
 
 // startResolvers runs dnsmasq twice: in the censor, lying for two names and truthful for the
 // rest; in the server on the bypass, truthful for every name.
