@@ -14,12 +14,15 @@ const (
 	VerdictPartial   Verdict = "partial"
 	VerdictBlocked   Verdict = "blocked"
 	VerdictRouteDown Verdict = "route-down"
+	// VerdictNA is a check whose only roles the route cannot carry at all (calls over a route
+	// without UDP): not a failure of the service, and not a success either.
+	VerdictNA Verdict = "n/a"
 )
 
 // Severity orders verdicts from best to worst; pending sorts last as unknown.
 func (v Verdict) Severity() int {
 	switch v {
-	case VerdictOK:
+	case VerdictOK, VerdictNA:
 		return 0
 	case VerdictSlow:
 		return 1

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"syscall"
 )
 
 // socksCmdUDPAssociate is RFC 1928's UDP ASSOCIATE command; x/net/proxy has no UDP, so the
@@ -69,6 +70,12 @@ func (s *socks5Route) associate(ctrl net.Conn) (string, *Error) {
 	}
 	var head [4]byte
 	if _, err := io.ReadFull(ctrl, head[:]); err != nil {
+		// The greeting went through, so the proxy is up: closing on this command (as
+		// OpenSSH's ssh -D does for anything but CONNECT) means it does not relay UDP.
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+			return "", &Error{Failure: FailUDPUnsupported, Operation: OpProxyConnect,
+				Detail: "the SOCKS5 proxy closed the connection when asked for UDP ASSOCIATE, as ssh -D does", Err: err}
+		}
 		return "", Classify(OpProxyConnect, err)
 	}
 	if head[0] != 5 {
@@ -77,7 +84,7 @@ func (s *socks5Route) associate(ctrl net.Conn) (string, *Error) {
 	switch head[1] {
 	case 0:
 	case 7: // command not supported
-		return "", NewError(FailUDPUnsupported, OpProxyConnect, "proxy does not carry UDP")
+		return "", NewError(FailUDPUnsupported, OpProxyConnect, "the SOCKS5 proxy does not offer UDP ASSOCIATE")
 	default:
 		return "", socksReplyError(socksReplyText(head[1]), errors.New("socks5 reply "+strconv.Itoa(int(head[1]))))
 	}
@@ -166,9 +173,25 @@ func (c *socksUDPConn) Write(p []byte) (int, error) {
 	msg := make([]byte, 0, len(c.header)+len(p))
 	msg = append(append(msg, c.header...), p...)
 	if _, err := c.Conn.Write(msg); err != nil {
-		return 0, err
+		return 0, relayFailure(err)
 	}
 	return len(p), nil
+}
+
+// relayFailure names a refused datagram to the relay (ICMP port unreachable): the proxy
+// granted UDP ASSOCIATE but nothing listens there, as with ss-local started without -u.
+func relayFailure(err error) error {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return &Error{Failure: FailUDPUnsupported, Operation: OpSTUN,
+			Detail: "the SOCKS5 proxy granted UDP ASSOCIATE, but nothing listens on its relay", Err: err}
+	}
+	return err
+}
+
+// relaySilent is the failure of a STUN exchange that got no answer through the relay: the
+// proxy granted UDP ASSOCIATE and took the datagrams, but nothing came back.
+func relaySilent() *Error {
+	return NewError(FailUDPUnsupported, OpSTUN, "the SOCKS5 proxy granted UDP ASSOCIATE, but no datagram came back through its relay")
 }
 
 // Read returns the payload of the next datagram; fragments and malformed datagrams are
@@ -178,7 +201,7 @@ func (c *socksUDPConn) Read(p []byte) (int, error) {
 	for {
 		n, err := c.Conn.Read(buf)
 		if err != nil {
-			return 0, err
+			return 0, relayFailure(err)
 		}
 		off, ok := socksUDPPayload(buf[:n])
 		if !ok {

@@ -84,6 +84,9 @@ func probeSTUN(ctx context.Context, r Route, t Target, opt ProbeOptions) TargetR
 		res.Err = serr
 		if serr.Failure == FailSTUNNoAnswer || serr.Failure == FailGenericTimeout {
 			res.Err = NewError(FailSTUNNoAnswer, OpSTUN, "STUN unanswered by "+t.Addr+" (UDP blocked?)")
+			if _, relayed := conn.(*socksUDPConn); relayed {
+				res.Err = relaySilent()
+			}
 		}
 		return res
 	}

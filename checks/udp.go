@@ -56,7 +56,7 @@ func (r *ifaceRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error)
 
 // DialUDP on an HTTP proxy route always fails: CONNECT tunnels TCP only.
 func (h *httpConnectRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
-	return nil, NewError(FailUDPUnsupported, OpSTUN, "UDP is not possible through an HTTP proxy")
+	return nil, NewError(FailUDPUnsupported, OpSTUN, "an HTTP proxy tunnels TCP only")
 }
 
 // dialUDPResolved resolves addr's host with resolver and connects a UDP socket to the first
