@@ -23,13 +23,18 @@ type TransferJSON struct {
 	TTFBMS       *float64 `json:"ttfb_ms,omitempty"`
 	CarriedOver  bool     `json:"carried_over"`
 	AgeS         *float64 `json:"age_s,omitempty"`
+	Upload       bool     `json:"upload,omitempty"`
+	Tries        int      `json:"tries,omitempty"`
+	Stalls       int      `json:"stalls,omitempty"`
+	Object       string   `json:"object,omitempty"`
 }
 
 func transferJSON(s *TransferStats) *TransferJSON {
 	if s == nil {
 		return nil
 	}
-	out := &TransferJSON{Bytes: s.Bytes, Wanted: s.Wanted, Stalled: s.Stalled, TTFBMS: millis(s.TTFB), CarriedOver: s.CarriedOver}
+	out := &TransferJSON{Bytes: s.Bytes, Wanted: s.Wanted, Stalled: s.Stalled, TTFBMS: millis(s.TTFB), CarriedOver: s.CarriedOver,
+		Upload: s.Upload, Tries: s.Tries, Stalls: s.Stalls, Object: s.Object}
 	if s.Stalled {
 		n := s.Bytes
 		out.StalledAfter = &n

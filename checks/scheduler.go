@@ -354,7 +354,7 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service
 	res.Targets = make([]TargetResult, len(targets))
 	var wg sync.WaitGroup
 	for i, t := range targets {
-		if t.Kind == KindTransfer {
+		if isTransfer(t) {
 			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
 				res.Targets[i] = last
 				continue
@@ -362,7 +362,7 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service
 		}
 		wg.Go(func() {
 			res.Targets[i] = s.probeInSlot(ctx, r, t)
-			if t.Kind == KindTransfer {
+			if isTransfer(t) {
 				s.transfers.remember(spec.Name, svc.Name, res.Targets[i], res.Started)
 			}
 		})
@@ -380,7 +380,9 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc Service
 	return res
 }
 
-func isTransfer(t Target) bool { return t.Kind == KindTransfer }
+// isTransfer says whether t moves a block of data (download or upload): such probes run every
+// TransferPlan.Every, never on metered routes, and not at all when transfers are off.
+func isTransfer(t Target) bool { return t.Kind == KindTransfer || t.Kind == KindUpload }
 
 // probeInSlot probes t through r once a slot is free, with the route's trust anchors added.
 // The per-check deadline starts when the slot is taken: a target queued behind slow or
@@ -429,7 +431,7 @@ func (s *Scheduler) probeOptions() ProbeOptions {
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec RouteSpec, t Target) Target {
-	if len(spec.CAs) == 0 || (t.Kind != KindTLS && t.Kind != KindHTTPS && t.Kind != KindTransfer) {
+	if len(spec.CAs) == 0 || (t.Kind != KindTLS && t.Kind != KindHTTPS && !isTransfer(t)) {
 		return t
 	}
 	s.poolsMu.Lock()

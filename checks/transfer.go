@@ -38,7 +38,7 @@ const (
 var stallFloor atomic.Int64
 
 func init() {
-	probes[KindTransfer] = probeTransfer
+	probes[KindTransfer] = confirmStall(probeTransfer)
 	stallFloor.Store(int64(1500 * time.Millisecond))
 }
 
@@ -53,6 +53,14 @@ type TransferStats struct {
 	// often than reachability checks; Age is how old it is.
 	CarriedOver bool
 	Age         time.Duration
+	// Upload marks a transfer that sent its bytes (an upload probe) rather than fetched them.
+	Upload bool
+	// Tries is how many times the probe ran in this check (a stall is confirmed by trying
+	// again) and Stalls how many of them stalled; 0 when it ran once.
+	Tries, Stalls int
+	// Object is the URL a transfer found on the service's page or manifest, sanitized; ""
+	// when it fetched its own address.
+	Object string
 }
 
 // Summary is the one-line measurement, e.g. "64 KB of 64 KB at 1.7 Mbit/s, first byte 12ms"
@@ -67,8 +75,14 @@ func (s TransferStats) Summary() string {
 	default:
 		out = fmt.Sprintf("%s of %s", FormatBytes(s.Bytes), FormatBytes(s.Wanted))
 	}
+	if s.Upload {
+		out = "sent " + out
+	}
 	if s.TTFB > 0 {
 		out += ", first byte " + shortDuration(s.TTFB)
+	}
+	if s.Tries > 1 {
+		out += fmt.Sprintf(", stalled in %d of %d tries", s.Stalls, s.Tries)
 	}
 	if s.CarriedOver {
 		out += ", carried over from " + shortAge(s.Age) + " ago"
@@ -123,6 +137,9 @@ func probeTransfer(ctx context.Context, r Route, t Target, opt ProbeOptions) Tar
 	want := opt.TransferBytes
 	if want <= 0 {
 		want = DefaultTransferBytes
+	}
+	if t.Find != "" {
+		return transferFound(ctx, r, t, opt, want)
 	}
 	u, err := url.Parse(t.Addr)
 	if err != nil || u.Host == "" {
