@@ -3,6 +3,7 @@ package config
 import (
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,9 +17,9 @@ import (
 const DefaultControl = "https://www.gstatic.com/generate_204"
 
 var (
-	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister}
-	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer}
-	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "sni", "expect"}
+	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister, checks.RoleFCM, checks.RoleAPNs}
+	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer, checks.KindUpload}
+	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "upload", "find", "sni", "expect"}
 )
 
 // target reads one service target, e.g. {role: chat, tls: host:443, sni: name}.
@@ -69,7 +70,7 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 	if p.err != nil {
 		return t
 	}
-	if t.Kind == checks.KindHTTPS {
+	if t.Kind == checks.KindHTTPS || t.Kind == checks.KindUpload {
 		if msg := checkHTTPSURL(t.Addr); msg != "" {
 			p.fail(kindField.value, "%s: %s", t.Kind, msg)
 		}
@@ -87,6 +88,15 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 		t.SNI = p.text(f, "sni")
 		if p.err == nil && !validHostname(t.SNI) {
 			p.fail(f.value, "sni: %q is not a host name", clip(t.SNI))
+		}
+	}
+	if f, ok := fs["find"]; ok {
+		if t.Kind != checks.KindTransfer || !strings.HasPrefix(t.Addr, "http") {
+			p.fail(f.key, "find applies to http(s) transfer targets only")
+		}
+		t.Find = p.text(f, "find")
+		if msg := checkFind(t.Find); p.err == nil && msg != "" {
+			p.fail(f.value, "find: %s", msg)
 		}
 	}
 	if f, ok := fs["expect"]; ok {
@@ -200,4 +210,17 @@ func validHostname(h string) bool {
 		}
 	}
 	return true
+}
+
+// checkFind says what is wrong with a transfer's find pattern, or "" when nothing is: a
+// regular expression (Go syntax) whose first group captures the object's URL.
+func checkFind(pattern string) string {
+	re, err := regexp.Compile(pattern)
+	switch {
+	case err != nil:
+		return "not a regular expression: " + clip(err.Error())
+	case re.NumSubexp() < 1:
+		return "needs a group ( ) around the object's URL"
+	}
+	return ""
 }
