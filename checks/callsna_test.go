@@ -56,6 +56,10 @@ func TestCallsAreNotApplicableOnRoutesWithoutUDP(t *testing.T) {
 			if got := checks.RoleVerdict([]checks.TargetResult{chat, calls}, checks.RoleCalls); got != checks.VerdictNA {
 				t.Errorf("calls role verdict %q, want n/a", got)
 			}
+			c := checks.CheckResult{Route: "r", Service: "wa", Verdict: v, Targets: []checks.TargetResult{chat, calls}}
+			if got := c.JSON().NARoles; len(got) != 1 || got[0] != checks.RoleCalls {
+				t.Errorf("JSON na_roles = %v, want [calls]", got)
+			}
 			v, _, reason, _ = checks.Judge(svc, []checks.TargetResult{calls}, time.Minute)
 			if v != checks.VerdictNA || !strings.HasPrefix(reason, "calls n/a: this route carries no UDP") {
 				t.Errorf("calls only: %s — %q, want n/a", v, reason)

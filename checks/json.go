@@ -50,6 +50,9 @@ type ResultJSON struct {
 	Targets   []TargetJSON `json:"targets"`
 	DNS       []DNSJSON    `json:"dns,omitempty"`
 	Skipped   string       `json:"skipped,omitempty"`
+	// NARoles lists the roles the route cannot carry at all (calls without UDP): n/a, not
+	// failures.
+	NARoles []string `json:"na_roles,omitempty"`
 }
 
 // RouteJSON is a route's own check.
@@ -95,6 +98,7 @@ func (c CheckResult) JSON() ResultJSON {
 	}
 	out.DNS = dnsJSON(c.DNS)
 	out.Skipped = Sanitize(c.Skipped)
+	out.NARoles = c.NARoles()
 	return out
 }
 

@@ -235,3 +235,17 @@ func RoleVerdict(results []TargetResult, role string) Verdict {
 	}
 	return ""
 }
+
+// NARoles lists, sorted, the roles of c the route cannot carry at all (calls without UDP).
+func (c CheckResult) NARoles() []string {
+	na, _ := notCarried(c.Targets)
+	roles := make([]string, 0, len(na))
+	for role := range na {
+		roles = append(roles, role)
+	}
+	slices.Sort(roles)
+	if len(roles) == 0 {
+		return nil
+	}
+	return roles
+}

@@ -37,13 +37,15 @@ const (
 	addrCutoff    = "10.77.9.12"
 	addrThrottled = "10.77.9.13"
 	addrIPBlocked = "10.77.9.14"
+	addrCatalog   = "10.77.9.15" // every built-in service's names (censordefaults_linux_test.go)
 	labDomain     = "lifeline.test"
 	blobSize      = 2 << 20
 	censorPrefix  = "lifeline-censor-"
 )
 
-// Names the services are known by, and the addresses that are true for them.
-var censorNames = map[string]string{
+// Names the services are known by, and the addresses that are true for them; the built-in
+// services' own names all point at addrCatalog.
+var censorNames = withCatalogNames(map[string]string{
 	"open." + labDomain:        addrShared,
 	"sni-blocked." + labDomain: addrShared,
 	"nx." + labDomain:          addrShared,
@@ -52,7 +54,7 @@ var censorNames = map[string]string{
 	"ipblock." + labDomain:     addrIPBlocked,
 	"cutoff." + labDomain:      addrCutoff,
 	"slow." + labDomain:        addrThrottled,
-}
+})
 
 // The censor's lies: NXDOMAIN for one name, a loopback answer for another.
 const (
@@ -93,7 +95,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog} {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
@@ -172,7 +174,14 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(blob)))
 		w.Write(blob)
 	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	site := fixture.ServiceSiteHandler()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if isCatalogHost(r.Host) {
+			site.ServeHTTP(w, r) // a built-in service's own host: pages, scripts, uploads
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
 	cfg := &tls.Config{Certificates: []tls.Certificate{fixture.Leaf(t, names...)}}
 	srv := &http.Server{
 		Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
