@@ -156,9 +156,10 @@ func TestCensorDefaults(t *testing.T) {
 			func(t *testing.T, r labReport) {
 				r.expect(t, "censored", "whatsapp", "partial", "media stalls after", "KB on web.whatsapp.com")
 			}},
-		{"150 kbit/s",
+		{"150 kbit/s on HTTPS answers",
 			[][]string{ns("tc", "filter", "add", "dev", "client0", "parent", "1:", "protocol", "ip", "prio", "2", "u32",
-				"match", "ip", "src", addrCatalog+"/32", "flowid", "1:20")},
+				"match", "ip", "src", addrCatalog+"/32", "match", "ip", "protocol", "6", "0xff", "match", "ip", "sport", "443", "0xffff",
+				"flowid", "1:20")},
 			[][]string{ns("tc", "filter", "del", "dev", "client0", "parent", "1:", "prio", "2")},
 			func(t *testing.T, r labReport) {
 				r.expect(t, "censored", "whatsapp", "slow", "media throttled to", "kbit/s on web.whatsapp.com")
