@@ -4,6 +4,7 @@ package engine_test
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,6 +127,39 @@ func TestTransferFindsTheObjectOnTheServicePage(t *testing.T) {
 					t.Fatalf("stats %+v, want 64 KB of the page's large script", *s)
 				}
 			})
+		}
+	}
+}
+
+// A service's upload and download may share its web host's address: within transfer.every
+// each keeps its own carried-over result, and neither reaches the server again.
+func TestUploadAndDownloadOnOneHostCarryOverApart(t *testing.T) {
+	var n atomic.Int64
+	counted := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, siteName), Handler: fixture.CountRequests(fixture.ServiceSiteHandler(), &n)})
+	up := uploadTarget(counted.Addr)
+	down := checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: up.Addr, Find: checks.FindScript, SNI: siteName, RootCAs: fixture.Pool()}
+	s, err := engine.NewScheduler(checks.Plan{
+		Settings: checks.Settings{Interval: 30 * time.Second, StepTimeout: 2 * time.Second, Timeout: 5 * time.Second},
+		Routes:   []checks.RouteSpec{directSpec},
+		Services: []checks.Service{{Name: "app", Targets: []checks.Target{up, down}}},
+		Transfer: checks.TransferPlan{Every: time.Hour},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweepCells(t, s)
+	first := n.Load() // the upload, the page and the object
+	c := sweepCells(t, s)["direct"]
+	if n.Load() != first {
+		t.Fatalf("second sweep within every made %d more requests", n.Load()-first)
+	}
+	if len(c.Targets) != 2 {
+		t.Fatalf("%d results, want 2", len(c.Targets))
+	}
+	for i, want := range []bool{true, false} {
+		tr := c.Targets[i].Transfer
+		if tr == nil || !tr.CarriedOver || tr.Upload != want {
+			t.Fatalf("target %d (%s): %+v, want carried over with upload=%v", i, c.Targets[i].Target, tr, want)
 		}
 	}
 }
