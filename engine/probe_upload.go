@@ -101,12 +101,13 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 	}()
 
 	window := stallWindow(trace.Connect + took)
-	// Through a proxy the bytes a path has taken are unknown once the proxy buffers them: the
-	// answer may then take up to a step past the last write before the flow counts as stalled.
-	answerWait := window
-	if unsent(conn) < 0 {
-		answerWait = max(window, opt.StepTimeout)
-	}
+	// Once the whole body is out (acknowledged, where this host can see acknowledgements) the
+	// server may take up to a step to answer. Through a proxy what the path took is unknown
+	// once the proxy buffers it, so a missing answer then counts as the stall; on a socket of
+	// this host every byte acknowledged proves the upload crossed, and a missing answer is
+	// the server's silence, not a freeze.
+	answerWait := max(window, opt.StepTimeout)
+	acksSeen := unsent(conn) >= 0
 	progress := func() int64 {
 		w := written.Load()
 		if q := unsent(conn); q > 0 {
@@ -120,6 +121,7 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 		allWritten       bool
 		ans              answer
 		got              bool
+		silent           bool // everything acknowledged, no answer within a step
 	)
 	tick := time.NewTicker(uploadPoll)
 	defer tick.Stop()
@@ -145,7 +147,8 @@ wait:
 			limit = answerWait
 		}
 		if time.Since(lastMoved) > limit {
-			stats.Stalled = true
+			silent = acksSeen && allWritten && moved >= written.Load()
+			stats.Stalled = !silent
 			break
 		}
 	}
@@ -165,6 +168,8 @@ wait:
 	switch {
 	case stats.Stalled:
 		res.Err = checks.NewError(checks.FailStalled, checks.OpWrite, "after "+checks.FormatBytes(moved))
+	case silent:
+		res.Err = checks.NewError(checks.FailGenericTimeout, checks.OpRead, "no answer to the upload after all "+checks.FormatBytes(moved)+" arrived")
 	case got && ans.status > 0:
 		res.Status = ans.status
 		if written.Load() < want {

@@ -3,6 +3,8 @@
 package engine_test
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -161,5 +163,22 @@ func TestUploadAndDownloadOnOneHostCarryOverApart(t *testing.T) {
 		if tr == nil || !tr.CarriedOver || tr.Upload != want {
 			t.Fatalf("target %d (%s): %+v, want carried over with upload=%v", i, c.Targets[i].Target, tr, want)
 		}
+	}
+}
+
+// A server that takes the whole body and never answers is silent, not frozen: on a route
+// where lifeline sees the acknowledgements the upload crossed, so it is no stall.
+func TestUploadToASilentServerIsNoStall(t *testing.T) {
+	engine.SetStallFloor(t, transferFloor)
+	silent := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, siteName), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	})})
+	res := transferWithin(t, directRoute(t), uploadTarget(silent.Addr), transferOpts(64<<10))
+	if res.OK || res.Err == nil || res.Err.Failure != checks.FailGenericTimeout || res.Transfer.Stalled {
+		t.Fatalf("silent server: ok=%v err=%v stalled=%v, want a timeout waiting for the answer, not a stall", res.OK, res.Err, res.Transfer.Stalled)
+	}
+	if !strings.Contains(res.Err.Detail, "after all 64 KB arrived") {
+		t.Fatalf("detail %q", res.Err.Detail)
 	}
 }
