@@ -239,7 +239,7 @@ func (p *parser) document(body ast.Node) *Config {
 
 // defaultControl is the control every route gets unless the config says otherwise.
 func (p *parser) defaultControl() *checks.Target {
-	t, _, _ := parseControl(DefaultControl)
+	t, _, _ := parseControl(checks.DefaultControl)
 	t.RootCAs = p.globalPool
 	return &t
 }

@@ -116,7 +116,7 @@ func Discover(ctx context.Context, d Discovery) ([]checks.RouteSpec, []string) {
 			}
 			name := unique(routeNameFor(ifc.Name))
 			routes = append(routes, checks.RouteSpec{
-				Name: name, Kind: checks.RouteInterface, Interface: ifc.Name, DNS: DefaultDNS,
+				Name: name, Kind: checks.RouteInterface, Interface: ifc.Name, DNS: checks.DefaultInterfaceDNS,
 			})
 			notes = append(notes, name+": interface "+clip(ifc.Name)+" ("+what+")")
 		}

@@ -30,7 +30,7 @@ func StarterWith(found []checks.RouteSpec, notes []string) []byte {
 		switch {
 		case r.Kind == checks.RouteInterface:
 			fmt.Fprintf(&b, "    interface: %s\n", yamlString(r.Interface))
-			fmt.Fprintf(&b, "    # dns: %s   # unsure: names go to this resolver through the tunnel; your VPN's own is better\n", DefaultDNS)
+			fmt.Fprintf(&b, "    # dns: %s   # unsure: names go to this resolver through the tunnel; your VPN's own is better\n", checks.DefaultInterfaceDNS)
 		case r.Proxy != nil:
 			u := *r.Proxy
 			u.User = nil

@@ -12,7 +12,7 @@ import (
 // same routes, says how each was found, leaves guesses commented, and never a password.
 func TestStarterKeepsDiscoveredRoutes(t *testing.T) {
 	found := []checks.RouteSpec{
-		{Name: "wg", Kind: checks.RouteInterface, Interface: "wg0", DNS: DefaultDNS},
+		{Name: "wg", Kind: checks.RouteInterface, Interface: "wg0", DNS: checks.DefaultInterfaceDNS},
 		{Name: "tor", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: "127.0.0.1:9050", User: url.UserPassword("u", "hunter2")}},
 	}
 	notes := []string{"wg: interface wg0 (WireGuard)", "tor: socks5 127.0.0.1:9050 (Tor)"}

@@ -14,10 +14,7 @@ import (
 )
 
 // verdicts is the stable enum the one-hot lifeline_verdict gauge spans.
-var verdicts = []checks.Verdict{
-	checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
-	checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending,
-}
+var verdicts = checks.Verdicts()
 
 // Metrics keeps the latest results as Prometheus metrics on a registry of its own. Names follow
 // blackbox_exporter (probe_success, probe_duration_seconds, probe_http_duration_seconds) so

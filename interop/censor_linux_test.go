@@ -196,6 +196,7 @@ type labResult struct {
 		OK          bool   `json:"ok"`
 		Failure     string `json:"failure"`
 		Reason      string `json:"reason"`
+		Proof       string `json:"proof"`
 		SNIContrast string `json:"sni_contrast"`
 	} `json:"targets"`
 	DNS []struct {

@@ -10,86 +10,73 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// Glyphs is one set of symbols: the verdicts' (every glyph goes with a word or number), and
-// the punctuation the text around them uses, so that ASCII mode is ASCII throughout.
+// Glyphs is one set of symbols: the verdicts' (a column of the verdict table; every glyph
+// goes with a word or number), and the punctuation the text around them uses, so that ASCII
+// mode is ASCII throughout. The named verdict fields are for text that shows one glyph by
+// itself.
 type Glyphs struct {
 	OK, Slow, Partial, Blocked, RouteDown, Pending, NA string
 	Warn                                               string // a route that works but should not be trusted
 	Spinner                                            []string
 
 	Sep      string // between parts of a line: " · "
-	Dash     string // an unmeasured number, and before a reason: "—"
+	Dash     string // before a reason: "—"
 	Ellipsis string // text cut short: "…"
 	Times    string // route × service: "×"
 	Arrow    string // service → its best route: "→"
 	More     string // more below: "▼"
 	MoreUp   string // scrolled to the end, more above: "▲"
+
+	ascii bool
 }
 
 // UnicodeGlyphs are used on UTF-8 terminals.
-var UnicodeGlyphs = Glyphs{
-	OK: "✓", Slow: "◐", Partial: "◑", Blocked: "✗", RouteDown: "—", Pending: "…", NA: "○",
-	Warn:    "⚠",
-	Spinner: []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"},
-	Sep:     " · ", Dash: "—", Ellipsis: "…", Times: "×", Arrow: "→", More: "▼", MoreUp: "▲",
-}
+var UnicodeGlyphs = glyphSet(false, []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"})
 
 // ASCIIGlyphs are used with --ascii and when the locale is not UTF-8.
-var ASCIIGlyphs = Glyphs{
-	OK: "+", Slow: "~", Partial: "/", Blocked: "x", RouteDown: "-", Pending: ".", NA: "o",
-	Warn:    "!",
-	Spinner: []string{"|", "/", "-", "\\"},
-	Sep:     " | ", Dash: "-", Ellipsis: "...", Times: "x", Arrow: "->", More: "v", MoreUp: "^",
+var ASCIIGlyphs = glyphSet(true, []string{"|", "/", "-", "\\"})
+
+func glyphSet(ascii bool, spinner []string) Glyphs {
+	g := Glyphs{Spinner: spinner, ascii: ascii}
+	g.OK, g.Slow, g.Partial = g.For(checks.VerdictOK), g.For(checks.VerdictSlow), g.For(checks.VerdictPartial)
+	g.Blocked, g.RouteDown, g.Pending = g.For(checks.VerdictBlocked), g.For(checks.VerdictRouteDown), g.For(checks.VerdictPending)
+	g.NA = g.For(checks.VerdictNA)
+	if ascii {
+		g.Warn, g.Sep, g.Dash, g.Ellipsis, g.Times, g.Arrow, g.More, g.MoreUp = "!", " | ", "-", "...", "x", "->", "v", "^"
+	} else {
+		g.Warn, g.Sep, g.Dash, g.Ellipsis, g.Times, g.Arrow, g.More, g.MoreUp = "⚠", " · ", "—", "…", "×", "→", "▼", "▲"
+	}
+	return g
 }
 
 // For returns the glyph of a verdict.
 func (g Glyphs) For(v checks.Verdict) string {
-	switch v {
-	case checks.VerdictOK:
-		return g.OK
-	case checks.VerdictSlow:
-		return g.Slow
-	case checks.VerdictPartial:
-		return g.Partial
-	case checks.VerdictBlocked:
-		return g.Blocked
-	case checks.VerdictRouteDown:
-		return g.RouteDown
-	case verdictNA:
-		return g.NA
+	if g.ascii {
+		return v.Info().ASCII
 	}
-	return g.Pending
+	return v.Info().Glyph
 }
 
 // CellWord is the word or number that goes with the glyph: "142ms", "slow 1.4s",
-// "partial", "reset", "dns", "route down", "pending".
+// "partial", "reset", "dns", "route down", "n/a", "pending".
 func CellWord(r checks.CheckResult) string {
-	switch r.Verdict {
-	case checks.VerdictOK:
+	switch {
+	case r.Verdict == checks.VerdictOK:
 		return FormatLatency(r.Latency)
-	case checks.VerdictSlow:
+	case r.Verdict == checks.VerdictSlow:
 		return "slow " + FormatLatency(r.Latency)
-	case checks.VerdictPartial:
-		return "partial"
-	case checks.VerdictBlocked:
-		if r.Cause != nil {
-			return r.Cause.Short()
-		}
-		return "blocked"
-	case checks.VerdictRouteDown:
-		return "route down"
-	case verdictNA:
-		return "n/a"
+	case r.Verdict == checks.VerdictBlocked && r.Cause != nil:
+		return r.Cause.Short()
 	}
-	return "pending"
+	return r.Verdict.Info().Word
 }
 
 // VerdictWord is a verdict as people read it: "route down" where JSON says "route-down".
 func VerdictWord(v checks.Verdict) string {
-	if v == checks.VerdictRouteDown {
-		return "route down"
+	if v == checks.VerdictOK {
+		return "ok"
 	}
-	return string(v)
+	return v.Info().Word
 }
 
 // dashed is " — " before a reason (" - " in ASCII).
@@ -116,21 +103,7 @@ func FormatLatency(d time.Duration) string {
 }
 
 // VerdictHex is the colour of a verdict for status bars that take #RRGGBB.
-func VerdictHex(v checks.Verdict) string {
-	switch v {
-	case checks.VerdictOK:
-		return "#3fb950"
-	case checks.VerdictSlow:
-		return "#d29922"
-	case checks.VerdictPartial:
-		return "#db6d28"
-	case checks.VerdictBlocked:
-		return "#f85149"
-	case checks.VerdictRouteDown:
-		return "#a371f7"
-	}
-	return "#8b949e"
-}
+func VerdictHex(v checks.Verdict) string { return v.Info().Hex }
 
 // LocaleIsUTF8 reports whether the locale (LC_ALL, then LC_CTYPE, then LANG) asks for UTF-8.
 // An unset locale is POSIX's "C", which is ASCII.

@@ -82,7 +82,7 @@ func warnedRoutes() []checks.Event {
 
 // notCarried makes calls over tor (a proxy without UDP) a role the route cannot carry.
 func notCarried() []checks.Event {
-	ev := check("tor", "signal", 1, verdictNA, 0, nil)
+	ev := check("tor", "signal", 1, checks.VerdictNA, 0, nil)
 	ev.Check.Reason = "calls need UDP; this SOCKS5 proxy does not relay it"
 	return []checks.Event{ev}
 }

@@ -1,13 +1,6 @@
 package ui
 
-import (
-	"fmt"
-
-	"github.com/lifeline-app/lifeline/checks"
-)
-
-// verdictNA is the verdict of a role the route cannot carry (calls over a route without UDP).
-const verdictNA = checks.Verdict("n/a")
+import "fmt"
 
 // The detail and the help scroll in a viewport (bubbles' viewport) when they are longer than
 // the space they get; a last line then says what is hidden and how to see it, so nothing is

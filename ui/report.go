@@ -54,11 +54,7 @@ func (r *SweepReport) replan(plan checks.Plan) {
 	r.Plan = plan
 	cells := checks.PlanCells(plan)
 	for route, byService := range r.Results {
-		for service := range byService {
-			if !cells[checks.Cell{Route: route, Service: service}] {
-				delete(byService, service)
-			}
-		}
+		checks.RetainCells(byService, cells, func(service string) checks.Cell { return checks.Cell{Route: route, Service: service} })
 	}
 	for name := range r.Routes {
 		if !slices.ContainsFunc(plan.Routes, func(s checks.RouteSpec) bool { return s.Name == name }) {
@@ -173,7 +169,10 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 	var lines []string
 	for _, t := range c.Targets {
 		mark := g.OK
-		if !t.OK {
+		switch {
+		case t.NotApplicable != "":
+			mark = g.Pending
+		case !t.OK:
 			mark = g.Blocked
 		}
 		line := fmt.Sprintf("    %s %-8s %-44s %s", mark, t.Target.Role, checks.Sanitize(t.Target.String()), PhaseSummary(t.Phases))
@@ -182,6 +181,9 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 		}
 		if c := contrastLine(t.Contrast); c != "" {
 			line += "\n        " + c
+		}
+		for _, p := range proofLines(t) {
+			line += "\n        " + p
 		}
 		if u := udpLine(t.UDP); u != "" {
 			line += "\n        " + u

@@ -171,8 +171,8 @@ func (m Model) header() []string {
 		{checks.VerdictPartial, g.Partial, n[checks.VerdictPartial], "partial"},
 		{checks.VerdictBlocked, g.Blocked, n[checks.VerdictBlocked] + n[checks.VerdictRouteDown], "down"},
 	}
-	if na := n[verdictNA]; na > 0 {
-		counts = append(counts, count{verdictNA, g.NA, na, "n/a"})
+	if na := n[checks.VerdictNA]; na > 0 {
+		counts = append(counts, count{checks.VerdictNA, g.NA, na, "n/a"})
 	}
 	last := "no sweep finished yet"
 	if !m.lastFinished.IsZero() {
