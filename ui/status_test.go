@@ -140,8 +140,24 @@ func statusScenarios() []statusScenario {
 		{"all_ok_thresholds", allOKSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs, Warn: 110 * time.Millisecond, Crit: 500 * time.Millisecond}, checks.ExitDegraded},
 		{"pending", pendingSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitUnknown},
 		{"warned", warnedSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitOK},
+		{"not_carried", notCarriedSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitOK},
+		{"not_carried_ascii", notCarriedSnapshot(), StatusOptions{Glyphs: ASCIIGlyphs}, checks.ExitOK},
 		{"warned_ascii", warnedSnapshot(), StatusOptions{Glyphs: ASCIIGlyphs}, checks.ExitOK},
 	}
+}
+
+// notCarriedSnapshot is a SOCKS5 route without UDP: chat works, calls are n/a (grey, not a
+// failure, the exit code stays 0).
+func notCarriedSnapshot() StatusSnapshot {
+	p := statusPlan()
+	p.Routes = p.Routes[2:]
+	p.Services = []checks.Service{{Name: "whatsapp", Title: "WhatsApp", Short: "WA"}, {Name: "calls", Title: "Calls", Short: "CALL"}}
+	r := NewSweepReport(p)
+	r.Add(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true}})
+	r.Add(checks.Event{Kind: checks.EventCheckDone, Check: statusResult("tor", "whatsapp", checks.VerdictOK, 140*time.Millisecond, "", nil)})
+	r.Add(checks.Event{Kind: checks.EventCheckDone, Check: statusResult("tor", "calls", checks.VerdictNA, 0, "calls need UDP; this SOCKS5 proxy does not relay it", nil)})
+	r.Finished = statusTime
+	return r.Snapshot()
 }
 
 // warnedSnapshot has every service working on two routes; the VPN is the faster one but
