@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -48,14 +47,16 @@ var topKeys = []string{
 // maxConfigSize bounds a config file: a few hundred lines, not a disk image.
 const maxConfigSize = 1 << 20
 
-// Load reads and parses the file at path.
+// Load reads and parses the regular file at path, at most maxConfigSize bytes of it within
+// ReadDeadline; a FIFO or a device is refused without blocking.
 func Load(path string) (*Config, error) {
-	info, err := os.Stat(path)
-	if err == nil && info.Size() > maxConfigSize {
-		return nil, &Error{File: path, Msg: "too large for a config file"}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, err := readRegular(path, maxConfigSize)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, &Error{File: path, Msg: "too large for a config file", Err: err}
+	case errors.Is(err, errNotRegular):
+		return nil, &Error{File: path, Msg: "cannot read: it is " + err.Error(), Err: err}
+	case err != nil:
 		return nil, &Error{File: path, Msg: "cannot read: " + pathErr(err).Error(), Err: err}
 	}
 	cfg, err := Parse(path, data)

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,34 +156,20 @@ const maxPasswordFile = 4 << 10
 // people other than the owner can read it. Errors never include the file's content.
 // shown is the path as the config wrote it, for messages.
 func readPasswordFile(path, shown string) (password string, shared bool, err error) {
-	// Stat before opening: a FIFO or device named here must not block or stream forever.
-	info, err := os.Stat(path)
-	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
-	}
-	if info.IsDir() {
-		return "", false, fmt.Errorf("password_file %s is a directory", clip(shown))
-	}
-	if !info.Mode().IsRegular() {
-		return "", false, fmt.Errorf("password_file %s is not a regular file", clip(shown))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
-	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
-	}
-	if len(data) > maxPasswordFile {
+	data, err := readRegular(path, maxPasswordFile)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return "", false, fmt.Errorf("password_file %s is too large for a password", clip(shown))
+	case errors.Is(err, errNotRegular):
+		return "", false, fmt.Errorf("password_file %s is %v", clip(shown), err)
+	case err != nil:
+		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
 	}
 	password = strings.TrimRight(string(data), "\r\n")
 	if password == "" {
 		return "", false, fmt.Errorf("password_file %s is empty", clip(shown))
 	}
-	return password, info.Mode().Perm()&0o044 != 0, nil
+	return password, sharedFile(path), nil
 }
 
 // pathErr keeps the reason of a file error without repeating the path.
