@@ -71,7 +71,7 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 	if a := cfg.Alerts; a.OnChange != "" || a.Webhook != "" {
 		n := export.NewNotifier(export.NotifyOptions{
 			FailureThreshold: a.FailureThreshold, SuccessThreshold: a.SuccessThreshold,
-			OnChange: a.OnChange, Webhook: a.Webhook, Diagnostics: stderr,
+			OnChange: a.OnChange, Webhook: a.Webhook, SecretEnv: cfg.SecretEnv, Diagnostics: stderr,
 		})
 		sinks = append(sinks, n)
 		stops = append(stops, n.Close)

@@ -23,6 +23,9 @@ type Config struct {
 	Alerts Alerts
 	Path   string   // file it came from; "" for the embedded default
 	Notes  []string // human notes, e.g. discovered routes "tor: socks5 127.0.0.1:9050 (Tor)"
+	// SecretEnv names the environment variables the config's ${…} references read: they may
+	// hold passwords and tokens, so no child process (on_change) is given them.
+	SecretEnv []string
 
 	inlineSecret bool // a password is written in the file itself
 }
@@ -110,6 +113,7 @@ func Parse(filename string, data []byte) (cfg *Config, err error) {
 	}
 	cfg.Notes = p.notes
 	cfg.inlineSecret = p.inlineSecret
+	cfg.SecretEnv = p.secretEnv
 	return cfg, nil
 }
 
@@ -252,7 +256,7 @@ func (p *parser) webhook(f field) string {
 	}
 	from, to := userinfoSpan(raw)
 	p.noteInlinePassword(raw[from:to])
-	expanded, err := expandEnv(raw, func(off int) bool { return off >= from && off < to })
+	expanded, err := p.expandEnv(raw, func(off int) bool { return off >= from && off < to })
 	if err != nil {
 		p.fail(f.value, "webhook: %v", err)
 		return ""

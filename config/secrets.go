@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
-// expandEnv replaces each ${VAR} in raw with the variable's value. escape, when non-nil, says
-// whether the reference at a byte offset must be percent-encoded (inside a URL's userinfo, so
-// a password with '@' or ':' still parses). Errors name the variable, never a value.
-func expandEnv(raw string, escape func(offset int) bool) (string, error) {
+// expandEnv replaces each ${VAR} in raw with the variable's value and remembers the name, so
+// that no child process is handed it (Config.SecretEnv). escape, when non-nil, says whether
+// the reference at a byte offset must be percent-encoded (inside a URL's userinfo, so a
+// password with '@' or ':' still parses). Errors name the variable, never a value.
+func (p *parser) expandEnv(raw string, escape func(offset int) bool) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(raw); {
 		j := strings.Index(raw[i:], "${")
@@ -31,6 +33,9 @@ func expandEnv(raw string, escape func(offset int) bool) (string, error) {
 			return "", errors.New("a ${…} reference is not a variable name (letters, digits and _)")
 		}
 		value, ok := os.LookupEnv(name)
+		if !slices.Contains(p.secretEnv, name) {
+			p.secretEnv = append(p.secretEnv, name)
+		}
 		if !ok {
 			return "", fmt.Errorf("environment variable %s is not set", name)
 		}

@@ -28,6 +28,8 @@ type parser struct {
 	// inlineSecret: a password is written in the file itself, not in ${ENV} or a
 	// password_file, so the file's permissions protect it.
 	inlineSecret bool
+	// secretEnv names the environment variables ${…} references were read from.
+	secretEnv []string
 
 	globalAnchors []*x509.Certificate // ca_files at the top: trusted by every TLS target
 	globalPool    *x509.CertPool      // system roots plus globalAnchors

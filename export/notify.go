@@ -21,8 +21,12 @@ type NotifyOptions struct {
 	FailureThreshold int
 	SuccessThreshold int
 	// OnChange is run with `sh -c` for every change, with LIFELINE_ROUTE, LIFELINE_SERVICE,
-	// LIFELINE_FROM, LIFELINE_TO and LIFELINE_REASON in its environment. Empty: none.
+	// LIFELINE_FROM, LIFELINE_TO and LIFELINE_REASON in a minimal environment (see
+	// CommandEnv). Empty: none.
 	OnChange string
+	// SecretEnv names environment variables that secrets were read from (${…} in the
+	// config): the command never sees them, whatever their name.
+	SecretEnv []string
 	// Webhook receives a JSON POST per change. It is a secret (it often embeds a token): it is
 	// never printed, and errors only say "webhook". Empty: none.
 	Webhook string
@@ -159,7 +163,7 @@ func (n *Notifier) runCommand(c Change) {
 	ctx, cancel := n.deliveryContext(n.opt.CommandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", n.opt.OnChange)
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(CommandEnv(os.Environ(), n.opt.SecretEnv),
 		"LIFELINE_ROUTE="+checks.Sanitize(c.Route),
 		"LIFELINE_SERVICE="+checks.Sanitize(c.Service),
 		"LIFELINE_FROM="+string(c.From),
