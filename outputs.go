@@ -50,8 +50,10 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 		}
 	}()
 
+	var metrics *export.Metrics
 	if o != nil && o.metrics != "" {
 		m := export.NewMetrics(cfg.Plan)
+		metrics = m
 		shutdown, err := serveMetrics(o.metrics, o.metricsPublic, m.Handler(), stderr)
 		if err != nil {
 			return nil, nil, err
@@ -65,6 +67,9 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 			return nil, nil, err
 		}
 		l.Diagnostics = stderr
+		if metrics != nil {
+			metrics.CountLogLosses(l)
+		}
 		sinks = append(sinks, l)
 		stops = append(stops, func() { l.Close() })
 	}

@@ -117,6 +117,15 @@ func (m *Metrics) replan(plan checks.Plan) {
 // Registry is the registry the metrics live on, for callers that add their own.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
+// CountLogLosses exports how many records the results log could not write whole, as
+// lifeline_log_records_lost_total.
+func (m *Metrics) CountLogLosses(l *ResultLog) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "lifeline_log_records_lost_total",
+		Help: "Check results the --log file could not hold whole (full disk, size limit); the file keeps whole records only.",
+	}, func() float64 { return float64(l.Lost()) }))
+}
+
 // Handler serves the metrics in the Prometheus exposition formats.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
