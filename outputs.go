@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/config"
@@ -84,9 +81,9 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 	return sinks.Observe, stopAll, nil
 }
 
-// serveMetrics listens on addr and serves h at /metrics (and /). A non-loopback address is
-// refused unless public is set: results tell anyone who can scrape them which routes a
-// person has and which work.
+// serveMetrics listens on addr and serves h at /metrics (and /) within the bounds of
+// export.ServeMetrics. A non-loopback address is refused unless public is set: results tell
+// anyone who can scrape them which routes a person has and which work.
 func serveMetrics(addr string, public bool, h http.Handler, stderr io.Writer) (shutdown func(), err error) {
 	if err := checkMetricsAddr(addr, public); err != nil {
 		return nil, err
@@ -95,31 +92,7 @@ func serveMetrics(addr string, public bool, h http.Handler, stderr io.Writer) (s
 	if err != nil {
 		return nil, fmt.Errorf("--metrics: %w", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", h)
-	mux.Handle("/", h)
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       time.Minute,
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintln(stderr, "lifeline: --metrics:", err)
-		}
-	}()
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if srv.Shutdown(ctx) != nil {
-			srv.Close()
-		}
-		<-done
-	}, nil
+	return export.ServeMetrics(ln, h, stderr), nil
 }
 
 // checkMetricsAddr accepts host:port with a loopback host (127.0.0.0/8, ::1, localhost), and
