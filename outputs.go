@@ -33,7 +33,7 @@ func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 // startOutputs starts the exporters the flags and the config ask for: metrics, the results
 // log, and alerts (on_change, webhook). observe must see every event of every sweep; it never
 // blocks on the network. stop shuts everything down and is safe to call once.
-func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
+func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
 	var sinks export.Sinks
 	var stops []func()
 	stopAll := func() {
@@ -70,10 +70,15 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 		sinks = append(sinks, l)
 		stops = append(stops, func() { l.Close() })
 	}
-	if a := cfg.Alerts; a.OnChange != "" || a.Webhook != "" {
+	if a := cfg.Alerts; a.OnChange != "" || len(a.Notifiers) > 0 {
+		var deliveries []export.Delivery
+		for _, n := range a.Notifiers {
+			deliveries = append(deliveries, export.Delivery{Kind: n.Kind, URL: n.URL, Token: n.Token, Chat: n.Chat, Via: n.Via})
+		}
 		n := export.NewNotifier(export.NotifyOptions{
 			FailureThreshold: a.FailureThreshold, SuccessThreshold: a.SuccessThreshold,
-			OnChange: a.OnChange, Webhook: a.Webhook, SecretEnv: cfg.SecretEnv, Diagnostics: stderr,
+			OnChange: a.OnChange, SecretEnv: cfg.SecretEnv, Deliveries: deliveries,
+			Routes: cfg.Plan.Routes, Router: router, Diagnostics: stderr,
 		})
 		sinks = append(sinks, n)
 		stops = append(stops, n.Close)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -25,18 +26,25 @@ var errNotRegular = errors.New("not a regular file")
 // and the open can be read: a FIFO, /dev/zero or a directory is refused before one byte is
 // read. The size a file reports is not trusted: the limit applies to what is actually read.
 func readRegular(path string, limit int64) ([]byte, error) {
+	data, _, err := readRegularInfo(path, limit)
+	return data, err
+}
+
+// readRegularInfo is readRegular that also returns what the open descriptor said about the
+// file (its mode), so that a check of its permissions is about the very file read.
+func readRegularInfo(path string, limit int64) ([]byte, os.FileInfo, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, fmt.Errorf("%s, %w", fileKind(info.Mode()), errNotRegular)
+		return nil, nil, fmt.Errorf("%s, %w", fileKind(info.Mode()), errNotRegular)
 	}
 	type read struct {
 		data []byte
@@ -53,17 +61,17 @@ func readRegular(path string, limit int64) ([]byte, error) {
 	case r := <-done:
 		f.Close()
 		if r.err != nil {
-			return nil, r.err
+			return nil, nil, r.err
 		}
 		if int64(len(r.data)) > limit {
-			return nil, errTooLarge
+			return nil, nil, errTooLarge
 		}
-		return r.data, nil
+		return r.data, info, nil
 	case <-timer.C:
 		// Closing the descriptor ends the read where the file system allows it; the reader
 		// goroutine leaves on its own either way, and its result is dropped.
 		f.Close()
-		return nil, fmt.Errorf("not read within %s", ReadDeadline)
+		return nil, nil, fmt.Errorf("not read within %s", ReadDeadline)
 	}
 }
 
@@ -82,4 +90,18 @@ func fileKind(m os.FileMode) string {
 		return "a socket"
 	}
 	return "a special file"
+}
+
+// writableByOthers says how every user can change a config: the file itself is
+// world-writable, or its directory is (without the sticky bit, so anyone could replace the
+// file); "" when neither.
+func writableByOthers(path string, info os.FileInfo) string {
+	if info.Mode().Perm()&0o002 != 0 {
+		return "is writable by every user"
+	}
+	dir, err := os.Stat(filepath.Dir(path))
+	if err == nil && dir.Mode().Perm()&0o002 != 0 && dir.Mode()&os.ModeSticky == 0 {
+		return "is in a directory every user can write to"
+	}
+	return ""
 }
