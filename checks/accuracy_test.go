@@ -33,8 +33,8 @@ const (
 // accuracyRoute is a proxy route behind a delay relay and the round trips its connect costs.
 type accuracyRoute struct {
 	spec       checks.RouteSpec
-	connectRTT int      // round trips of the proxy exchange after TCP to the relay
-	curlProxy  []string // curl's options for the same route
+	connectRTT int              // round trips of the proxy exchange after TCP to the relay
+	curlProxy  []string         // curl's options for the same route
 	undelayed  checks.RouteSpec // the same proxy behind a relay that holds nothing back
 }
 
