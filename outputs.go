@@ -47,6 +47,8 @@ func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, stde
 		}
 	}()
 
+	// lifeline's own failures (out of descriptors or memory) are said on stderr in every mode.
+	sinks = append(sinks, export.NewInternalErrors(stderr))
 	var metrics *export.Metrics
 	if o != nil && o.metrics != "" {
 		m := export.NewMetrics(cfg.Plan)

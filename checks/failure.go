@@ -41,6 +41,9 @@ const (
 	FailInterfaceDown        = "interface_down"
 	FailInterfaceNoAddress   = "interface_no_address"
 	FailUnknown              = "unknown_failure"
+	// FailInternal is lifeline's own failure, not the network's: it ran out of descriptors
+	// ("too many open files") or memory. It is never a verdict about a route or a service.
+	FailInternal = "internal_error"
 )
 
 // Operations: the step that failed.
@@ -134,6 +137,9 @@ func failureString(err error) string {
 	if errors.As(err, &verifyErr) {
 		return FailSSLInvalidCert
 	}
+	if exhaustion(err) != "" {
+		return FailInternal
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return FailGenericTimeout
@@ -172,6 +178,24 @@ func failureString(err error) string {
 	return FailUnknown
 }
 
+// exhaustion names what of lifeline's own an error says ran out, "" when it is about
+// something else.
+func exhaustion(err error) string {
+	switch {
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		return "too many open files"
+	case errors.Is(err, syscall.ENOMEM):
+		return "out of memory"
+	}
+	if strings.Contains(err.Error(), "too many open files") {
+		return "too many open files"
+	}
+	return ""
+}
+
+// Internal is true for lifeline's own failure (FailInternal): no verdict may rest on it.
+func (e *Error) Internal() bool { return e != nil && e.Failure == FailInternal }
+
 // Human says what happened in plain words, naming host, e.g.
 // "TLS reset after ClientHello on chat.signal.org" or "DNS: NXDOMAIN for web.whatsapp.com".
 func (e *Error) Human(host string) string {
@@ -188,6 +212,15 @@ func (e *Error) Human(host string) string {
 		detail = ": " + e.Detail
 	}
 	switch e.Failure {
+	case FailInternal:
+		what := e.Detail
+		if what == "" && e.Err != nil {
+			what = exhaustion(e.Err)
+		}
+		if what == "" {
+			what = "out of resources"
+		}
+		return "internal error: lifeline " + what + " (" + e.Operation + "), not a verdict about the route"
 	case FailDNSNXDomain:
 		return "DNS: NXDOMAIN" + for_
 	case FailDNSNoAnswer:
@@ -297,6 +330,8 @@ func (e *Error) Short() string {
 		return "udp"
 	case FailStalled:
 		return "stall"
+	case FailInternal:
+		return "internal"
 	}
 	if strings.HasPrefix(e.Failure, "dns_") {
 		return "dns"

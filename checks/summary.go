@@ -6,6 +6,7 @@ type Summary struct {
 	Degraded int // slow or partial
 	Down     int // blocked or route-down
 	Pending  int
+	Internal int     // cells left unknown by lifeline's own failure (FailInternal); counted in Pending too
 	Worst    Verdict // the worst verdict seen; pending when there is none
 }
 
@@ -23,6 +24,9 @@ func Summarize(results []CheckResult) Summary {
 			s.Down++
 		default:
 			s.Pending++
+			if r.Cause.Internal() {
+				s.Internal++
+			}
 			continue
 		}
 		if sev := r.Verdict.Severity(); sev > worstKnown {
@@ -41,11 +45,14 @@ const (
 )
 
 // ExitCode is 0 when everything is ok, 1 when something is slow or partial, 2 when something is
-// blocked or route-down, 3 when nothing is known.
+// blocked or route-down, 3 when nothing is known or lifeline failed itself (an internal error
+// left a cell unknown).
 func (s Summary) ExitCode() int {
 	switch {
 	case s.Down > 0:
 		return ExitDown
+	case s.Internal > 0:
+		return ExitUnknown
 	case s.Degraded > 0:
 		return ExitDegraded
 	case s.OK > 0 && s.Pending == 0:
