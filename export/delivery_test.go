@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
@@ -64,7 +65,7 @@ func (c *censor) dial(ctx context.Context, network, addr string) (net.Conn, erro
 // labRouter dials "direct" through the censor and "tunnel" through a real SOCKS5 route.
 type labRouter struct {
 	censor *censor
-	tunnel checks.Route
+	tunnel engine.Route
 }
 
 func (l *labRouter) DialRoute(ctx context.Context, route, addr string) (net.Conn, error) {
@@ -88,7 +89,7 @@ func TestAlertViaAutoEscapesThroughAWorkingRoute(t *testing.T) {
 			hook := newRecorder(t)
 			proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{"hook.lifeline.test": hook.addr()}})
 			tunnelSpec := checks.RouteSpec{Name: "tunnel", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: proxy.Addr}}
-			tunnel, err := checks.NewRoute(tunnelSpec)
+			tunnel, err := engine.NewRoute(tunnelSpec)
 			if err != nil {
 				t.Fatal(err)
 			}
