@@ -9,6 +9,7 @@ import (
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/config"
+	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/export"
 )
 
@@ -99,7 +100,7 @@ func serveMetrics(addr string, public bool, h http.Handler, stderr io.Writer) (s
 	if err != nil {
 		return nil, fmt.Errorf("--metrics: %w", err)
 	}
-	return export.ServeMetrics(ln, h, stderr), nil
+	return export.ServeMetrics(ln, h, engine.MetricsConns, stderr), nil
 }
 
 // checkMetricsAddr accepts host:port with a loopback host (127.0.0.0/8, ::1, localhost), and

@@ -53,8 +53,8 @@ func (s *Scheduler) replace(p preparedPlan) {
 	old := s.plan
 	s.planMu.Lock()
 	s.plan = p.plan
-	s.planMu.Unlock()
 	s.routes = p.routes
+	s.planMu.Unlock()
 	s.global = make(chan struct{}, p.plan.Settings.Concurrency)
 	s.perRoute = map[string]chan struct{}{}
 	for _, r := range p.routes {

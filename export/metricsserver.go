@@ -12,12 +12,6 @@ import (
 	"golang.org/x/net/netutil"
 )
 
-// MetricsMaxConns caps the connections the metrics server holds at once. Further clients wait
-// in the kernel's accept queue, which costs lifeline no descriptor: a local user flooding the
-// port can slow scrapes down, never run the checks out of descriptors (which would read as
-// routes failing). The scheduler's descriptor budget keeps this many for the server.
-const MetricsMaxConns = 16
-
 // Limits of the metrics server: a scrape is one small GET.
 const (
 	metricsHeaderTimeout = 5 * time.Second
@@ -28,10 +22,13 @@ const (
 	metricsMaxBody       = 4 << 10
 )
 
-// ServeMetrics serves h at /metrics (and /) on ln, holding at most MetricsMaxConns
-// connections, with header, read, write and idle timeouts and caps on the request's header
-// and body. Errors of the server go to diag. shutdown stops it and waits for it.
-func ServeMetrics(ln net.Listener, h http.Handler, diag io.Writer) (shutdown func()) {
+// ServeMetrics serves h at /metrics (and /) on ln, holding at most maxConns connections at
+// once, with header, read, write and idle timeouts and caps on the request's header and body.
+// Further clients wait in the kernel's accept queue, which costs lifeline no descriptor: a
+// local user flooding the port can slow scrapes down, never run the checks out of
+// descriptors. maxConns is the share the scheduler's descriptor budget keeps for the server.
+// Errors of the server go to diag. shutdown stops it and waits for it.
+func ServeMetrics(ln net.Listener, h http.Handler, maxConns int, diag io.Writer) (shutdown func()) {
 	mux := http.NewServeMux()
 	bounded := http.MaxBytesHandler(h, metricsMaxBody)
 	mux.Handle("/metrics", bounded)
@@ -47,7 +44,7 @@ func ServeMetrics(ln net.Listener, h http.Handler, diag io.Writer) (shutdown fun
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := srv.Serve(netutil.LimitListener(ln, MetricsMaxConns)); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := srv.Serve(netutil.LimitListener(ln, maxConns)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Fprintln(diag, "lifeline: --metrics:", err)
 		}
 	}()
