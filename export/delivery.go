@@ -126,18 +126,18 @@ func (n *Notifier) client(via, route string) *http.Client {
 	}
 }
 
-// routeFor is the route an attempt goes through ("" for straight out): the named one, or
-// for ViaAuto the attempt-th of the routes seen working, direct ones first.
+// routeFor is the route an attempt goes through ("" for straight out): the named one, or for
+// ViaAuto the attempt-th of the candidates (see routeStates.candidates).
 func (n *Notifier) routeFor(via string, attempt int) string {
 	switch via {
 	case ViaDirect, ViaEnv:
 		return ""
 	case ViaAuto:
-		working := n.routes.working()
-		if len(working) == 0 || n.opt.Router == nil {
+		if n.opt.Router == nil {
 			return ""
 		}
-		return working[(attempt-1)%len(working)]
+		candidates := n.routes.candidates()
+		return candidates[(attempt-1)%len(candidates)]
 	}
 	return via
 }
@@ -147,33 +147,49 @@ type routeStates struct {
 	mu    sync.Mutex
 	order []checks.RouteSpec
 	up    map[string]bool
+	works map[checks.Cell]bool
 }
 
 func (r *routeStates) replan(routes []checks.RouteSpec) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.order = slices.Clone(routes)
+	r.init()
+}
+
+func (r *routeStates) init() {
 	if r.up == nil {
-		r.up = map[string]bool{}
+		r.up, r.works = map[string]bool{}, map[checks.Cell]bool{}
 	}
 }
 
 func (r *routeStates) observe(res checks.RouteResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.up == nil {
-		r.up = map[string]bool{}
-	}
+	r.init()
 	r.up[res.Name] = res.OK
 }
 
-// working lists the routes last seen up, direct routes first, then in plan order.
-func (r *routeStates) working() []string {
+func (r *routeStates) observeCheck(c checks.CheckResult) {
+	if c.Verdict == checks.VerdictPending {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.init()
+	r.works[checks.Cell{Route: c.Route, Service: c.Service}] = c.Verdict.Works()
+}
+
+// candidates lists the ways out for ViaAuto, best first: the routes lifeline sees working (up,
+// with at least one service working through them), direct routes first, then in plan order;
+// and straight out ("") last unless a direct route is among them, since the direct path may
+// work for the alert's host even when the checks' hosts are blocked there.
+func (r *routeStates) candidates() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var direct, others []string
 	for _, spec := range r.order {
-		if !r.up[spec.Name] {
+		if !r.up[spec.Name] || !r.carries(spec.Name) {
 			continue
 		}
 		if spec.Kind == checks.RouteDirect {
@@ -182,7 +198,21 @@ func (r *routeStates) working() []string {
 			others = append(others, spec.Name)
 		}
 	}
-	return append(direct, others...)
+	out := append(direct, others...)
+	if len(direct) == 0 {
+		out = append(out, "")
+	}
+	return out
+}
+
+// carries is true when a service works through the route.
+func (r *routeStates) carries(route string) bool {
+	for cell, ok := range r.works {
+		if ok && cell.Route == route {
+			return true
+		}
+	}
+	return false
 }
 
 // postJSON builds a JSON POST.

@@ -107,6 +107,11 @@ func TestAlertViaAutoEscapesThroughAWorkingRoute(t *testing.T) {
 			defer n.Close()
 			n.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", Kind: checks.RouteDirect, OK: directUp}})
 			n.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tunnel", Kind: checks.RouteSOCKS5, OK: true}})
+			n.Observe(checkDone("tunnel", "telegram", checks.VerdictOK))
+			if directUp {
+				// Signal still works on the direct path: the route is seen working.
+				n.Observe(checkDone("direct", "signal", checks.VerdictOK))
+			}
 			n.Observe(checkDone("direct", "telegram", checks.VerdictOK))
 			n.Observe(checkDone("direct", "telegram", checks.VerdictBlocked))
 			waitFor(t, "the alert through the tunnel", func() bool { return len(hook.got()) == 1 })

@@ -158,6 +158,7 @@ func (n *Notifier) Observe(e checks.Event) {
 	if e.Kind != checks.EventCheckDone {
 		return
 	}
+	n.routes.observeCheck(e.Check)
 	n.mu.Lock()
 	change, ok := n.states.Step(e.Check)
 	n.mu.Unlock()
