@@ -60,8 +60,10 @@ func TestAReloadFromAFIFOFailsAndLaterReloadsWork(t *testing.T) {
 	if err := syscall.Mkfifo(cfgPath, 0o600); err != nil {
 		t.Skip("no FIFOs here:", err)
 	}
+	sent := time.Now()
 	c.signal(syscall.SIGHUP)
 	waitStderr(t, c, "reload failed")
+	t.Logf("the reload from a FIFO was refused %s after SIGHUP", time.Since(sent).Round(time.Millisecond))
 	if msg := c.stderr.String(); !strings.Contains(msg, "not a regular file") {
 		t.Errorf("the refusal does not say why:\n%s", msg)
 	}
