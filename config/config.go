@@ -42,7 +42,7 @@ type Alerts struct {
 // Webhook is the generic webhook's URL, "" when none (secret-bearing: never print).
 func (a Alerts) Webhook() string {
 	for _, n := range a.Notifiers {
-		if n.Kind == NotifyWebhook {
+		if n.Kind == checks.NotifyWebhook {
 			return n.URL
 		}
 	}

@@ -10,27 +10,13 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// Kinds of HTTP notifier, as the config names them.
-const (
-	NotifyWebhook  = "webhook"
-	NotifyNtfy     = "ntfy"
-	NotifyTelegram = "telegram"
-)
-
-// Ways out of an alert that are not a route's name.
-const (
-	ViaAuto   = "auto"   // a route lifeline sees working, the direct one first (the default)
-	ViaDirect = "direct" // straight out, ignoring *_PROXY
-	ViaEnv    = "env"    // straight out, honouring HTTP_PROXY, HTTPS_PROXY and NO_PROXY
-)
-
 // Notifier is one HTTP alert. URL and Token are secrets: never print them.
 type Notifier struct {
-	Kind  string // NotifyWebhook, NotifyNtfy or NotifyTelegram
+	Kind  string // checks.NotifyWebhook, checks.NotifyNtfy or checks.NotifyTelegram
 	URL   string // webhook: its URL; ntfy: the topic URL; telegram: a Bot API server ("" = official)
 	Token string // ntfy: access token (optional); telegram: the bot token
 	Chat  string // telegram: the chat id
-	Via   string // ViaAuto, ViaDirect, ViaEnv or a route name
+	Via   string // checks.ViaAuto (the default), checks.ViaDirect, checks.ViaEnv or a route name
 }
 
 // notifierKind is one row of the notifier table: its key, the keys of its mapping, the
@@ -44,18 +30,18 @@ type notifierKind struct {
 }
 
 var notifierKinds = []notifierKind{
-	{name: NotifyWebhook, keys: []string{"url", "via"}, shorthand: "url", required: []string{"url"},
+	{name: checks.NotifyWebhook, keys: []string{"url", "via"}, shorthand: "url", required: []string{"url"},
 		example: "webhook: {url: https://hooks.example.net/${TOKEN}, via: auto}"},
-	{name: NotifyNtfy, keys: []string{"url", "token", "via"}, shorthand: "url", required: []string{"url"},
+	{name: checks.NotifyNtfy, keys: []string{"url", "token", "via"}, shorthand: "url", required: []string{"url"},
 		example: "ntfy: {url: https://ntfy.sh/my-topic, token: ${NTFY_TOKEN}, via: auto}"},
-	{name: NotifyTelegram, keys: []string{"token", "chat", "api", "via"}, required: []string{"token", "chat"},
+	{name: checks.NotifyTelegram, keys: []string{"token", "chat", "api", "via"}, required: []string{"token", "chat"},
 		example: "telegram: {token: ${TELEGRAM_BOT_TOKEN}, chat: \"123456789\", via: auto}"},
 }
 
 // notifier reads one notifier: a mapping of its keys, or for webhook and ntfy a plain URL.
 // Its URL and token are secrets: messages never quote them.
 func (p *parser) notifier(kind notifierKind, f field) Notifier {
-	n := Notifier{Kind: kind.name, Via: ViaAuto}
+	n := Notifier{Kind: kind.name, Via: checks.ViaAuto}
 	var fs map[string]field
 	switch p.unwrap(f.value).(type) {
 	case *ast.StringNode, *ast.LiteralNode:
@@ -112,7 +98,7 @@ func (p *parser) checkVias(routes []checks.RouteSpec) {
 	}
 	for _, v := range p.vias {
 		switch v.via {
-		case ViaAuto, ViaDirect, ViaEnv:
+		case checks.ViaAuto, checks.ViaDirect, checks.ViaEnv:
 			continue
 		}
 		if !slices.ContainsFunc(routes, func(r checks.RouteSpec) bool { return r.Name == v.via }) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lifeline-app/lifeline/checks"
 )
 
 const notifyRoutes = "routes:\n  - {name: direct, direct: true}\n  - {name: tunnel, proxy: \"socks5://127.0.0.1:1080\"}\n" +
@@ -28,9 +30,9 @@ telegram:
 		t.Fatal(err)
 	}
 	want := []Notifier{
-		{Kind: NotifyWebhook, URL: "https://hooks.example.net/h/tk_abc", Via: ViaAuto},
-		{Kind: NotifyNtfy, URL: "https://ntfy.example.net/alerts", Token: "tk_abc", Via: "tunnel"},
-		{Kind: NotifyTelegram, Token: "123:xyz", Chat: "-1001", Via: ViaDirect},
+		{Kind: checks.NotifyWebhook, URL: "https://hooks.example.net/h/tk_abc", Via: checks.ViaAuto},
+		{Kind: checks.NotifyNtfy, URL: "https://ntfy.example.net/alerts", Token: "tk_abc", Via: "tunnel"},
+		{Kind: checks.NotifyTelegram, Token: "123:xyz", Chat: "-1001", Via: checks.ViaDirect},
 	}
 	if len(cfg.Alerts.Notifiers) != len(want) {
 		t.Fatalf("notifiers %+v", cfg.Alerts.Notifiers)

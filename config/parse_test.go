@@ -81,7 +81,7 @@ func TestParseFullExample(t *testing.T) {
 	wantAlerts := Alerts{
 		FailureThreshold: 3, SuccessThreshold: 1,
 		OnChange:  `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
-		Notifiers: []Notifier{{Kind: NotifyWebhook, URL: "https://hooks.example.net/lifeline/tok123", Via: ViaAuto}},
+		Notifiers: []Notifier{{Kind: checks.NotifyWebhook, URL: "https://hooks.example.net/lifeline/tok123", Via: checks.ViaAuto}},
 	}
 	if !reflect.DeepEqual(cfg.Alerts, wantAlerts) {
 		t.Errorf("alerts = %+v, want %+v", cfg.Alerts, wantAlerts)

@@ -15,26 +15,14 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// Ways an alert can leave (Delivery.Via); any other value names a route of the plan.
-const (
-	// ViaAuto sends through a route lifeline sees working: the direct connection when it
-	// works, else the first working route of the plan, trying the next working one when an
-	// attempt fails. The alert must escape the censorship it reports.
-	ViaAuto = "auto"
-	// ViaDirect sends straight out, ignoring *_PROXY variables.
-	ViaDirect = "direct"
-	// ViaEnv sends direct but honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY.
-	ViaEnv = "env"
-)
-
 // Delivery is one HTTP notifier. URL and Token are secrets: never printed; errors name the
 // kind only.
 type Delivery struct {
-	Kind  string // KindWebhook, KindNtfy or KindTelegram
+	Kind  string // checks.NotifyWebhook, NotifyNtfy or NotifyTelegram
 	URL   string // webhook: the URL; ntfy: the topic URL; telegram: the Bot API base ("" = official)
 	Token string // ntfy: access token (optional); telegram: the bot token
 	Chat  string // telegram: the chat id
-	Via   string // ViaAuto, ViaDirect, ViaEnv or a route name
+	Via   string // checks.ViaAuto, checks.ViaDirect, checks.ViaEnv or a route name
 }
 
 // Router dials through a route of the running plan by name; DNS goes through the route.
@@ -101,7 +89,7 @@ func (n *Notifier) sendOnce(d Delivery, kind deliveryKind, c Change, attempt int
 }
 
 // client is an HTTP client for one attempt that goes out the way via says: through route
-// when it is set, else direct (honouring *_PROXY only for ViaEnv). It keeps no connection
+// when it is set, else direct (honouring *_PROXY only for checks.ViaEnv). It keeps no connection
 // after the attempt and never follows a redirect: the payload goes where it was sent, or
 // nowhere.
 func (n *Notifier) client(via, route string) *http.Client {
@@ -116,7 +104,7 @@ func (n *Notifier) client(via, route string) *http.Client {
 		tr.DialContext = func(ctx context.Context, _, addr string) (net.Conn, error) {
 			return n.opt.Router.DialRoute(ctx, route, addr)
 		}
-	case via == ViaEnv:
+	case via == checks.ViaEnv:
 		tr.Proxy = http.ProxyFromEnvironment
 	}
 	return &http.Client{
@@ -130,9 +118,9 @@ func (n *Notifier) client(via, route string) *http.Client {
 // ViaAuto the attempt-th of the candidates (see routeStates.candidates).
 func (n *Notifier) routeFor(via string, attempt int) string {
 	switch via {
-	case ViaDirect, ViaEnv:
+	case checks.ViaDirect, checks.ViaEnv:
 		return ""
-	case ViaAuto:
+	case checks.ViaAuto:
 		if n.opt.Router == nil {
 			return ""
 		}
@@ -180,7 +168,7 @@ func (r *routeStates) observeCheck(c checks.CheckResult) {
 	r.works[checks.Cell{Route: c.Route, Service: c.Service}] = c.Verdict.Works()
 }
 
-// candidates lists the ways out for ViaAuto, best first: the routes lifeline sees working (up,
+// candidates lists the ways out for checks.ViaAuto, best first: the routes lifeline sees working (up,
 // with at least one service working through them), direct routes first, then in plan order;
 // and straight out ("") last unless a direct route is among them, since the direct path may
 // work for the alert's host even when the checks' hosts are blocked there.

@@ -152,10 +152,10 @@ func TestAlertsIgnoreProxyEnvironment(t *testing.T) {
 		}
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
-	for _, via := range []string{"", ViaDirect} {
+	for _, via := range []string{"", checks.ViaDirect} {
 		n := NewNotifier(NotifyOptions{
 			FailureThreshold: 1, SuccessThreshold: 1, Backoff: time.Millisecond,
-			Deliveries: []Delivery{{Kind: KindWebhook, URL: "http://hook.lifeline.test/hook/s3cret", Via: via}},
+			Deliveries: []Delivery{{Kind: checks.NotifyWebhook, URL: "http://hook.lifeline.test/hook/s3cret", Via: via}},
 			DialDirect: toHook,
 		})
 		n.Observe(checkDone("direct", "signal", checks.VerdictOK))
@@ -178,8 +178,8 @@ func TestNtfyAndTelegramNotifiers(t *testing.T) {
 	n := NewNotifier(NotifyOptions{
 		FailureThreshold: 1, SuccessThreshold: 1, Backoff: time.Millisecond,
 		Deliveries: []Delivery{
-			{Kind: KindNtfy, URL: srv.srv.URL + "/lifeline-alerts", Token: "tk_ntfysecret"},
-			{Kind: KindTelegram, URL: srv.srv.URL, Token: "123:tgsecret", Chat: "-1001"},
+			{Kind: checks.NotifyNtfy, URL: srv.srv.URL + "/lifeline-alerts", Token: "tk_ntfysecret"},
+			{Kind: checks.NotifyTelegram, URL: srv.srv.URL, Token: "123:tgsecret", Chat: "-1001"},
 		},
 	})
 	defer n.Close()
@@ -213,8 +213,8 @@ func TestNtfyAndTelegramNotifiers(t *testing.T) {
 	failing := NewNotifier(NotifyOptions{
 		FailureThreshold: 1, SuccessThreshold: 1, Attempts: 1, Diagnostics: diag,
 		Deliveries: []Delivery{
-			{Kind: KindNtfy, URL: srv.srv.URL + "/lifeline-alerts", Token: "tk_ntfysecret"},
-			{Kind: KindTelegram, URL: srv.srv.URL, Token: "123:tgsecret", Chat: "-1001"},
+			{Kind: checks.NotifyNtfy, URL: srv.srv.URL + "/lifeline-alerts", Token: "tk_ntfysecret"},
+			{Kind: checks.NotifyTelegram, URL: srv.srv.URL, Token: "123:tgsecret", Chat: "-1001"},
 		},
 	})
 	defer failing.Close()

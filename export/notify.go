@@ -111,12 +111,12 @@ func withNotifyDefaults(opt NotifyOptions) NotifyOptions {
 		opt.Diagnostics = io.Discard
 	}
 	if opt.Webhook != "" {
-		opt.Deliveries = append([]Delivery{{Kind: KindWebhook, URL: opt.Webhook}}, opt.Deliveries...)
+		opt.Deliveries = append([]Delivery{{Kind: checks.NotifyWebhook, URL: opt.Webhook}}, opt.Deliveries...)
 		opt.Webhook = ""
 	}
 	for i := range opt.Deliveries {
 		if opt.Deliveries[i].Via == "" {
-			opt.Deliveries[i].Via = ViaAuto
+			opt.Deliveries[i].Via = checks.ViaAuto
 		}
 	}
 	if opt.DialDirect == nil {

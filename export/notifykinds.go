@@ -9,13 +9,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// Kinds of HTTP notifier.
-const (
-	KindWebhook  = "webhook"
-	KindNtfy     = "ntfy"
-	KindTelegram = "telegram"
-)
-
 // TelegramAPI is the official Bot API, used when a telegram notifier names no other.
 const TelegramAPI = "https://api.telegram.org"
 
@@ -26,9 +19,9 @@ type deliveryKind struct {
 
 // deliveryKinds is the registry of HTTP notifiers.
 var deliveryKinds = map[string]deliveryKind{
-	KindWebhook:  {request: webhookRequest},
-	KindNtfy:     {request: ntfyRequest},
-	KindTelegram: {request: telegramRequest},
+	checks.NotifyWebhook:  {request: webhookRequest},
+	checks.NotifyNtfy:     {request: ntfyRequest},
+	checks.NotifyTelegram: {request: telegramRequest},
 }
 
 // webhookRequest POSTs the WebhookPayload as JSON.
