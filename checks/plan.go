@@ -26,6 +26,14 @@ var DefaultSettings = Settings{
 	BodyLimit:   64 << 10,
 }
 
+// Floors a configuration may not go under: each sweep opens connections through every route
+// to every service, and each transfer moves data through them; a shorter period hammers the
+// user's proxies and the services and draws attention on a censored network.
+const (
+	MinInterval      = time.Second
+	MinTransferEvery = time.Minute
+)
+
 // Plan is everything a sweep needs: how, through what, to what.
 type Plan struct {
 	Settings Settings
