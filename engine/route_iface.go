@@ -113,7 +113,7 @@ func (r *ifaceRoute) nameBindFailure(err error) error {
 			Detail: checks.Sanitize("interface " + name + " not found"), Err: err}
 	case errors.Is(bind.err, syscall.EPERM), errors.Is(bind.err, syscall.EACCES):
 		return &checks.Error{Failure: checks.FailUnknown, Operation: checks.OpInterface,
-			Detail: checks.Sanitize("not permitted to bind to " + name + " (Linux before 5.7 needs CAP_NET_RAW)"), Err: err}
+			Detail: checks.Sanitize("not permitted to bind to " + name + permissionHint), Err: err}
 	}
 	return &checks.Error{Failure: checks.FailUnknown, Operation: checks.OpInterface,
 		Detail: checks.Sanitize("cannot bind to " + name + ": " + bind.err.Error()), Err: err}
