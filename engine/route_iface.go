@@ -46,6 +46,9 @@ func (r *ifaceRoute) Spec() checks.RouteSpec { return r.spec }
 // do not count: they cannot reach anything beyond the link.
 func (r *ifaceRoute) Check(ctx context.Context) *checks.Error {
 	name := r.spec.Interface
+	if bindUnsupported != "" {
+		return checks.NewError(checks.FailUnknown, checks.OpInterface, bindUnsupported)
+	}
 	ifi, err := net.InterfaceByName(name)
 	if err != nil {
 		return &checks.Error{Failure: checks.FailInterfaceMissing, Operation: checks.OpInterface,

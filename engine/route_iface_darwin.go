@@ -8,6 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// bindUnsupported is empty: this system can send a socket out of a chosen interface.
+const bindUnsupported = ""
+
 // permissionHint adds to a refused bind what would allow it.
 const permissionHint = ""
 

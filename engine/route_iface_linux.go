@@ -6,6 +6,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// bindUnsupported is empty: this system can send a socket out of a chosen interface.
+const bindUnsupported = ""
+
 // permissionHint adds to a refused bind what would allow it.
 const permissionHint = " (Linux before 5.7 needs CAP_NET_RAW)"
 

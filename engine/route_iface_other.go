@@ -8,9 +8,12 @@ import (
 	"syscall"
 )
 
-// errBindUnsupported says why interface routes cannot work on this system, and what to do.
-var errBindUnsupported = errors.New("this system (" + runtime.GOOS + ") cannot send a socket out of a chosen interface; " +
-	"interface routes work on Linux, macOS and Windows: route through the VPN's SOCKS5 or HTTP proxy instead")
+// bindUnsupported says why interface routes cannot work on this system, and what to do: the
+// route is down with this reason rather than its services blocked.
+const bindUnsupported = "this system (" + runtime.GOOS + ") cannot send a socket out of a chosen interface; " +
+	"interface routes work on Linux, macOS and Windows: route through the VPN's SOCKS5 or HTTP proxy instead"
+
+var errBindUnsupported = errors.New(bindUnsupported)
 
 // permissionHint adds to a refused bind what would allow it.
 const permissionHint = ""

@@ -16,6 +16,9 @@ const (
 	ipv6UnicastIF = 31 // IPV6_UNICAST_IF, IPPROTO_IPV6: the index in host byte order
 )
 
+// bindUnsupported is empty: this system can send a socket out of a chosen interface.
+const bindUnsupported = ""
+
 // permissionHint adds to a refused bind what would allow it.
 const permissionHint = ""
 
