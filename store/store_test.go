@@ -1,0 +1,332 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lifeline-app/lifeline/checks"
+)
+
+var t0 = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+
+func openTest(t testing.TB, dir string, opt Options) *Store {
+	t.Helper()
+	s, err := Open(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// result makes a finished check: ok with latency ms, or blocked by a TLS reset when ms is 0.
+func result(route, service string, at time.Time, ms int) checks.CheckResult {
+	c := checks.CheckResult{Route: route, Service: service, Finished: at, Started: at.Add(-time.Second)}
+	if ms > 0 {
+		c.Verdict, c.Latency = checks.VerdictOK, time.Duration(ms)*time.Millisecond
+		c.Targets = []checks.TargetResult{{OK: true, Phases: checks.Phases{Connect: c.Latency / 2, TLS: c.Latency / 2}}}
+		return c
+	}
+	c.Verdict, c.Reason = checks.VerdictBlocked, "TLS reset after ClientHello on e1.whatsapp.net"
+	c.Cause = checks.NewError(checks.FailConnectionReset, checks.OpTLSHandshake, "")
+	c.Targets = []checks.TargetResult{{Err: c.Cause, Phases: checks.Phases{Connect: 40 * time.Millisecond}}}
+	return c
+}
+
+func done(c checks.CheckResult) checks.Event { return checks.Event{Kind: checks.EventCheckDone, Check: c} }
+
+// A restart finds the same history: uptime, percentiles, sparkline and last change.
+func TestRestartKeepsHistory(t *testing.T) {
+	dir := t.TempDir()
+	live := checks.NewHistory(0)
+	var want checks.Stats
+	s := openTest(t, dir, Options{})
+	rec := NewRecorder(s, RecorderOptions{})
+	rec.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", OK: true}})
+	lat := []int{120, 0, 0, 140, 150, 0, 90, 300, 110, 130}
+	for i, ms := range lat {
+		c := result("direct", "whatsapp", t0.Add(time.Duration(i)*30*time.Second), ms)
+		want = live.Add(c)
+		rec.Observe(done(c))
+	}
+	rec.Close()
+	s.Close()
+
+	s2 := openTest(t, dir, Options{})
+	rows, err := s2.Recent(context.Background(), checks.DefaultHistorySize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded := checks.NewHistory(0)
+	for _, r := range rows {
+		seeded.Add(r.Result())
+	}
+	got := seeded.Stats("direct", "whatsapp")
+	if got.Samples != len(lat) || got.Uptime != want.Uptime || got.P50 != want.P50 || got.P95 != want.P95 ||
+		!slices.Equal(got.Recent, want.Recent) || !slices.Equal(got.Verdicts, want.Verdicts) ||
+		!got.LastChange.Equal(want.LastChange) || !got.LastFailed.Equal(want.LastFailed) {
+		t.Fatalf("after restart:\n got %+v\nwant %+v", got, want)
+	}
+	r := rows[1]
+	if r.Failure != checks.FailConnectionReset || r.Operation != checks.OpTLSHandshake || r.RouteOK == nil || !*r.RouteOK ||
+		r.Phases.Connect != 40*time.Millisecond || r.Reason == "" {
+		t.Fatalf("a stored failure lost detail: %+v", r)
+	}
+}
+
+// Recent keeps the newest n per cell, oldest first.
+func TestRecentKeepsNewestPerCell(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	var rows []Row
+	for i := range 10 {
+		rows = append(rows, RowOf(result("direct", "signal", t0.Add(time.Duration(i)*time.Minute), 100+i), nil))
+		rows = append(rows, RowOf(result("tor", "signal", t0.Add(time.Duration(i)*time.Minute), 200+i), nil))
+	}
+	if err := s.Write(context.Background(), rows); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Recent(context.Background(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lat []int
+	for _, r := range got {
+		lat = append(lat, int(r.Latency/time.Millisecond))
+	}
+	if want := []int{107, 108, 109, 207, 208, 209}; !slices.Equal(lat, want) {
+		t.Fatalf("latencies %v, want %v", lat, want)
+	}
+}
+
+// A store from a newer lifeline is refused, not rewritten.
+func TestNewerSchemaRefused(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir, Options{})
+	if _, err := s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion+1)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(dir, Options{}); err == nil || !strings.Contains(err.Error(), "newer lifeline") {
+		t.Fatalf("opening a newer store: %v", err)
+	}
+}
+
+const killChildEnv = "LIFELINE_STORE_KILL_CHILD"
+
+// TestSIGKILLLosesAtMostABatch kills a writer in the middle of its work: the store opens
+// cleanly and holds every batch the writer saw committed, and at most one batch more.
+func TestSIGKILLLosesAtMostABatch(t *testing.T) {
+	if dir := os.Getenv(killChildEnv); dir != "" {
+		killChild(dir)
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSIGKILLLosesAtMostABatch$")
+	cmd.Env = append(os.Environ(), killChildEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(out)
+	committed := 0
+	for lines.Scan() {
+		n, err := strconv.Atoi(strings.TrimPrefix(lines.Text(), "committed "))
+		if err != nil {
+			continue
+		}
+		committed = n
+		if n >= 20*killBatch {
+			break
+		}
+	}
+	// The child is inside its next transaction or about to start it.
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if committed < 20*killBatch {
+		t.Fatalf("the child stopped early after %d rows", committed)
+	}
+
+	s := openTest(t, dir, Options{})
+	var check string
+	if err := s.db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q %v", check, err)
+	}
+	n, err := s.Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < int64(committed) || n > int64(committed)+2*killBatch {
+		t.Fatalf("%d rows after SIGKILL; the child had committed %d (batches of %d)", n, committed, killBatch)
+	}
+	if n%killBatch != 0 {
+		t.Fatalf("%d rows: a batch was stored in part", n)
+	}
+	// And the store takes writes again.
+	if err := s.Write(context.Background(), []Row{RowOf(result("direct", "max", t0, 50), nil)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const killBatch = 200
+
+// killChild writes batches forever, saying after each how many rows are committed.
+func killChild(dir string) {
+	s, err := Open(dir, Options{})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(1)
+	}
+	for i := 0; ; i++ {
+		batch := make([]Row, killBatch)
+		for j := range batch {
+			batch[j] = RowOf(result(fmt.Sprintf("route-%d", j%50), "whatsapp", t0.Add(time.Duration(i)*time.Second), 100+j), nil)
+		}
+		if err := s.Write(context.Background(), batch); err != nil {
+			fmt.Println("write:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("committed %d\n", (i+1)*killBatch)
+	}
+}
+
+// Two processes (here two handles, each with its own connection and lock) write the same
+// store at once; neither loses results and neither fails on the other's lock.
+func TestTwoWritersShareAStore(t *testing.T) {
+	dir := t.TempDir()
+	a := openTest(t, dir, Options{})
+	b := openTest(t, dir, Options{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for i, s := range []*Store{a, b} {
+		wg.Go(func() {
+			for k := range 50 {
+				rows := []Row{RowOf(result(fmt.Sprintf("route-%d", i), "telegram", t0.Add(time.Duration(k)*time.Second), 100), nil)}
+				if err := s.Write(context.Background(), rows); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	n, err := a.Count(context.Background())
+	if err != nil || n != 100 {
+		t.Fatalf("%d rows (%v), want 100", n, err)
+	}
+	// A reader opened read-only sees both.
+	r := openTest(t, dir, Options{ReadOnly: true})
+	cells, err := r.Cells(context.Background())
+	if err != nil || len(cells) != 2 {
+		t.Fatalf("cells %v (%v)", cells, err)
+	}
+}
+
+// Two lifeline processes opening a new store at once both end up with the schema.
+func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			s, err := Open(dir, Options{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			s.Close()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	s := openTest(t, dir, Options{})
+	if v, err := s.version(context.Background()); err != nil || v != SchemaVersion {
+		t.Fatalf("version %d (%v)", v, err)
+	}
+}
+
+// A store that cannot be written makes the recorder warn once and drop results; Observe
+// never blocks, so checking goes on.
+func TestReadOnlyStoreWarnsAndGoesOn(t *testing.T) {
+	if os.Geteuid() == 0 {
+		// root writes through file modes; a read-only handle stands in for a read-only disk.
+		t.Log("running as root: using a read-only handle")
+	}
+	dir := t.TempDir()
+	openTest(t, dir, Options{}).Close()
+	ro := openTest(t, dir, Options{ReadOnly: true})
+	var diag syncBuffer
+	rec := NewRecorder(ro, RecorderOptions{Diagnostics: &diag, FlushEvery: time.Millisecond, BatchSize: 1})
+	for i := range 10000 {
+		rec.Observe(done(result("direct", "signal", t0.Add(time.Duration(i)*time.Second), 100)))
+	}
+	rec.Close()
+	out := diag.String()
+	if strings.Count(out, "going on without history") != 1 {
+		t.Fatalf("want one warning, got:\n%s", out)
+	}
+}
+
+// A disk that does not keep up fills the queue: results are dropped with one warning and
+// Observe returns at once.
+func TestFullQueueDropsWithoutBlocking(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	var diag syncBuffer
+	rec := NewRecorder(s, RecorderOptions{Diagnostics: &diag, QueueSize: 4})
+	// Hold the write lock from another handle so the writer waits on the disk.
+	other := openTest(t, filepath.Dir(s.Path()), Options{})
+	tx, err := other.db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO cells (route, service) VALUES ('lock', 'lock')`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1000 {
+		rec.Observe(done(result("direct", "signal", t0.Add(time.Duration(i)*time.Second), 100)))
+	}
+	tx.Rollback()
+	rec.Close()
+	if strings.Count(diag.String(), "falling behind") != 1 {
+		t.Fatalf("want one warning, got:\n%s", diag.String())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
