@@ -44,7 +44,6 @@ func fill(t testing.TB, s *Store, routes, services int, start, end time.Time, st
 	return n
 }
 
-
 func osStat(path string) (int64, error) {
 	info, err := os.Stat(path)
 	if err != nil {

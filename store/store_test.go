@@ -44,7 +44,9 @@ func result(route, service string, at time.Time, ms int) checks.CheckResult {
 	return c
 }
 
-func done(c checks.CheckResult) checks.Event { return checks.Event{Kind: checks.EventCheckDone, Check: c} }
+func done(c checks.CheckResult) checks.Event {
+	return checks.Event{Kind: checks.EventCheckDone, Check: c}
+}
 
 // A restart finds the same history: uptime, percentiles, sparkline and last change.
 func TestRestartKeepsHistory(t *testing.T) {
