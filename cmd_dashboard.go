@@ -17,7 +17,7 @@ import (
 // runDashboard opens the live dashboard; when stdout is not a terminal it prints status lines
 // instead, so `lifeline | tee` and cron jobs get text rather than an error.
 func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("lifeline", stderr, "lifeline [--config FILE] [--ascii] [--no-alt-screen] [--metrics ADDR] [--log FILE]")
+	fs := newFlags("lifeline", stderr, "lifeline [--config FILE] [--ascii] [--no-alt-screen] [--metrics ADDR] [--log FILE] [--state DIR]")
 	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
 	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode (automatic when the locale is not UTF-8)")
 	noAlt := fs.Bool("no-alt-screen", false, "draw in the normal screen, keeping scrollback (useful over SSH)")
@@ -37,12 +37,16 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stopOutputs, err := startOutputs(cfg, outputs, stderr)
+	hist := openHistory(cfg, outputs.state, stderr)
+	defer hist.close()
+	hist.seedHistory(sched.History())
+	observe, stopOutputs, err := startOutputs(cfg, outputs, hist.seed, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	defer stopOutputs()
+	observe = hist.observe(observe)
 	dashCtx, stopDashboard := context.WithCancel(ctx)
 	defer stopDashboard()
 	monitor := sched.Start(dashCtx)

@@ -13,7 +13,7 @@ import (
 	"github.com/lifeline-app/lifeline/ui"
 )
 
-const statusHelp = `lifeline status [--once] [--format F] [--route NAME] [--service LIST] [--short] [--config FILE]
+const statusHelp = `lifeline status [--once] [--format F] [--route NAME] [--service LIST] [--short] [--config FILE] [--state DIR]
 
 Prints one status line per sweep on stdout (diagnostics on stderr). With --once, one sweep and
 one line, and the exit code says how it went: 0 ok, 1 degraded, 2 down, 3 unknown.
@@ -92,12 +92,16 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stop, err := startOutputs(cfg, outputs, stderr)
+	hist := openHistory(cfg, outputs.state, stderr)
+	defer hist.close()
+	hist.seedHistory(sched.History())
+	observe, stop, err := startOutputs(cfg, outputs, hist.seed, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	defer stop()
+	observe = hist.observe(observe)
 
 	printer := ui.NewStatusPrinter(stdout, run.opt)
 	if run.once {

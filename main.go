@@ -23,10 +23,14 @@ Usage:
   lifeline check [-v] [--json] [--config FILE]           one sweep, a full report; exit 0 ok, 1 degraded, 2 down, 3 error
   lifeline status [--once] [--format F] [--config FILE]  headless status line, one per sweep
   lifeline config init|check|path [--config FILE]        write a starter config, validate one, show where it is read from
+  lifeline history [--since 24h|7d] [--format F]         what the stored results say: hourly strips, uptime, incidents
 
 Config is read from --config, else $LIFELINE_CONFIG, else the user config directory
 (lifeline/config.yaml). With none, lifeline runs on its embedded default: the direct route,
 VPN-looking interfaces and proxies on well-known local ports, and WhatsApp, Telegram, Signal, MAX.
+
+The dashboard and status keep every result in a history store in the user state directory
+(--state DIR or state: moves it, off disables it); they start where the last run left off.
 
 SIGHUP (or ctrl+r in the dashboard) reloads the config of a running dashboard or status;
 SIGINT and SIGTERM end any mode cleanly.
@@ -56,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runStatus(ctx, args[1:], stdout, stderr)
 		case "config":
 			return runConfig(ctx, args[1:], stdout, stderr)
+		case "history":
+			return runHistory(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "--help", "-help":
 			fmt.Fprint(stdout, usage)
 			return 0

@@ -21,22 +21,25 @@ type outputFlags struct {
 	metricsPublic bool
 	log           string
 	logMaxBytes   int64
+	state         string
 }
 
-// addOutputFlags registers --metrics, --metrics-public, --log and --log-max-bytes on fs.
+// addOutputFlags registers --metrics, --metrics-public, --log, --log-max-bytes and --state on fs.
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on `ADDR`, e.g. 127.0.0.1:9464 (default off)")
 	fs.BoolVar(&o.metricsPublic, "metrics-public", false, "allow --metrics to listen on a non-loopback address")
 	fs.StringVar(&o.log, "log", "", "append one JSON line per check result to `FILE`")
 	fs.Int64Var(&o.logMaxBytes, "log-max-bytes", export.DefaultLogMaxBytes, "rotate the --log file when it would pass this size")
+	fs.StringVar(&o.state, "state", "", "keep history in `DIR` (default: state: in the config, else the user state directory; off: none)")
 	return o
 }
 
 // startOutputs starts the exporters the flags and the config ask for: metrics, the results
-// log, and alerts (on_change, webhook). observe must see every event of every sweep; it never
+// log, and alerts (on_change, webhook), whose state machine learns seed (stored results,
+// oldest first) without announcing it. observe must see every event of every sweep; it never
 // blocks on the network. stop shuts everything down and is safe to call once.
-func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
+func startOutputs(cfg *config.Config, o *outputFlags, seed []checks.CheckResult, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
 	var sinks export.Sinks
 	var stops []func()
 	stopAll := func() {
@@ -73,6 +76,7 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 			FailureThreshold: a.FailureThreshold, SuccessThreshold: a.SuccessThreshold,
 			OnChange: a.OnChange, Webhook: a.Webhook, Diagnostics: stderr,
 		})
+		n.Prime(seed)
 		sinks = append(sinks, n)
 		stops = append(stops, n.Close)
 	}

@@ -179,7 +179,7 @@ func percentiles(d []time.Duration) (p50, p95 time.Duration) {
 func incidents(rows []store.Row, gap time.Duration) []Incident {
 	var out []Incident
 	var cur *Incident
-	var failing []store.Row  // the current incident's failing checks
+	var failing []store.Row // the current incident's failing checks
 	var recovered time.Time // the first working check since the last failure, if any
 	closeIncident := func() {
 		cur.Verdict, cur.Cause = summarize(failing)

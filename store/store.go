@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,8 +62,10 @@ func Open(dir string, opt Options) (*Store, error) {
 	opt = opt.withDefaults()
 	path := filepath.Join(dir, FileName)
 	if opt.ReadOnly {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("no history at %s: %w", path, err)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no history at %s yet: the dashboard and `lifeline status` keep it", path)
+		} else if err != nil {
+			return nil, err
 		}
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
