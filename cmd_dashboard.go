@@ -65,6 +65,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return ui.ReloadResult{Title: res.title, Note: res.note}, nil
 	}
 	opt.ReloadRequests = forwardHangups(dashCtx, stopDashboard, stdout)
+	opt.Timeline = hist.timeline()
 	if err := ui.RunDashboard(dashCtx, sched.Plan(), runner, opt); err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown

@@ -9,7 +9,9 @@ import (
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/config"
+	"github.com/lifeline-app/lifeline/history"
 	"github.com/lifeline-app/lifeline/store"
+	"github.com/lifeline-app/lifeline/ui"
 )
 
 // historyState is the history store of a running dashboard or status: what it found at
@@ -88,5 +90,28 @@ func (h *historyState) close() {
 	}
 	if h.store != nil {
 		h.store.Close()
+	}
+}
+
+// timelineSpan is how far back the dashboard's timeline view reaches.
+const timelineSpan = 24 * time.Hour
+
+// timeline is the loader of the dashboard's timeline view; nil when history is off. It
+// reads the store, so the dashboard calls it from a command.
+func (h *historyState) timeline() func() (ui.Timeline, error) {
+	if h.store == nil {
+		return nil
+	}
+	return func() (ui.Timeline, error) {
+		until := time.Now()
+		t := ui.Timeline{Since: until.Add(-timelineSpan), Until: until, Loc: time.Local}
+		ctx, cancel := context.WithTimeout(context.Background(), seedTimeout)
+		defer cancel()
+		rows, err := h.store.Results(ctx, store.Query{Since: t.Since, Until: t.Until})
+		if err != nil {
+			return t, err
+		}
+		t.Cells = history.Build(rows, history.Options{Since: t.Since, Until: t.Until, Loc: t.Loc})
+		return t, nil
 	}
 }
