@@ -16,9 +16,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/lifeline-app/lifeline/checks"
 )
 
 // FileName is the store's file inside the state directory.
@@ -54,6 +57,9 @@ type Store struct {
 	db   *sql.DB
 	path string
 	opt  Options
+
+	cellsMu sync.Mutex
+	cellIDs map[checks.Cell]int64 // cells are never deleted, so their ids can be kept
 }
 
 // Open opens (creating it and dir when needed) the store in dir and brings its schema up to
@@ -77,7 +83,7 @@ func Open(dir string, opt Options) (*Store, error) {
 	// One connection: SQLite serialises writers anyway, and one connection keeps the
 	// pragmas and the write lock simple. Readers in other processes are not blocked (WAL).
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, path: path, opt: opt}
+	s := &Store{db: db, path: path, opt: opt, cellIDs: map[checks.Cell]int64{}}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*busyTimeout)
 	defer cancel()
 	if err := s.migrate(ctx); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
@@ -28,14 +29,18 @@ func (s *Store) Write(ctx context.Context, rows []Row) error {
 		return err
 	}
 	defer ins.Close()
-	ids := map[checks.Cell]int64{}
+	s.cellsMu.Lock()
+	defer s.cellsMu.Unlock()
+	added := map[checks.Cell]int64{} // remembered once the transaction commits
 	for _, r := range rows {
-		id, ok := ids[r.Cell()]
+		id, ok := s.cellIDs[r.Cell()]
 		if !ok {
-			if id, err = cellID(ctx, tx, r.Cell()); err != nil {
-				return err
+			if id, ok = added[r.Cell()]; !ok {
+				if id, err = cellID(ctx, tx, r.Cell()); err != nil {
+					return err
+				}
+				added[r.Cell()] = id
 			}
-			ids[r.Cell()] = id
 		}
 		args := []any{id, r.At.UnixMilli(), string(r.Verdict), micros(r.Latency), text(r.Reason),
 			text(r.Failure), text(r.Operation), flag(r.RouteOK),
@@ -55,7 +60,11 @@ func (s *Store) Write(ctx context.Context, rows []Row) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	maps.Copy(s.cellIDs, added)
+	return nil
 }
 
 // cellID finds or adds the cell's row.
