@@ -207,39 +207,71 @@ func killChild(dir string) {
 	}
 }
 
-// Two processes (here two handles, each with its own connection and lock) write the same
-// store at once; neither loses results and neither fails on the other's lock.
-func TestTwoWritersShareAStore(t *testing.T) {
-	dir := t.TempDir()
-	a := openTest(t, dir, Options{})
-	b := openTest(t, dir, Options{})
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for i, s := range []*Store{a, b} {
-		wg.Go(func() {
-			for k := range 50 {
-				rows := []Row{RowOf(result(fmt.Sprintf("route-%d", i), "telegram", t0.Add(time.Duration(k)*time.Second), 100), nil)}
-				if err := s.Write(context.Background(), rows); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
+const writerChildEnv = "LIFELINE_STORE_WRITER_CHILD"
+
+// Two processes write the same store at once, each in its own batches, while a third
+// handle reads: neither writer fails on the other's lock and no result is lost.
+func TestTwoProcessesShareAStore(t *testing.T) {
+	if spec := os.Getenv(writerChildEnv); spec != "" {
+		dir, route, _ := strings.Cut(spec, "|")
+		writerChild(dir, route)
+		return
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	dir := t.TempDir()
+	openTest(t, dir, Options{}).Close()
+	var cmds []*exec.Cmd
+	var outs []*strings.Builder
+	for _, route := range []string{"dashboard", "status"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTwoProcessesShareAStore$")
+		cmd.Env = append(os.Environ(), writerChildEnv+"="+dir+"|"+route)
+		out := &strings.Builder{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs = append(cmds, cmd), append(outs, out)
+	}
+	reader := openTest(t, dir, Options{ReadOnly: true})
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("writer %d: %v\n%s", i, err, outs[i])
+		}
+		if _, err := reader.Count(context.Background()); err != nil {
+			t.Fatalf("reading while the other writes: %v", err)
+		}
+	}
+	rows, err := reader.Results(context.Background(), Query{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := a.Count(context.Background())
-	if err != nil || n != 100 {
-		t.Fatalf("%d rows (%v), want 100", n, err)
+	per := map[string]int{}
+	for _, r := range rows {
+		per[r.Route]++
 	}
-	// A reader opened read-only sees both.
-	r := openTest(t, dir, Options{ReadOnly: true})
-	cells, err := r.Cells(context.Background())
-	if err != nil || len(cells) != 2 {
-		t.Fatalf("cells %v (%v)", cells, err)
+	if per["dashboard"] != writerBatches*writerBatch || per["status"] != writerBatches*writerBatch {
+		t.Fatalf("rows per writer %v, want %d each", per, writerBatches*writerBatch)
+	}
+}
+
+const writerBatches, writerBatch = 40, 50
+
+// writerChild writes its batches as fast as it can.
+func writerChild(dir, route string) {
+	s, err := Open(dir, Options{})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(1)
+	}
+	defer s.Close()
+	for i := range writerBatches {
+		batch := make([]Row, writerBatch)
+		for j := range batch {
+			batch[j] = RowOf(result(route, "telegram", t0.Add(time.Duration(i*writerBatch+j)*time.Second), 100), nil)
+		}
+		if err := s.Write(context.Background(), batch); err != nil {
+			fmt.Println("write:", err)
+			os.Exit(1)
+		}
 	}
 }
 

@@ -151,7 +151,11 @@ func historyText(r HistoryReport) string {
 		if r.daily() {
 			b.WriteString(r.dayGrid(c.Hours, "  "))
 		} else {
-			fmt.Fprintf(&b, "  %s %s %s\n", r.Since.In(r.Loc).Format("15:04"), Strip(c.Hours, r.ASCII),
+			first := r.Since
+			if len(c.Hours) > 0 {
+				first = c.Hours[0].Start // the strip starts on the hour
+			}
+			fmt.Fprintf(&b, "  %s %s %s\n", first.In(r.Loc).Format("15:04"), Strip(c.Hours, r.ASCII),
 				r.Until.In(r.Loc).Format("15:04"))
 		}
 		shown, earlier := newestIncidents(c.Incidents)
