@@ -89,15 +89,15 @@ func (r HistoryReport) span() string {
 		r.Until.In(r.Loc).Format("2006-01-02 15:04"), r.Until.In(r.Loc).Format("MST"))
 }
 
-func percent(u float64) string { return strconv.FormatFloat(u*100, 'f', 1, 64) + "%" }
+func historyPercent(u float64) string { return strconv.FormatFloat(u*100, 'f', 1, 64) + "%" }
 
-// stats is "uptime 71.3% · p50 142ms · p95 310ms · 2880 checks".
-func stats(c history.Cell, sep string) string {
-	return fmt.Sprintf("uptime %s%sp50 %s%sp95 %s%s%d %s", percent(c.Uptime()), sep,
-		FormatLatency(c.P50), sep, FormatLatency(c.P95), sep, c.Checks, plural(c.Checks, "check"))
+// historyStats is "uptime 71.3% · p50 142ms · p95 310ms · 2880 checks".
+func historyStats(c history.Cell, sep string) string {
+	return fmt.Sprintf("uptime %s%sp50 %s%sp95 %s%s%d %s", historyPercent(c.Uptime()), sep,
+		FormatLatency(c.P50), sep, FormatLatency(c.P95), sep, c.Checks, pluralWord(c.Checks, "check"))
 }
 
-func plural(n int, word string) string {
+func pluralWord(n int, word string) string {
 	if n == 1 {
 		return word
 	}
@@ -126,7 +126,7 @@ func (r HistoryReport) incident(i history.Incident) string {
 		s += ", " + i.Cause
 	}
 	if i.Flaps > 0 {
-		s += fmt.Sprintf("; %d %s", i.Flaps, plural(i.Flaps, "flap"))
+		s += fmt.Sprintf("; %d %s", i.Flaps, pluralWord(i.Flaps, "flap"))
 	}
 	return s
 }
@@ -147,7 +147,7 @@ func historyText(r HistoryReport) string {
 		return b.String()
 	}
 	for _, c := range r.Cells {
-		fmt.Fprintf(&b, "\n%s · %s\n", r.cellName(c), stats(c, " · "))
+		fmt.Fprintf(&b, "\n%s · %s\n", r.cellName(c), historyStats(c, " · "))
 		if r.daily() {
 			b.WriteString(r.dayGrid(c.Hours, "  "))
 		} else {
@@ -160,7 +160,7 @@ func historyText(r HistoryReport) string {
 		}
 		shown, earlier := newestIncidents(c.Incidents)
 		if earlier > 0 {
-			fmt.Fprintf(&b, "  … %d earlier %s\n", earlier, plural(earlier, "incident"))
+			fmt.Fprintf(&b, "  … %d earlier %s\n", earlier, pluralWord(earlier, "incident"))
 		}
 		for _, i := range shown {
 			fmt.Fprintf(&b, "  %s\n", r.incident(i))
@@ -249,11 +249,11 @@ func historyMarkdown(r HistoryReport) string {
 			hours = r.days(hours)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | `%s` |\n", mdEscape(c.Route), mdEscape(r.title(c.Service)),
-			percent(c.Uptime()), FormatLatency(c.P50), FormatLatency(c.P95), c.Checks, Strip(hours, r.ASCII))
+			historyPercent(c.Uptime()), FormatLatency(c.P50), FormatLatency(c.P95), c.Checks, Strip(hours, r.ASCII))
 		shown, earlier := newestIncidents(c.Incidents)
 		name := mdEscape(r.title(c.Service)) + " via " + mdEscape(c.Route)
 		if earlier > 0 {
-			incidents = append(incidents, fmt.Sprintf("- %s: %d earlier %s", name, earlier, plural(earlier, "incident")))
+			incidents = append(incidents, fmt.Sprintf("- %s: %d earlier %s", name, earlier, pluralWord(earlier, "incident")))
 		}
 		for _, i := range shown {
 			incidents = append(incidents, "- "+name+": "+mdEscape(r.incident(i)))
