@@ -68,8 +68,8 @@ func share(n, of int) float64 {
 	return float64(n) / float64(of)
 }
 
-// Build tells the story of rows (as store.Results returns them: grouped by cell, oldest
-// first) over the span of opt.
+// Build tells the story of rows (in any order across cells, as store.Results returns them)
+// over the span of opt.
 func Build(rows []store.Row, opt Options) []Cell {
 	if opt.Loc == nil {
 		opt.Loc = time.Local
@@ -78,23 +78,30 @@ func Build(rows []store.Row, opt Options) []Cell {
 		opt.FlapGap = DefaultFlapGap
 	}
 	start := opt.Since.In(opt.Loc).Truncate(time.Hour)
-	byCell := map[checks.Cell][]store.Row{}
+	// Group by index: rows are large, and a store holds millions.
+	byCell := map[checks.Cell][]int32{}
 	var seen []checks.Cell
-	for _, r := range rows {
+	for i, r := range rows {
 		if r.Verdict == checks.VerdictPending || r.Verdict == "" {
 			continue
 		}
 		if r.At.Before(opt.Since) || !r.At.Before(opt.Until) {
 			continue
 		}
-		if _, ok := byCell[r.Cell()]; !ok {
-			seen = append(seen, r.Cell())
+		key := checks.Cell{Route: r.Route, Service: r.Service}
+		if _, ok := byCell[key]; !ok {
+			seen = append(seen, key)
 		}
-		byCell[r.Cell()] = append(byCell[r.Cell()], r)
+		byCell[key] = append(byCell[key], int32(i))
 	}
 	var out []Cell
 	for _, key := range order(seen, opt.Order) {
-		out = append(out, buildCell(key, byCell[key], start, opt))
+		idx := byCell[key]
+		byTime := func(a, b int32) int { return rows[a].At.Compare(rows[b].At) }
+		if !slices.IsSortedFunc(idx, byTime) {
+			slices.SortStableFunc(idx, byTime) // two writers interleaved their batches
+		}
+		out = append(out, buildCell(key, rows, idx, start, opt))
 	}
 	return out
 }
@@ -132,32 +139,33 @@ func compare(a, b string) int {
 	return 0
 }
 
-func buildCell(key checks.Cell, rows []store.Row, start time.Time, opt Options) Cell {
+func buildCell(key checks.Cell, all []store.Row, idx []int32, start time.Time, opt Options) Cell {
 	c := Cell{Route: key.Route, Service: key.Service}
 	for h := start; h.Before(opt.Until); h = h.Add(time.Hour) {
 		c.Hours = append(c.Hours, Hour{Start: h})
 	}
-	var all []time.Duration
+	var latencies []time.Duration
 	hourly := make([][]time.Duration, len(c.Hours))
-	for _, r := range rows {
+	for _, i := range idx {
+		r := &all[i]
 		c.Checks++
-		i := int(r.At.Sub(start) / time.Hour)
-		i = max(0, min(i, len(c.Hours)-1))
-		c.Hours[i].Checks++
+		h := int(r.At.Sub(start) / time.Hour)
+		h = max(0, min(h, len(c.Hours)-1))
+		c.Hours[h].Checks++
 		if r.Verdict.Works() {
 			c.Working++
-			c.Hours[i].Working++
+			c.Hours[h].Working++
 			if r.Latency > 0 {
-				all = append(all, r.Latency)
-				hourly[i] = append(hourly[i], r.Latency)
+				latencies = append(latencies, r.Latency)
+				hourly[h] = append(hourly[h], r.Latency)
 			}
 		}
 	}
-	c.P50, c.P95 = percentiles(all)
+	c.P50, c.P95 = percentiles(latencies)
 	for i := range c.Hours {
 		c.Hours[i].P50, c.Hours[i].P95 = percentiles(hourly[i])
 	}
-	c.Incidents = incidents(rows, opt.FlapGap)
+	c.Incidents = incidents(all, idx, opt.FlapGap)
 	return c
 }
 
@@ -176,18 +184,19 @@ func percentiles(d []time.Duration) (p50, p95 time.Duration) {
 
 // incidents finds the runs of failing checks, merging runs whose recovery between them was
 // shorter than gap; each merged recovery is a flap.
-func incidents(rows []store.Row, gap time.Duration) []Incident {
+func incidents(all []store.Row, idx []int32, gap time.Duration) []Incident {
 	var out []Incident
 	var cur *Incident
-	var failing []store.Row // the current incident's failing checks
-	var recovered time.Time // the first working check since the last failure, if any
+	var failing []*store.Row // the current incident's failing checks
+	var recovered time.Time  // the first working check since the last failure, if any
 	closeIncident := func() {
 		cur.Verdict, cur.Cause = summarize(failing)
 		cur.Checks = len(failing)
 		out = append(out, *cur)
 		cur, failing = nil, nil
 	}
-	for _, r := range rows {
+	for _, i := range idx {
+		r := &all[i]
 		if r.Verdict.Works() {
 			if cur != nil && recovered.IsZero() {
 				recovered = r.At
@@ -216,13 +225,13 @@ func incidents(rows []store.Row, gap time.Duration) []Incident {
 
 // summarize names an incident: its most frequent failing verdict (the worse on a tie) and
 // its most frequent cause.
-func summarize(rows []store.Row) (checks.Verdict, string) {
+func summarize(rows []*store.Row) (checks.Verdict, string) {
 	verdicts := map[checks.Verdict]int{}
 	causes := map[string]int{}
 	var causeOrder []string
 	for _, r := range rows {
 		verdicts[r.Verdict]++
-		cause := Cause(r)
+		cause := Cause(*r)
 		if cause == "" {
 			continue
 		}

@@ -81,3 +81,14 @@ func TestBuildSpanAndOrder(t *testing.T) {
 		t.Fatalf("order %+v", got)
 	}
 }
+
+// Rows of two writers interleave; the story is told in time order all the same.
+func TestBuildSortsInterleavedRows(t *testing.T) {
+	rows := cell("++xx++")
+	rows[1], rows[3] = rows[3], rows[1] // a failure stored before an earlier success
+	got := Build(rows, Options{Since: t0, Until: t0.Add(time.Hour), Loc: time.UTC})
+	inc := got[0].Incidents
+	if len(inc) != 1 || !inc[0].Start.Equal(t0.Add(2*time.Minute)) || !inc[0].End.Equal(t0.Add(4*time.Minute)) {
+		t.Fatalf("incidents %+v", inc)
+	}
+}

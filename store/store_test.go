@@ -364,3 +364,40 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Results filters by span (rows come in the order stored) and by route and service (rows
+// come by cell, then time, even when stored out of order).
+func TestResultsFiltersAndOrders(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	var rows []Row
+	for i := range 6 {
+		at := t0.Add(time.Duration(5-i) * time.Minute) // newest first
+		rows = append(rows, RowOf(result("direct", "signal", at, 100+i), nil), RowOf(result("tor", "signal", at, 200+i), nil),
+			RowOf(result("direct", "max", at, 300+i), nil))
+	}
+	if err := s.Write(context.Background(), rows); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Results(context.Background(), Query{Since: t0.Add(time.Minute), Until: t0.Add(5 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range all {
+		got = append(got, fmt.Sprintf("%s/%s@%d", r.Route, r.Service, r.At.Sub(t0)/time.Minute))
+	}
+	want := []string{"direct/signal@4", "tor/signal@4", "direct/max@4", "direct/signal@3", "tor/signal@3", "direct/max@3",
+		"direct/signal@2", "tor/signal@2", "direct/max@2", "direct/signal@1", "tor/signal@1", "direct/max@1"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got  %v\nwant %v", got, want)
+	}
+	one, err := s.Results(context.Background(), Query{Route: "direct", Service: "max"})
+	if err != nil || len(one) != 6 || one[0].Latency != 305*time.Millisecond || one[5].Latency != 300*time.Millisecond {
+		t.Fatalf("direct/max: %d rows, %v", len(one), err)
+	}
+	direct, err := s.Results(context.Background(), Query{Route: "direct"})
+	if err != nil || len(direct) != 12 || direct[0].Service != "signal" || direct[6].Service != "max" ||
+		!direct[0].At.Equal(t0) || !direct[5].At.Equal(t0.Add(5*time.Minute)) {
+		t.Fatalf("direct: %d rows, %v", len(direct), err)
+	}
+}
