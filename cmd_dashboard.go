@@ -50,8 +50,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	observe = hist.observe(observe)
 	dashCtx, stopDashboard := context.WithCancel(ctx)
 	defer stopDashboard()
-	monitor := sched.Start(dashCtx)
-	runner := observed(dashCtx, monitor, observe)
+	monitor := sched.Start(dashCtx, observe)
 
 	opt := ui.DetectOptions(os.Getenv)
 	opt.ASCII = opt.ASCII || *ascii
@@ -67,7 +66,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	opt.ReloadRequests = forwardHangups(dashCtx, stopDashboard, stdout)
 	opt.Timeline = hist.timeline()
-	if err := ui.RunDashboard(dashCtx, sched.Plan(), runner, opt); err != nil {
+	if err := ui.RunDashboard(dashCtx, sched.Plan(), monitor, opt); err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
@@ -97,27 +96,3 @@ func setFlags(fs *flag.FlagSet) []string {
 	fs.Visit(func(f *flag.Flag) { args = append(args, "--"+f.Name+"="+f.Value.String()) })
 	return args
 }
-
-// observedRunner hands every event to the exporters before the dashboard sees it.
-type observedRunner struct {
-	*engine.Monitor
-	events chan checks.Event
-}
-
-func observed(ctx context.Context, m *engine.Monitor, observe func(checks.Event)) *observedRunner {
-	r := &observedRunner{Monitor: m, events: make(chan checks.Event, cap(m.Events()))}
-	go func() {
-		defer close(r.events)
-		for e := range m.Events() {
-			observe(e)
-			select {
-			case r.events <- e:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return r
-}
-
-func (r *observedRunner) Events() <-chan checks.Event { return r.events }

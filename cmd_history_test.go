@@ -33,7 +33,7 @@ func TestStatusKeepsHistoryAcrossRuns(t *testing.T) {
 	}
 	samples := map[string]int{}
 	for _, r := range second.Results {
-		samples[r.Service] = r.Samples
+		samples[string(r.Service)] = r.Samples
 	}
 	if samples["good"] != 2 || samples["bad"] != 2 {
 		t.Fatalf("second run's samples %v, want 2 each (first run's results seeded)\n%s", samples, lines[1])

@@ -4,35 +4,6 @@ import (
 	"time"
 )
 
-// Verdict is the state of one route × service.
-type Verdict string
-
-const (
-	VerdictPending   Verdict = "pending"
-	VerdictOK        Verdict = "ok"
-	VerdictSlow      Verdict = "slow"
-	VerdictPartial   Verdict = "partial"
-	VerdictBlocked   Verdict = "blocked"
-	VerdictRouteDown Verdict = "route-down"
-)
-
-// Severity orders verdicts from best to worst; pending sorts last as unknown.
-func (v Verdict) Severity() int {
-	switch v {
-	case VerdictOK:
-		return 0
-	case VerdictSlow:
-		return 1
-	case VerdictPartial:
-		return 2
-	case VerdictBlocked:
-		return 3
-	case VerdictRouteDown:
-		return 4
-	}
-	return 5
-}
-
 // Phases are the durations a probe reached; a zero phase was not reached or does not apply.
 type Phases struct {
 	DNS       time.Duration
@@ -90,13 +61,18 @@ type CheckResult struct {
 
 // RouteResult is the route's own check: its mechanism and its control target.
 type RouteResult struct {
-	Name    string
-	Kind    string
-	Sweep   uint64
-	OK      bool
+	Name  string
+	Kind  string
+	Sweep uint64
+	OK    bool
+	// State is up, down, offline or allowlist; empty means up or down as OK says (StateOf).
+	State   RouteState
 	Reason  string
 	Err     *Error
 	Control *TargetResult // nil when the route has no control target
+	// Domestic are the domestic references checked on the direct route when its control
+	// failed, to tell an allowlist from censorship; nil when none ran.
+	Domestic []TargetResult
 	// Egress is where the route exits to the internet and what is suspicious about it; nil
 	// when egress checks are off or not yet run.
 	Egress  *Egress

@@ -84,4 +84,7 @@ type Service struct {
 	Title   string // display name, e.g. "WhatsApp"
 	Short   string // status-line abbreviation, e.g. "WA"
 	Targets []Target
+	// Domestic services (MAX, Yandex, VK in Russia) stay reachable under an allowlist; a
+	// route where only they and the domestic references pass is named an allowlist.
+	Domestic bool
 }

@@ -32,7 +32,8 @@ var catalog = []checks.Service{
 		{Role: checks.RoleRegister, Kind: checks.KindHTTPS, Addr: "https://storage.signal.org/"},
 		{Role: checks.RoleCalls, Kind: checks.KindHTTPS, Addr: "https://sfu.voip.signal.org/"},
 	}},
-	{Name: "max", Title: "MAX", Short: "MAX", Targets: []checks.Target{
+	// MAX is domestic: Russia's mobile allowlists keep it reachable.
+	{Name: "max", Title: "MAX", Short: "MAX", Domestic: true, Targets: []checks.Target{
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "api.oneme.ru:443"},
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "ws-api.oneme.ru:443"},
 		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://web.max.ru/"},

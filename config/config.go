@@ -46,7 +46,7 @@ var topKeys = []string{
 	"interval", "timeout", "step_timeout", "slow", "concurrency", "per_route", "history",
 	"ca_files", "control", "failure_threshold", "success_threshold", "on_change", "webhook",
 	"routes", "services", "dns_compare", "egress", "egress_url", "egress_every", "transfer",
-	"state",
+	"domestic", "state",
 }
 
 // maxConfigSize bounds a config file: a few hundred lines, not a disk image.
@@ -226,6 +226,7 @@ func (p *parser) document(body ast.Node) *Config {
 	}
 
 	cfg.Plan.Extra = p.extraChecks(fs, control != nil)
+	cfg.Plan.Domestic = p.domestic(fs, control != nil)
 	if f, ok := fs["transfer"]; ok {
 		cfg.Plan.Transfer = p.transferPlan(f)
 	}
@@ -266,7 +267,7 @@ func (p *parser) stateDir(f field) string {
 
 // defaultControl is the control every route gets unless the config says otherwise.
 func (p *parser) defaultControl() *checks.Target {
-	t, _, _ := parseControl(DefaultControl)
+	t, _, _ := parseControl(checks.DefaultControl)
 	t.RootCAs = p.globalPool
 	return &t
 }

@@ -12,9 +12,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultControl is the neutral target a route is checked against when nothing else is set.
-const DefaultControl = "https://www.gstatic.com/generate_204"
-
 var (
 	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister}
 	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer}

@@ -16,10 +16,14 @@ type ProbeOptions struct {
 	BodyLimit int64
 	// TransferBytes is how much a transfer probe moves over its one connection.
 	TransferBytes int64
+	// KnownName is a server name known to pass (a domestic reference's), sent by the second
+	// SNI contrast when an innocuous name fails too; "" skips that contrast.
+	KnownName string
 }
 
-// DefaultProbeOptions are used where a caller gives none.
-var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 64 << 10, TransferBytes: checks.DefaultTransferBytes}
+// DefaultProbeOptions are used where a caller gives none: the plan's defaults.
+var DefaultProbeOptions = ProbeOptions{StepTimeout: checks.DefaultSettings.StepTimeout,
+	BodyLimit: checks.DefaultSettings.BodyLimit, TransferBytes: checks.DefaultTransferBytes}
 
 // ProbeFunc tests one target through one route.
 type ProbeFunc func(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) checks.TargetResult

@@ -178,6 +178,7 @@ type labReport struct {
 	Routes []struct {
 		Name   string `json:"name"`
 		OK     bool   `json:"ok"`
+		State  string `json:"state"`
 		Reason string `json:"reason"`
 	} `json:"routes"`
 	Results []labResult `json:"results"`

@@ -37,6 +37,8 @@ const (
 	addrCutoff    = "10.77.9.12"
 	addrThrottled = "10.77.9.13"
 	addrIPBlocked = "10.77.9.14"
+	addrDomestic  = "10.77.9.20" // a domestic service an allowlist keeps reachable
+	addrForeign   = "10.77.9.21" // a foreign address behind an SNI allowlist
 	labDomain     = "lifeline.test"
 	blobSize      = 2 << 20
 	censorPrefix  = "lifeline-censor-"
@@ -52,6 +54,10 @@ var censorNames = map[string]string{
 	"ipblock." + labDomain:     addrIPBlocked,
 	"cutoff." + labDomain:      addrCutoff,
 	"slow." + labDomain:        addrThrottled,
+	"ya." + labDomain:          addrDomestic,
+	"max." + labDomain:         addrDomestic,
+	"control." + labDomain:     addrForeign,
+	"wa." + labDomain:          addrForeign,
 }
 
 // The censor's lies: NXDOMAIN for one name, a loopback answer for another.
@@ -93,7 +99,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrDomestic, addrForeign} {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use

@@ -45,7 +45,6 @@ func BenchmarkWriteSweep(b *testing.B) {
 	}
 	defer s.Close()
 	sweep := make([]Row, 0, 200)
-	up := true
 	for r := range 50 {
 		for v := range 4 {
 			c := checks.CheckResult{Route: fmt.Sprintf("route-%02d", r), Service: fmt.Sprintf("service-%d", v), Verdict: checks.VerdictOK,
@@ -55,7 +54,7 @@ func BenchmarkWriteSweep(b *testing.B) {
 				c.Verdict, c.Latency, c.Reason = checks.VerdictBlocked, 0, "TLS reset after ClientHello on e1.whatsapp.net"
 				c.Cause = checks.NewError(checks.FailConnectionReset, checks.OpTLSHandshake, "")
 			}
-			sweep = append(sweep, RowOf(c, &up))
+			sweep = append(sweep, RowOf(c, checks.RouteUp))
 		}
 	}
 	ctx := context.Background()

@@ -24,7 +24,7 @@ func fill(t testing.TB, s *Store, routes, services int, start, end time.Time, st
 	}
 	res, err := s.db.ExecContext(ctx, `WITH RECURSIVE ts(at) AS (
 			SELECT ? UNION ALL SELECT at + ? FROM ts WHERE at + ? < ?)
-		INSERT INTO results (cell, at, verdict, latency_us, reason, failure, operation, route_ok,
+		INSERT INTO results (cell, at, verdict, latency_us, reason, failure, operation, route_state,
 			dns_us, connect_us, tls_us, first_byte_us, total_us)
 		SELECT c.id, ts.at + c.id * 37,
 			CASE WHEN (ts.at / ? + c.id) % 10 = 0 THEN 'blocked' ELSE 'ok' END,
@@ -32,7 +32,7 @@ func fill(t testing.TB, s *Store, routes, services int, start, end time.Time, st
 			CASE WHEN (ts.at / ? + c.id) % 10 = 0 THEN 'TLS reset after ClientHello on e1.whatsapp.net' ELSE NULL END,
 			CASE WHEN (ts.at / ? + c.id) % 10 = 0 THEN 'connection_reset' ELSE NULL END,
 			CASE WHEN (ts.at / ? + c.id) % 10 = 0 THEN 'tls_handshake' ELSE NULL END,
-			1, 12000, 41000, 60000, NULL, 113000
+			'up', 12000, 41000, 60000, NULL, 113000
 		FROM ts CROSS JOIN cells c WHERE c.id <= ? ORDER BY ts.at, c.id`,
 		start.UnixMilli(), step.Milliseconds(), step.Milliseconds(), end.UnixMilli(),
 		step.Milliseconds(), step.Milliseconds(), step.Milliseconds(), step.Milliseconds(),

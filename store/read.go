@@ -18,7 +18,7 @@ type Query struct {
 
 // fullColumns are every column of a result, for Recent; the cell is resolved in Go.
 const fullColumns = `cell, at, verdict, latency_us, reason, failure, operation,
-	route_ok, dns_us, connect_us, tls_us, first_byte_us, total_us,
+	route_state, dns_us, connect_us, tls_us, first_byte_us, total_us,
 	transfer_bytes, transfer_wanted, transfer_bps, transfer_stalled,
 	udp_sent, udp_received, udp_rtt_us`
 
@@ -187,13 +187,13 @@ func scanFull(rows *sql.Rows, cells map[int64]checks.Cell) ([]Row, error) {
 			cell, at                              int64
 			verdict                               string
 			latency, dns, connect, tls, fb, total sql.NullInt64
-			reason, failure, operation            sql.NullString
-			routeOK, stalled                      sql.NullBool
+			reason, failure, operation, route     sql.NullString
+			stalled                               sql.NullBool
 			bytes, wanted, sent, received, rtt    sql.NullInt64
 			bps                                   sql.NullFloat64
 		)
 		if err := rows.Scan(&cell, &at, &verdict, &latency, &reason, &failure, &operation,
-			&routeOK, &dns, &connect, &tls, &fb, &total, &bytes, &wanted, &bps, &stalled,
+			&route, &dns, &connect, &tls, &fb, &total, &bytes, &wanted, &bps, &stalled,
 			&sent, &received, &rtt); err != nil {
 			return nil, err
 		}
@@ -203,10 +203,7 @@ func scanFull(rows *sql.Rows, cells map[int64]checks.Cell) ([]Row, error) {
 		r.Verdict = checks.Verdict(verdict)
 		r.Latency = duration(latency)
 		r.Reason, r.Failure, r.Operation = reason.String, failure.String, operation.String
-		if routeOK.Valid {
-			ok := routeOK.Bool
-			r.RouteOK = &ok
-		}
+		r.RouteState = checks.RouteState(route.String)
 		r.Phases = checks.Phases{DNS: duration(dns), Connect: duration(connect), TLS: duration(tls),
 			FirstByte: duration(fb), Total: duration(total)}
 		if bytes.Valid || wanted.Valid {

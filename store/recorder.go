@@ -36,10 +36,10 @@ type Recorder struct {
 	opt   RecorderOptions
 	queue chan Row
 
-	mu      sync.Mutex
-	routeOK map[string]bool // the route's state in its latest check
-	warned  map[string]bool
-	broken  bool
+	mu     sync.Mutex
+	routes map[string]checks.RouteState // each route's state in its latest check
+	warned map[string]bool
+	broken bool
 
 	stop chan struct{}
 	done chan struct{}
@@ -65,7 +65,7 @@ func NewRecorder(s *Store, opt RecorderOptions) *Recorder {
 	}
 	r := &Recorder{
 		s: s, opt: opt, queue: make(chan Row, opt.QueueSize),
-		routeOK: map[string]bool{}, warned: map[string]bool{},
+		routes: map[string]checks.RouteState{}, warned: map[string]bool{},
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	go r.loop()
@@ -77,7 +77,7 @@ func (r *Recorder) Observe(e checks.Event) {
 	switch e.Kind {
 	case checks.EventRouteChecked:
 		r.mu.Lock()
-		r.routeOK[e.Route.Name] = e.Route.OK
+		r.routes[e.Route.Name] = e.Route.StateOf()
 		r.mu.Unlock()
 	case checks.EventCheckDone:
 		if e.Check.Verdict == checks.VerdictPending || e.Check.Verdict == "" {
@@ -88,13 +88,10 @@ func (r *Recorder) Observe(e checks.Event) {
 			r.mu.Unlock()
 			return
 		}
-		var routeOK *bool
-		if ok, known := r.routeOK[e.Check.Route]; known {
-			routeOK = &ok
-		}
+		state := r.routes[e.Check.Route]
 		r.mu.Unlock()
 		select {
-		case r.queue <- RowOf(e.Check, routeOK):
+		case r.queue <- RowOf(e.Check, state):
 		default:
 			r.warn("queue", "history store is falling behind (slow disk?); some results are not kept")
 		}

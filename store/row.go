@@ -8,25 +8,25 @@ import (
 
 // Row is one stored result of a route × service.
 type Row struct {
-	At        time.Time
-	Route     string
-	Service   string
-	Verdict   checks.Verdict
-	Latency   time.Duration // 0 unless the service worked
-	Reason    string
-	Failure   string // OONI failure string of the cause, "" when it worked
-	Operation string
-	RouteOK   *bool         // the route's own check in the same sweep; nil when unknown
-	Phases    checks.Phases // of the target the verdict rests on
-	Transfer  *checks.TransferStats
-	UDP       *checks.UDPStats
+	At         time.Time
+	Route      string
+	Service    string
+	Verdict    checks.Verdict
+	Latency    time.Duration // 0 unless the service worked
+	Reason     string
+	Failure    string // OONI failure string of the cause, "" when it worked
+	Operation  string
+	RouteState checks.RouteState // the route's own check in the same sweep; "" when unknown
+	Phases     checks.Phases     // of the target the verdict rests on
+	Transfer   *checks.TransferStats
+	UDP        *checks.UDPStats
 }
 
-// RowOf is what the store keeps of a result; routeOK is the route's state in that sweep.
-func RowOf(c checks.CheckResult, routeOK *bool) Row {
+// RowOf is what the store keeps of a result; route is the route's state in that sweep.
+func RowOf(c checks.CheckResult, route checks.RouteState) Row {
 	r := Row{
 		At: c.Finished, Route: c.Route, Service: c.Service, Verdict: c.Verdict,
-		Reason: c.Reason, RouteOK: routeOK,
+		Reason: c.Reason, RouteState: route,
 	}
 	if r.At.IsZero() {
 		r.At = time.Now()

@@ -25,7 +25,7 @@ var migrations = []string{
 		reason           TEXT,
 		failure          TEXT,             -- OONI failure string of the cause
 		operation        TEXT,             -- the operation that failed
-		route_ok         INTEGER,          -- the route's own check: 1 up, 0 down
+		route_state      TEXT,             -- the route's own check: up, down, offline, allowlist
 		dns_us           INTEGER,          -- phases of the target the verdict rests on
 		connect_us       INTEGER,
 		tls_us           INTEGER,

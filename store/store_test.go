@@ -81,7 +81,7 @@ func TestRestartKeepsHistory(t *testing.T) {
 		t.Fatalf("after restart:\n got %+v\nwant %+v", got, want)
 	}
 	r := rows[1]
-	if r.Failure != checks.FailConnectionReset || r.Operation != checks.OpTLSHandshake || r.RouteOK == nil || !*r.RouteOK ||
+	if r.Failure != checks.FailConnectionReset || r.Operation != checks.OpTLSHandshake || r.RouteState != checks.RouteUp ||
 		r.Phases.Connect != 40*time.Millisecond || r.Reason == "" {
 		t.Fatalf("a stored failure lost detail: %+v", r)
 	}
@@ -92,8 +92,8 @@ func TestRecentKeepsNewestPerCell(t *testing.T) {
 	s := openTest(t, t.TempDir(), Options{})
 	var rows []Row
 	for i := range 10 {
-		rows = append(rows, RowOf(result("direct", "signal", t0.Add(time.Duration(i)*time.Minute), 100+i), nil))
-		rows = append(rows, RowOf(result("tor", "signal", t0.Add(time.Duration(i)*time.Minute), 200+i), nil))
+		rows = append(rows, RowOf(result("direct", "signal", t0.Add(time.Duration(i)*time.Minute), 100+i), ""))
+		rows = append(rows, RowOf(result("tor", "signal", t0.Add(time.Duration(i)*time.Minute), 200+i), ""))
 	}
 	if err := s.Write(context.Background(), rows); err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ func TestSIGKILLLosesAtMostABatch(t *testing.T) {
 		t.Fatalf("%d rows: a batch was stored in part", n)
 	}
 	// And the store takes writes again.
-	if err := s.Write(context.Background(), []Row{RowOf(result("direct", "max", t0, 50), nil)}); err != nil {
+	if err := s.Write(context.Background(), []Row{RowOf(result("direct", "max", t0, 50), "")}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -197,7 +197,7 @@ func killChild(dir string) {
 	for i := 0; ; i++ {
 		batch := make([]Row, killBatch)
 		for j := range batch {
-			batch[j] = RowOf(result(fmt.Sprintf("route-%d", j%50), "whatsapp", t0.Add(time.Duration(i)*time.Second), 100+j), nil)
+			batch[j] = RowOf(result(fmt.Sprintf("route-%d", j%50), "whatsapp", t0.Add(time.Duration(i)*time.Second), 100+j), "")
 		}
 		if err := s.Write(context.Background(), batch); err != nil {
 			fmt.Println("write:", err)
@@ -266,7 +266,7 @@ func writerChild(dir, route string) {
 	for i := range writerBatches {
 		batch := make([]Row, writerBatch)
 		for j := range batch {
-			batch[j] = RowOf(result(route, "telegram", t0.Add(time.Duration(i*writerBatch+j)*time.Second), 100), nil)
+			batch[j] = RowOf(result(route, "telegram", t0.Add(time.Duration(i*writerBatch+j)*time.Second), 100), "")
 		}
 		if err := s.Write(context.Background(), batch); err != nil {
 			fmt.Println("write:", err)
@@ -372,8 +372,8 @@ func TestResultsFiltersAndOrders(t *testing.T) {
 	var rows []Row
 	for i := range 6 {
 		at := t0.Add(time.Duration(5-i) * time.Minute) // newest first
-		rows = append(rows, RowOf(result("direct", "signal", at, 100+i), nil), RowOf(result("tor", "signal", at, 200+i), nil),
-			RowOf(result("direct", "max", at, 300+i), nil))
+		rows = append(rows, RowOf(result("direct", "signal", at, 100+i), ""), RowOf(result("tor", "signal", at, 200+i), ""),
+			RowOf(result("direct", "max", at, 300+i), ""))
 	}
 	if err := s.Write(context.Background(), rows); err != nil {
 		t.Fatal(err)

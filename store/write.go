@@ -9,7 +9,7 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-const insertRow = `INSERT INTO results (cell, at, verdict, latency_us, reason, failure, operation, route_ok,
+const insertRow = `INSERT INTO results (cell, at, verdict, latency_us, reason, failure, operation, route_state,
 	dns_us, connect_us, tls_us, first_byte_us, total_us,
 	transfer_bytes, transfer_wanted, transfer_bps, transfer_stalled, udp_sent, udp_received, udp_rtt_us)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -43,7 +43,7 @@ func (s *Store) Write(ctx context.Context, rows []Row) error {
 			}
 		}
 		args := []any{id, r.At.UnixMilli(), string(r.Verdict), micros(r.Latency), text(r.Reason),
-			text(r.Failure), text(r.Operation), flag(r.RouteOK),
+			text(r.Failure), text(r.Operation), text(string(r.RouteState)),
 			micros(r.Phases.DNS), micros(r.Phases.Connect), micros(r.Phases.TLS),
 			micros(r.Phases.FirstByte), micros(r.Phases.Total)}
 		if t := r.Transfer; t != nil {
@@ -90,11 +90,4 @@ func text(s string) any {
 		return nil
 	}
 	return s
-}
-
-func flag(b *bool) any {
-	if b == nil {
-		return nil
-	}
-	return *b
 }

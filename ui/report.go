@@ -53,11 +53,7 @@ func (r *SweepReport) replan(plan checks.Plan) {
 	r.Plan = plan
 	cells := checks.PlanCells(plan)
 	for route, byService := range r.Results {
-		for service := range byService {
-			if !cells[checks.Cell{Route: route, Service: service}] {
-				delete(byService, service)
-			}
-		}
+		checks.RetainCells(byService, cells, func(service string) checks.Cell { return checks.Cell{Route: route, Service: service} })
 	}
 	for name := range r.Routes {
 		if !slices.ContainsFunc(plan.Routes, func(s checks.RouteSpec) bool { return s.Name == name }) {
@@ -105,8 +101,16 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 	var notes []string
 	for _, route := range r.Plan.Routes {
 		if rr, ok := r.Routes[route.Name]; ok && !rr.OK {
-			notes = append(notes, fmt.Sprintf("%s %s: route down — %s", g.RouteDown, route.Name, checks.Sanitize(rr.Reason)))
+			// An offline route's reason names its state ("offline: no network — …").
+			what := "route down — "
+			if rr.StateOf().Warning() {
+				what = ""
+			}
+			notes = append(notes, fmt.Sprintf("%s %s: %s%s", g.RouteDown, route.Name, what, checks.Sanitize(rr.Reason)))
 			continue
+		}
+		if rr, ok := r.Routes[route.Name]; ok && rr.StateOf().Warning() {
+			notes = append(notes, fmt.Sprintf("%s %s: %s", g.Partial, route.Name, checks.Sanitize(rr.Reason)))
 		}
 		// Flags (not tunnelling, local resolver) always show; the plain exit only with -v.
 		if rr, ok := r.Routes[route.Name]; ok && rr.Egress != nil && (verbose || len(rr.Egress.Flags) > 0) {
