@@ -50,15 +50,12 @@ func openHistory(cfg *config.Config, flag string, stderr io.Writer) *historyStat
 	if size <= 0 {
 		size = checks.DefaultHistorySize
 	}
-	rows, err := s.Recent(ctx, size)
+	rows, err := s.Recent(ctx, size, checks.PlanCells(cfg.Plan))
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline: cannot read the history store:", checks.Sanitize(err.Error()))
 	}
-	cells := checks.PlanCells(cfg.Plan)
 	for _, r := range rows {
-		if cells[r.Cell()] {
-			h.seed = append(h.seed, r.Result())
-		}
+		h.seed = append(h.seed, r.Result())
 	}
 	h.rec = store.NewRecorder(s, store.RecorderOptions{Diagnostics: stderr})
 	return h

@@ -80,7 +80,7 @@ func BenchmarkStartupFullStore(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rows, err := s.Recent(context.Background(), checks.DefaultHistorySize)
+		rows, err := s.Recent(context.Background(), checks.DefaultHistorySize, nil)
 		if err != nil || len(rows) != 200*checks.DefaultHistorySize {
 			b.Fatalf("%d rows, %v", len(rows), err)
 		}

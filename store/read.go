@@ -79,9 +79,9 @@ func (s *Store) Results(ctx context.Context, q Query) ([]Row, error) {
 	return rows, nil
 }
 
-// Recent returns up to n of the newest results of each cell, oldest first within a cell:
-// what a starting lifeline seeds its in-memory history with.
-func (s *Store) Recent(ctx context.Context, n int) ([]Row, error) {
+// Recent returns up to n of the newest results of each cell in keep (every cell when keep is
+// nil), oldest first within a cell: what a starting lifeline seeds its in-memory history with.
+func (s *Store) Recent(ctx context.Context, n int, keep map[checks.Cell]bool) ([]Row, error) {
 	cells, err := s.cellNames(ctx)
 	if err != nil {
 		return nil, err
@@ -94,6 +94,9 @@ func (s *Store) Recent(ctx context.Context, n int) ([]Row, error) {
 	defer stmt.Close()
 	var out []Row
 	for _, id := range sortedIDs(cells) {
+		if keep != nil && !keep[cells[id]] {
+			continue
+		}
 		got, err := stmt.QueryContext(ctx, id, n)
 		if err != nil {
 			return nil, err

@@ -66,7 +66,7 @@ func TestRestartKeepsHistory(t *testing.T) {
 	s.Close()
 
 	s2 := openTest(t, dir, Options{})
-	rows, err := s2.Recent(context.Background(), checks.DefaultHistorySize)
+	rows, err := s2.Recent(context.Background(), checks.DefaultHistorySize, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestRestartKeepsHistory(t *testing.T) {
 	}
 }
 
-// Recent keeps the newest n per cell, oldest first.
+// Recent keeps the newest n per cell, oldest first, of the cells asked for.
 func TestRecentKeepsNewestPerCell(t *testing.T) {
 	s := openTest(t, t.TempDir(), Options{})
 	var rows []Row
@@ -98,7 +98,7 @@ func TestRecentKeepsNewestPerCell(t *testing.T) {
 	if err := s.Write(context.Background(), rows); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Recent(context.Background(), 3)
+	got, err := s.Recent(context.Background(), 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +108,11 @@ func TestRecentKeepsNewestPerCell(t *testing.T) {
 	}
 	if want := []int{107, 108, 109, 207, 208, 209}; !slices.Equal(lat, want) {
 		t.Fatalf("latencies %v, want %v", lat, want)
+	}
+	// Only the cells asked for: a starting lifeline reads its plan's cells.
+	got, err = s.Recent(context.Background(), 3, map[checks.Cell]bool{{Route: "tor", Service: "signal"}: true})
+	if err != nil || len(got) != 3 || got[0].Route != "tor" {
+		t.Fatalf("tor only: %+v, %v", got, err)
 	}
 }
 
