@@ -15,23 +15,20 @@ import (
 	"github.com/lifeline-app/lifeline/ui"
 )
 
-const bestHelp = `lifeline best [--config FILE] [--ascii] [SERVICE...]
-
-Runs one sweep and prints, for each service (all, or those named: names, abbreviations or
-titles), the best working route: its name, its proxy URL without credentials (or "direct",
-or "interface:NAME") and its latency, then the runner-up. The fastest working route wins;
-routes within 2 ms or 5 % of it are a tie, won by recent stability. Exit 0 when every service
-has a working route, 1 when one has none, 3 on a config error or an interrupt.`
-
 // runBest answers "which way out should I use for this service now?" for scripts and people.
 func runBest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("best", stderr, bestHelp)
-	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
-	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode")
+	fs := newFlags("best", stderr)
+	o := defineBestFlags(fs)
+	path, ascii := o.config, o.ascii
+	// Like parseFlags, but the operands are service names.
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			if err := writeHelp(stdout, "best"); err != nil {
+				return checks.ExitUnknown
+			}
 			return 0
 		}
+		usageHint(fs.Output(), "best")
 		return checks.ExitUnknown
 	}
 	ctx, cancel := stopOnHangup(ctx)

@@ -80,10 +80,10 @@ func TestParseFullExample(t *testing.T) {
 	}
 	wantAlerts := Alerts{
 		FailureThreshold: 3, SuccessThreshold: 1,
-		OnChange: `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
-		Webhook:  "https://hooks.example.net/lifeline/tok123",
+		OnChange:  `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
+		Notifiers: []Notifier{{Kind: checks.NotifyWebhook, URL: "https://hooks.example.net/lifeline/tok123", Via: checks.ViaAuto}},
 	}
-	if cfg.Alerts != wantAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, wantAlerts) {
 		t.Errorf("alerts = %+v, want %+v", cfg.Alerts, wantAlerts)
 	}
 
@@ -192,7 +192,7 @@ func TestParseDefaultsWhenSettingsMissing(t *testing.T) {
 	if cfg.Plan.Settings != checks.DefaultSettings {
 		t.Errorf("settings = %+v, want defaults", cfg.Plan.Settings)
 	}
-	if cfg.Alerts != DefaultAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, DefaultAlerts) {
 		t.Errorf("alerts = %+v, want defaults", cfg.Alerts)
 	}
 	c := cfg.Plan.Routes[0].Control
@@ -363,5 +363,31 @@ func TestParseInlineServiceReplacesCatalog(t *testing.T) {
 	}
 	if !trusts(cfg.Plan.Services[1].Targets[0].RootCAs, signalRoot()) {
 		t.Error("an inline signal service should still trust Signal's root CA")
+	}
+}
+
+// state: takes a directory relative to the config file, ~, or off; it is empty by default.
+func TestParseStateDir(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	dir := t.TempDir()
+	base := "routes: [{name: direct, direct: true}]\nservices: [signal]\n"
+	for doc, want := range map[string]string{
+		base:                          "",
+		"state: off\n" + base:         "off",
+		"state: hist\n" + base:        filepath.Join(dir, "hist"),
+		"state: ~/lifeline\n" + base:  filepath.Join(home, "lifeline"),
+		"state: /var/lib/ll\n" + base: "/var/lib/ll",
+	} {
+		cfg, err := Parse(filepath.Join(dir, "c.yaml"), []byte(doc))
+		if err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		if cfg.State != want {
+			t.Errorf("%q: state %q, want %q", doc, cfg.State, want)
+		}
+	}
+	if _, err := Parse("c.yaml", []byte("state: ''\n"+base)); err == nil || !strings.Contains(err.Error(), "state") {
+		t.Errorf("empty state: %v", err)
 	}
 }

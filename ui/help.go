@@ -45,6 +45,7 @@ func (m Model) helpText() []string {
 		"  g / G             first / last route",
 		"  enter             show or hide details of the selected cell",
 		"  J / K, pgdn/pgup  scroll the details (or this help: also j / k)",
+		"  t                 timeline: the last 24 h of every cell, hour by hour",
 		"  esc               close details or this help",
 		"  r                 recheck the selected route now",
 		"  R                 recheck every route now",

@@ -68,6 +68,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case "enter":
 		m.detail = !m.detail
 		m.pane.SetYOffset(0)
+		m.tl.open = false
+	case "t":
+		m.pane.SetYOffset(0)
+		return m.toggleTimeline()
 	case "r":
 		if name, ok := m.selectedRoute(); ok {
 			return m, tea.Batch(m.say("rechecking "+name+m.glyphs.Ellipsis, false), m.recheck(name))
@@ -78,7 +82,8 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.say("reloading the config"+m.glyphs.Ellipsis, false), m.reload())
 	case "p", "space":
 		m.paused = !m.paused
-		return m, m.setPaused(m.paused)
+		// Resumed, the countdown shows again: the timer may be needed sooner.
+		return m, tea.Batch(m.setPaused(m.paused), m.armTick())
 	default:
 		return m, nil
 	}

@@ -48,6 +48,8 @@ type screenKey struct {
 	pane                       int
 	frame                      int // spinner frame while something is pending, else -1
 	notice                     uint64
+	timeline, timelineLoading  bool
+	timelineGen                uint64
 	second                     int64 // the clock's second while the detail (which says "ago") is open
 }
 

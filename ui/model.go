@@ -56,7 +56,9 @@ type viewState struct {
 	tickArmed bool
 	frame     int // spinner frame, advanced only while something is pending
 
-	notice notice // the footer's message while it is news
+	notice notice       // the footer's message while it is news
+	tl     timelineView // the timeline view ('t'), see timeline.go
+	tlGen  uint64       // bumped when the timeline's data arrives, so the screen is drawn again
 }
 
 // NewModel builds the dashboard for plan; it starts nothing until the program runs Init.
@@ -117,7 +119,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.ev.Kind == checks.EventPlanChanged {
 			m.followPlan(sel)
 		}
-		return m, tea.Batch(m.waitEvent(), m.armTick())
+		return m, tea.Batch(m.waitEvent(), m.refreshTimeline(msg.ev), m.armTick())
+	case timelineMsg:
+		m.timelineLoaded(msg)
+		m.tlGen++
+		return m, nil
 	case eventsClosedMsg:
 		m.closed = true
 		return m, nil
@@ -152,10 +158,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles()
 		return m, nil
 	case tea.KeyPressMsg:
-		next, cmd := m.key(msg)
-		km := next.(Model)
-		tc := km.armTick()
-		return km, tea.Batch(cmd, tc)
+		return m.key(msg)
 	}
 	return m, nil
 }

@@ -48,12 +48,13 @@ func (m Model) screenKey() screenKey {
 		gen: m.gen, stylesGen: m.stylesGen, width: m.width, height: m.height,
 		row: m.row, col: m.col, rowOff: m.rowOff, colOff: m.colOff,
 		detail: m.detail, help: m.help, paused: m.paused, closed: m.closed,
+		timeline: m.tl.open, timelineGen: m.tlGen, timelineLoading: m.tl.loading,
 		pane: m.pane.YOffset(), frame: -1, notice: m.notice.id,
 	}
 	if m.anyPending() {
 		k.frame = m.frame
 	}
-	if m.detail {
+	if m.detail || m.tl.open {
 		k.second = m.now().Unix()
 	}
 	return k
@@ -75,6 +76,8 @@ func (m Model) body() []string {
 	switch {
 	case m.help:
 		body = m.paneLines(m.helpLines(), m.width, l.bodyH)
+	case m.tl.open:
+		body = m.timelineLines(m.width, l.bodyH)
 	case m.detail && l.detailSide:
 		left := append(m.matrix(l), m.bestLines(l)...)
 		leftW := 0
