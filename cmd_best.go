@@ -20,7 +20,7 @@ func runBest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("best", stderr)
 	o := defineBestFlags(fs)
 	path, ascii := o.config, o.ascii
-	// Like parseFlags, but the operands are service names.
+	// Operands name services, so parseFlags (which refuses operands) is not used.
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			if err := writeHelp(stdout, "best"); err != nil {

@@ -75,12 +75,12 @@ Formats: plain, json, tmux, waybar, i3bar, polybar, nagios (see README: Headless
 		{
 			path:     "best",
 			operands: "[SERVICE...]",
-			summary:  "the best working route per service now: route, proxy URL, latency",
-			about: `Runs one sweep and prints, for each service (all, or those named: config names,
-abbreviations or titles), the best working route: its name, its proxy URL without credentials
-(or "direct", or "interface:NAME") and its latency, then the runner-up. The fastest working
-route wins; routes within 2 ms or 5 % of it are a tie, won by recent stability. Exit 0 when
-every service has a working route, 1 when one has none, 3 on a config error or an interrupt.`,
+			summary:  "the best working route per service: name, proxy URL, latency",
+			about: `Runs one sweep and prints, for each service (all, or those named: names, abbreviations or
+titles), the best working route: its name, its proxy URL without credentials (or "direct",
+or "interface:NAME") and its latency, then the runner-up. The fastest working route wins;
+routes within 2 ms or 5 % of it are a tie, won by recent stability. Exit 0 when every service
+has a working route, 1 when one has none, 3 on a config error or an interrupt.`,
 			flags: func(fs *flag.FlagSet) { defineBestFlags(fs) },
 			run:   runBest,
 		},
@@ -356,18 +356,6 @@ func defineCheckFlags(fs *flag.FlagSet) checkFlags {
 	}
 }
 
-type bestFlags struct {
-	config *string
-	ascii  *bool
-}
-
-func defineBestFlags(fs *flag.FlagSet) bestFlags {
-	return bestFlags{
-		config: defineConfigFlags(fs),
-		ascii:  fs.Bool("ascii", false, "ASCII glyphs instead of Unicode"),
-	}
-}
-
 type statusFlags struct {
 	config, format, route, service, color *string
 	once, short, ascii                    *bool
@@ -392,6 +380,18 @@ func defineStatusFlags(fs *flag.FlagSet) statusFlags {
 	fs.Bool("no-alt-screen", false, "accepted for the dashboard's sake; status lines never use the screen")
 	o.outputs = addOutputFlags(fs)
 	return o
+}
+
+type bestFlags struct {
+	config *string
+	ascii  *bool
+}
+
+func defineBestFlags(fs *flag.FlagSet) bestFlags {
+	return bestFlags{
+		config: defineConfigFlags(fs),
+		ascii:  fs.Bool("ascii", false, "ASCII glyphs instead of Unicode"),
+	}
 }
 
 type historyFlags struct {

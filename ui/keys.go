@@ -67,10 +67,9 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.row = len(m.plan.Routes) - 1
 	case "enter":
 		m.detail = !m.detail
-		m.pane.SetYOffset(0)
 		m.tl.open = false
-	case "t":
 		m.pane.SetYOffset(0)
+	case "t":
 		return m.toggleTimeline()
 	case "r":
 		if name, ok := m.selectedRoute(); ok {
@@ -82,8 +81,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.say("reloading the config"+m.glyphs.Ellipsis, false), m.reload())
 	case "p", "space":
 		m.paused = !m.paused
-		// Resumed, the countdown shows again: the timer may be needed sooner.
-		return m, tea.Batch(m.setPaused(m.paused), m.armTick())
+		return m, m.setPaused(m.paused)
 	default:
 		return m, nil
 	}

@@ -48,9 +48,8 @@ type screenKey struct {
 	pane                       int
 	frame                      int // spinner frame while something is pending, else -1
 	notice                     uint64
-	timeline, timelineLoading  bool
-	timelineGen                uint64
-	second                     int64 // the clock's second while the detail (which says "ago") is open
+	second                     int64  // the clock's second while the detail (which says "ago") is open
+	timeline                   uint64 // the timeline's generation: opened, closed or loaded
 }
 
 type rowKey struct {

@@ -56,9 +56,9 @@ type viewState struct {
 	tickArmed bool
 	frame     int // spinner frame, advanced only while something is pending
 
-	notice notice       // the footer's message while it is news
-	tl     timelineView // the timeline view ('t'), see timeline.go
-	tlGen  uint64       // bumped when the timeline's data arrives, so the screen is drawn again
+	tl timelineView // the timeline view ('t'), see timeline.go
+
+	notice notice // the footer's message while it is news
 }
 
 // NewModel builds the dashboard for plan; it starts nothing until the program runs Init.
@@ -119,10 +119,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.ev.Kind == checks.EventPlanChanged {
 			m.followPlan(sel)
 		}
-		return m, tea.Batch(m.waitEvent(), m.refreshTimeline(msg.ev), m.armTick())
+		return m, tea.Batch(m.waitEvent(), m.armTick(), m.refreshTimeline(msg.ev))
 	case timelineMsg:
 		m.timelineLoaded(msg)
-		m.tlGen++
 		return m, nil
 	case eventsClosedMsg:
 		m.closed = true
@@ -158,7 +157,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStyles()
 		return m, nil
 	case tea.KeyPressMsg:
-		return m.key(msg)
+		next, cmd := m.key(msg)
+		km := next.(Model)
+		tc := km.armTick()
+		return km, tea.Batch(cmd, tc)
 	}
 	return m, nil
 }

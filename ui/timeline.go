@@ -21,6 +21,7 @@ type Timeline struct {
 
 // timelineView is the timeline's state in the model.
 type timelineView struct {
+	gen     uint64 // counts every change the screen must show
 	open    bool
 	loading bool
 	data    Timeline
@@ -37,6 +38,7 @@ type timelineMsg struct {
 // toggleTimeline opens the timeline (loading the history in a command) or closes it.
 func (m Model) toggleTimeline() (tea.Model, tea.Cmd) {
 	m.tl.open = !m.tl.open
+	m.tl.gen++
 	m.detail = false
 	if !m.tl.open {
 		return m, nil
@@ -51,6 +53,7 @@ func (m *Model) loadTimeline() tea.Cmd {
 		return nil
 	}
 	m.tl.loading = true
+	m.tl.gen++
 	return func() tea.Msg {
 		data, err := load()
 		return timelineMsg{data: data, err: err}
@@ -67,6 +70,7 @@ func (m *Model) refreshTimeline(ev checks.Event) tea.Cmd {
 }
 
 func (m *Model) timelineLoaded(msg timelineMsg) {
+	m.tl.gen++
 	m.tl.loading = false
 	m.tl.loaded = true
 	m.tl.err = msg.err

@@ -48,13 +48,12 @@ func (m Model) screenKey() screenKey {
 		gen: m.gen, stylesGen: m.stylesGen, width: m.width, height: m.height,
 		row: m.row, col: m.col, rowOff: m.rowOff, colOff: m.colOff,
 		detail: m.detail, help: m.help, paused: m.paused, closed: m.closed,
-		timeline: m.tl.open, timelineGen: m.tlGen, timelineLoading: m.tl.loading,
-		pane: m.pane.YOffset(), frame: -1, notice: m.notice.id,
+		pane: m.pane.YOffset(), frame: -1, notice: m.notice.id, timeline: m.tl.gen,
 	}
 	if m.anyPending() {
 		k.frame = m.frame
 	}
-	if m.detail || m.tl.open {
+	if m.detail {
 		k.second = m.now().Unix()
 	}
 	return k
