@@ -18,26 +18,15 @@ import (
 	"github.com/lifeline-app/lifeline/ui"
 )
 
-const historyHelp = `lifeline history [--since 24h|7d] [--route NAME] [--service LIST] [--format F] [--state DIR] [--config FILE]
-
-Tells what the stored results say, for each route × service: an hour-by-hour strip, uptime,
-p50/p95 latency and the incidents ("blocked 14:02–15:40, DNS tampered; 3 flaps").
-Formats: text, json, csv (one row per hour), markdown (to paste into a chat or an issue).`
-
 // maxSince bounds --since: the store keeps 30 days by default.
 const maxSince = 400 * 24 * time.Hour
 
 // runHistory prints the stored history.
 func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("history", stderr, historyHelp)
-	path := fs.String("config", "", "config file, for service titles, order and state: (default: as for the dashboard)")
-	sinceFlag := fs.String("since", "24h", "how far back: `SPAN` such as 24h, 7d or 90m")
-	route := fs.String("route", "", "only the route `NAME`")
-	service := fs.String("service", "", "only these services (`LIST`, comma-separated names or titles)")
-	format := fs.String("format", "text", "text, json, csv or markdown")
-	state := fs.String("state", "", "read history from `DIR` (default: state: in the config, else the user state directory)")
-	ascii := fs.Bool("ascii", false, "ASCII strips instead of Unicode blocks")
-	if code := parseFlags(fs, args); code >= 0 {
+	fs := newFlags("history", stderr)
+	o := defineHistoryFlags(fs)
+	path, sinceFlag, route, service, format, state, ascii := o.config, o.since, o.route, o.service, o.format, o.state, o.ascii
+	if code := parseFlags(fs, "history", args, stdout); code >= 0 {
 		return code
 	}
 	since, err := parseSince(*sinceFlag)

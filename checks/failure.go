@@ -35,6 +35,9 @@ const (
 	FailInterrupted          = "interrupted"
 	FailHTTPStatus           = "http_unexpected_status"
 	FailUnknown              = "unknown_failure"
+	// FailInternal is lifeline's own failure, not the network's: it ran out of descriptors
+	// ("too many open files") or memory. It is never a verdict about a route or a service.
+	FailInternal = "internal_error"
 
 	// Proxies and interfaces.
 	FailProxyAuth          = "proxy_auth_failed"
@@ -60,6 +63,14 @@ const (
 	FailUDPUnsupported = "udp_unsupported" // the route cannot carry UDP at all
 	FailSTUNNoAnswer   = "stun_no_answer"  // no STUN Binding answer: UDP (or STUN) dropped
 	FailUDPLoss        = "udp_loss"        // STUN answers, but a short burst loses too much
+
+	// Proof from the far end.
+	// FailBlockPage names a plain-HTTP answer that redirects to another host or carries a
+	// block page: a censor or portal answered in the service's place.
+	FailBlockPage = "http_block_page"
+	// FailNotService names an answer that is not the service's protocol: an HTTP page where
+	// MTProto was due, noise where a Noise hello was, a resPQ for someone else's nonce.
+	FailNotService = "not_the_service"
 )
 
 // failureWords are a failure's words. In a sentence, {on} stands for " on <host>", {for} for
@@ -95,6 +106,8 @@ var failureTable = map[string]failureWords{
 	FailSSLFailedHandshake:   {short: "tls", sentence: "TLS handshake failed{on}"},
 	FailHTTPStatus:           {short: "status", sentence: "unexpected HTTP status{on}{detail}"},
 	FailTooManyRedirects:     {short: "status", sentence: "too many redirects{on}"},
+	FailBlockPage:            {short: "blockpage", sentence: "block page{on}{detail}"},
+	FailNotService:           {short: "fake", sentence: "{d}{on}", ifDetail: true, what: "answer is not the service"},
 	FailProxyAuth:            {short: "auth", sentence: "proxy rejected the credentials{detail}"},
 	FailProxyProtocol:        {short: "proxy", sentence: "proxy spoke garbage{detail}"},
 	FailSOCKSReply:           {short: "proxy", sentence: "proxy could not reach{host}{detail}"},
@@ -107,6 +120,8 @@ var failureTable = map[string]failureWords{
 	FailSTUNNoAnswer:         {short: "udp", sentence: "{d}", ifDetail: true},
 	FailUDPLoss:              {short: "udp", sentence: "{d}", ifDetail: true},
 	FailUnknown:              {short: "error"},
+	FailInternal: {short: "internal", sentence: "internal error: lifeline {d}, not a verdict about the route", ifDetail: true,
+		what: "failed: lifeline ran out of descriptors or memory (internal error)"},
 }
 
 // Operations: the step that failed.
@@ -160,8 +175,30 @@ func Classify(op string, err error) *Error {
 	if errors.As(err, &named) {
 		return named
 	}
-	return &Error{Failure: failureString(err), Operation: op, Err: err}
+	named = &Error{Failure: failureString(err), Operation: op, Err: err}
+	if named.Failure == FailInternal {
+		named.Detail = exhaustion(err) + " (" + op + ")"
+	}
+	return named
 }
+
+// exhaustion names what of lifeline's own an error says ran out, "" when it is about
+// something else.
+func exhaustion(err error) string {
+	switch {
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		return "too many open files"
+	case errors.Is(err, syscall.ENOMEM):
+		return "out of memory"
+	}
+	if strings.Contains(err.Error(), "too many open files") {
+		return "too many open files"
+	}
+	return ""
+}
+
+// Internal is true for lifeline's own failure (FailInternal): no verdict may rest on it.
+func (e *Error) Internal() bool { return e != nil && e.Failure == FailInternal }
 
 func failureString(err error) string {
 	var dnsErr *net.DNSError
@@ -200,6 +237,9 @@ func failureString(err error) string {
 	var verifyErr *tls.CertificateVerificationError
 	if errors.As(err, &verifyErr) {
 		return FailSSLInvalidCert
+	}
+	if exhaustion(err) != "" {
+		return FailInternal
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):

@@ -47,15 +47,23 @@ type PhasesJSON struct {
 
 // TargetJSON is one target's result.
 type TargetJSON struct {
-	Target    Text          `json:"target"`
-	Role      string        `json:"role"`
-	OK        bool          `json:"ok"`
-	Failure   string        `json:"failure,omitempty"`
-	Operation string        `json:"operation,omitempty"`
-	Detail    Text          `json:"detail,omitempty"`
-	Reason    Text          `json:"reason,omitempty"`
-	Status    int           `json:"status,omitempty"`
-	Peer      Text          `json:"peer,omitempty"`
+	Target    Text   `json:"target"`
+	Role      string `json:"role"`
+	OK        bool   `json:"ok"`
+	Failure   string `json:"failure,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	Detail    Text   `json:"detail,omitempty"`
+	Reason    Text   `json:"reason,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	Peer      Text   `json:"peer,omitempty"`
+	// Proof says what a working target proved, e.g. "MTProto resPQ from 149.154.167.51:443".
+	Proof Text `json:"proof,omitempty"`
+	// NotApplicable says why the target does not apply to the route (it does not count).
+	NotApplicable Text `json:"not_applicable,omitempty"`
+	// FromSweep is set when the result was measured by an earlier sweep (a rotating target
+	// this sweep did not probe; it does not count in this verdict); AgeS is its age.
+	FromSweep uint64        `json:"from_sweep,omitempty"`
+	AgeS      *float64      `json:"age_s,omitempty"`
 	PhasesMS  PhasesJSON    `json:"phases_ms"`
 	UDP       *UDPJSON      `json:"udp,omitempty"`
 	Transfer  *TransferJSON `json:"transfer,omitempty"`
@@ -81,6 +89,9 @@ type ResultJSON struct {
 	Targets   []TargetJSON `json:"targets"`
 	DNS       []DNSJSON    `json:"dns,omitempty"`
 	Skipped   Text         `json:"skipped,omitempty"`
+	// NARoles lists the roles the route cannot carry at all (calls without UDP): n/a, not
+	// failures.
+	NARoles []string `json:"na_roles,omitempty"`
 }
 
 // RouteJSON is a route's own check.
@@ -130,6 +141,7 @@ func (c CheckResult) JSON() ResultJSON {
 	}
 	out.DNS = dnsJSON(c.DNS)
 	out.Skipped = Text(c.Skipped)
+	out.NARoles = c.NARoles()
 	return out
 }
 
@@ -144,6 +156,11 @@ func (t TargetResult) JSON() TargetJSON {
 		},
 		UDP:      udpJSON(t.UDP),
 		Transfer: transferJSON(t.Transfer),
+		Proof:    Text(t.Proof), NotApplicable: Text(t.NotApplicable),
+	}
+	if t.Rotated != nil {
+		age := t.Rotated.Age.Seconds()
+		out.FromSweep, out.AgeS = t.Rotated.Sweep, &age
 	}
 	if t.Err != nil {
 		out.Failure, out.Operation = t.Err.Failure, t.Err.Operation
@@ -193,13 +210,18 @@ type TransferJSON struct {
 	TTFBMS       *float64 `json:"ttfb_ms,omitempty"`
 	CarriedOver  bool     `json:"carried_over"`
 	AgeS         *float64 `json:"age_s,omitempty"`
+	Upload       bool     `json:"upload,omitempty"`
+	Tries        int      `json:"tries,omitempty"`
+	Stalls       int      `json:"stalls,omitempty"`
+	Object       Text     `json:"object,omitempty"`
 }
 
 func transferJSON(s *TransferStats) *TransferJSON {
 	if s == nil {
 		return nil
 	}
-	out := &TransferJSON{Bytes: s.Bytes, Wanted: s.Wanted, Stalled: s.Stalled, TTFBMS: millis(s.TTFB), CarriedOver: s.CarriedOver}
+	out := &TransferJSON{Bytes: s.Bytes, Wanted: s.Wanted, Stalled: s.Stalled, TTFBMS: millis(s.TTFB), CarriedOver: s.CarriedOver,
+		Upload: s.Upload, Tries: s.Tries, Stalls: s.Stalls, Object: Text(s.Object)}
 	if s.Stalled {
 		n := s.Bytes
 		out.StalledAfter = &n

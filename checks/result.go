@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -27,6 +28,15 @@ type TargetResult struct {
 	Status int
 	// Peer is a sanitized note of whom we talked to (certificate subject, remote address).
 	Peer string
+	// Proof says what a working target proved, e.g. "MTProto resPQ from 149.154.167.51:443";
+	// "" when the target failed.
+	Proof string
+	// NotApplicable says why the target does not apply to this route (e.g. an IPv6 address
+	// on a route without IPv6); such a result does not count in the verdict.
+	NotApplicable string
+	// Rotated is set on a rotating target's last result shown in a sweep that did not probe
+	// it; it does not count in that sweep's verdict.
+	Rotated *Rotated
 	// UDP is what a STUN (calls) probe measured; nil for other probes or when none answered.
 	UDP *UDPStats
 	// Contrast is the retry with an innocuous server name after the handshake failed at the
@@ -38,6 +48,21 @@ type TargetResult struct {
 	// Transfer is what a transfer (media) probe measured; nil for other probes.
 	Transfer *TransferStats
 }
+
+// Rotated says when a carried-over result was measured.
+type Rotated struct {
+	Sweep uint64        // the sweep that measured it
+	Age   time.Duration // how long before this sweep
+}
+
+// Summary says when the result was measured, e.g. "from sweep 12, 3m ago".
+func (r Rotated) Summary() string {
+	return fmt.Sprintf("from sweep %d, %s ago", r.Sweep, shortAge(r.Age))
+}
+
+// Counts reports whether the result counts in this sweep's verdict: it was measured now and
+// the target applies to the route.
+func (r TargetResult) Counts() bool { return r.Rotated == nil && r.NotApplicable == "" }
 
 // CheckResult is one route × service, run once.
 type CheckResult struct {

@@ -31,12 +31,17 @@ type ProbeFunc func(ctx context.Context, r Route, t checks.Target, opt ProbeOpti
 // probes is the registry of probe kinds: adding a kind is one entry here, its constant in
 // checks/target.go and its own probe_<kind>.go.
 var probes = map[string]ProbeFunc{
-	checks.KindTCP:      probeTCP,
-	checks.KindTLS:      probeTLS,
-	checks.KindHTTPS:    probeHTTPS,
-	checks.KindHTTPPost: probeHTTPPost,
-	checks.KindSTUN:     probeSTUN,
-	checks.KindTransfer: probeTransfer,
+	checks.KindTCP:         probeTCP,
+	checks.KindTLS:         probeTLS,
+	checks.KindHTTPS:       probeHTTPS,
+	checks.KindHTTPPost:    probeHTTPPost,
+	checks.KindSTUN:        probeSTUN,
+	checks.KindTransfer:    confirmStall(probeTransfer),
+	checks.KindUpload:      confirmStall(probeUpload),
+	checks.KindMTProto:     probeMTProto,
+	checks.KindMTProtoHTTP: probeMTProtoHTTP,
+	checks.KindNoise:       probeNoise,
+	checks.KindWebSocket:   probeWebSocket,
 }
 
 // Probe tests t through r and returns what it found; it never takes longer than ctx allows.

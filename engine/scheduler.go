@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -35,6 +36,7 @@ type Scheduler struct {
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
 	transfers *transferMemory
+	rotation  *rotationMemory
 }
 
 type poolKey struct {
@@ -69,6 +71,7 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
+	s.rotation = newRotationMemory()
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
@@ -153,6 +156,18 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	if mechErr == nil && ctx.Err() != nil {
 		mechErr = checks.Classify(checks.OpConnect, ctx.Err())
 	}
+	if mechErr.Internal() {
+		// lifeline failed itself (out of descriptors or memory): nothing is known about the
+		// route, so its state is left as it was and its services stay unknown.
+		for _, svc := range s.plan.Services {
+			now := time.Now()
+			s.emitCheck(send, checks.CheckResult{
+				Route: spec.Name, Service: svc.Name, Sweep: n, Verdict: checks.VerdictPending,
+				Reason: mechErr.Human(""), Cause: mechErr, Started: now, Finished: now,
+			})
+		}
+		return
+	}
 	if mechErr != nil {
 		routeResult.Err = mechErr
 		routeResult.Reason = routeReason(spec, mechErr)
@@ -219,6 +234,20 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		}
 		release()
 	}
+	if ownFailure(held, routeResult.Control) {
+		// The evidence about the route includes lifeline's own failure (out of descriptors or
+		// memory): no route state (down, offline, allowlist) may rest on it. A route proven by
+		// a working service is up; otherwise it keeps its state, and each service its verdict.
+		if proven {
+			watchAllowlist = false
+			release()
+			return
+		}
+		for _, c := range held {
+			s.emitCheck(send, c)
+		}
+		return
+	}
 	if watchAllowlist && !routeResult.Control.OK {
 		routeResult.Domestic = s.checkDomestic(ctx, r)
 		if s.judgeAllowlist(&routeResult, held) {
@@ -256,6 +285,10 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	} else if ctrl := routeResult.Control; ctrl != nil && len(held) > 0 {
 		down = ctrl.Err
 		routeResult.Reason = "control and every service fail: " + ctrl.Err.Human(ctrl.Target.Host())
+		if (spec.Kind == checks.RouteSOCKS5 || spec.Kind == checks.RouteHTTP) && silentAfterGrant(held, ctrl) {
+			routeResult.Reason = "the proxy grants every connection but nothing comes back " +
+				"(its upstream, such as a tunnel's server, is unreachable?): " + ctrl.Err.Human(ctrl.Target.Host())
+		}
 	}
 	if down != nil {
 		routeResult.Err = down
@@ -277,7 +310,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 // machine, far more on a slow one), which Go then keeps for the life of the process.
 func (s *Scheduler) warmUp() {
 	needsSystemRoots := func(t checks.Target) bool {
-		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS) && t.RootCAs == nil
+		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS || t.Kind == checks.KindWebSocket) && t.RootCAs == nil
 	}
 	for _, r := range s.plan.Routes {
 		if len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control)) {
@@ -335,10 +368,69 @@ func proxyAuthFailure(results []checks.CheckResult, control *checks.TargetResult
 	return auth
 }
 
-// emitCheck records c in the history and sends it with the cell's updated stats.
+// ownFailure is true when the control or a service failed for lifeline's own reasons (out of
+// descriptors or memory, checks.FailInternal).
+func ownFailure(held []checks.CheckResult, control *checks.TargetResult) bool {
+	if control != nil && control.Err.Internal() {
+		return true
+	}
+	return slices.ContainsFunc(held, func(c checks.CheckResult) bool { return c.Cause.Internal() })
+}
+
+// silentAfterGrant reports whether every failure through a proxy came after the proxy had
+// granted the connection, as silence or a hang-up: the mark of a local tunnel client that
+// answers CONNECT at once and then cannot reach its own server.
+func silentAfterGrant(cells []checks.CheckResult, control *checks.TargetResult) bool {
+	silent := func(t checks.TargetResult) bool {
+		if t.Err == nil || !t.Counts() {
+			return true
+		}
+		switch t.Err.Operation {
+		case checks.OpConnect, checks.OpProxyGreeting, checks.OpProxyAuth, checks.OpProxyConnect, checks.OpResolve:
+			return false
+		}
+		return t.Err.Failure == checks.FailGenericTimeout || t.Err.Failure == checks.FailEOF
+	}
+	if !silent(*control) {
+		return false
+	}
+	for _, c := range cells {
+		for _, t := range c.Targets {
+			if !silent(t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// emitCheck records c in the history and sends it with the cell's updated stats. A result
+// lifeline's own failure left unknown is not history: it says nothing about the cell.
 func (s *Scheduler) emitCheck(send func(checks.Event), c checks.CheckResult) {
-	c.History = s.history.Add(c)
+	if c.Verdict == checks.VerdictPending && c.Cause.Internal() {
+		c.History = s.history.Stats(c.Route, c.Service)
+	} else {
+		c.History = s.history.Add(c)
+	}
 	send(checks.Event{Kind: checks.EventCheckDone, Check: c})
+}
+
+// DialRoute opens a connection to addr through the named route of the running plan, the way
+// its probes do (names resolved the route's way). Alerts go out through it, to escape the
+// censorship they report.
+func (s *Scheduler) DialRoute(ctx context.Context, route, addr string) (net.Conn, error) {
+	s.planMu.RLock()
+	var r Route
+	for _, each := range s.routes {
+		if each.Spec().Name == route {
+			r = each
+		}
+	}
+	s.planMu.RUnlock()
+	if r == nil {
+		return nil, fmt.Errorf("no route named %q", checks.Sanitize(route))
+	}
+	return r.Dial(ctx, addr, nil)
 }
 
 // runCheck probes every target of svc through r within the check's one deadline (see
@@ -353,26 +445,43 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 		res.Skipped = skip
 	}
 	res.Targets = make([]checks.TargetResult, len(targets))
+	probed := make([]bool, len(targets))
 	var due []checks.Target
 	var at []int
 	for i, t := range targets {
-		if t.Kind == checks.KindTransfer {
+		if isTransfer(t) {
 			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
-				res.Targets[i] = last
+				res.Targets[i], probed[i] = last, true
 				continue
 			}
 		}
+		if !t.DueIn(n) {
+			res.Targets[i], probed[i] = s.rotation.shown(spec.Name, svc.Name, t, res.Started)
+			continue
+		}
+		probed[i] = true
 		due, at = append(due, t), append(at, i)
 	}
 	var deadline time.Time
 	for j, tr := range s.probeAll(ctx, r, due, &deadline) {
 		res.Targets[at[j]] = tr
-		if tr.Target.Kind == checks.KindTransfer {
+		if isTransfer(tr.Target) {
 			s.transfers.remember(spec.Name, svc.Name, tr, res.Started)
 		}
+		if tr.Target.Rotate > 1 {
+			s.rotation.remember(spec.Name, svc.Name, tr, n, res.Started)
+		}
 	}
+	// A rotating target not probed yet has nothing to show.
+	kept := res.Targets[:0]
+	for i, tr := range res.Targets {
+		if probed[i] {
+			kept = append(kept, tr)
+		}
+	}
+	res.Targets = kept
 	res.Finished = time.Now()
-	res.Verdict, res.Latency, res.Reason, res.Cause = checks.JudgeWith(svc, res.Targets, s.thresholds())
+	res.Verdict, res.Latency, res.Reason, res.Cause = checks.JudgeWith(svc, counting(res.Targets), s.thresholds())
 	if len(targets) == 0 && res.Skipped != "" {
 		res.Reason = res.Skipped
 	}
@@ -386,7 +495,11 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 	return res
 }
 
-func isTransfer(t checks.Target) bool { return t.Kind == checks.KindTransfer }
+// isTransfer says whether t moves a block of data (download or upload): such probes run every
+// TransferPlan.Every, never on metered routes, and not at all when transfers are off.
+func isTransfer(t checks.Target) bool {
+	return t.Kind == checks.KindTransfer || t.Kind == checks.KindUpload
+}
 
 // probeAll probes targets through r as one check: it reserves the check's slots, then starts
 // the check's clock (its deadline is stored in *deadline when deadline is not nil) and probes
@@ -433,7 +546,7 @@ func (s *Scheduler) probeOptions() ProbeOptions {
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec checks.RouteSpec, t checks.Target) checks.Target {
-	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && t.Kind != checks.KindTransfer) {
+	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && !isTransfer(t) && t.Kind != checks.KindWebSocket) {
 		return t
 	}
 	s.poolsMu.Lock()

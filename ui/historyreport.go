@@ -26,6 +26,15 @@ const (
 
 var historyFormats = []HistoryFormat{HistoryText, HistoryJSON, HistoryCSV, HistoryMarkdown}
 
+// HistoryFormatNames lists the formats, for help and completion.
+func HistoryFormatNames() []string {
+	out := make([]string, len(historyFormats))
+	for i, f := range historyFormats {
+		out[i] = string(f)
+	}
+	return out
+}
+
 // ParseHistoryFormat reads --format.
 func ParseHistoryFormat(s string) (HistoryFormat, error) {
 	for _, f := range historyFormats {

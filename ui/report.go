@@ -145,7 +145,10 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 	var lines []string
 	for _, t := range c.Targets {
 		mark := g.OK
-		if !t.OK {
+		switch {
+		case t.NotApplicable != "":
+			mark = g.Pending
+		case !t.OK:
 			mark = g.Blocked
 		}
 		line := fmt.Sprintf("    %s %-8s %-44s %s", mark, t.Target.Role, checks.Sanitize(t.Target.String()), PhaseSummary(t.Phases))
@@ -154,6 +157,9 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 		}
 		if c := contrastLine(t.Contrast); c != "" {
 			line += "\n        " + c
+		}
+		for _, p := range proofLines(t) {
+			line += "\n        " + p
 		}
 		if u := udpLine(t.UDP); u != "" {
 			line += "\n        " + u
