@@ -343,7 +343,7 @@ func defineStatusFlags(fs *flag.FlagSet) statusFlags {
 
 // defineConfigFlags defines --config, which every command that reads a config takes.
 func defineConfigFlags(fs *flag.FlagSet) *string {
-	return fs.String("config", "", "config `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
+	return fs.String("config", "", "read the config from `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
 }
 
 // addOutputFlags registers --metrics, --metrics-public, --log and --log-max-bytes on fs.
