@@ -40,7 +40,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stopOutputs, err := startOutputs(cfg, outputs, stderr)
+	observe, stopOutputs, err := startOutputs(cfg, outputs, sched, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown

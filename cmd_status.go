@@ -77,7 +77,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stop, err := startOutputs(cfg, outputs, stderr)
+	observe, stop, err := startOutputs(cfg, outputs, sched, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown

@@ -46,7 +46,8 @@ func init() {
 
 Config is read from --config, else $LIFELINE_CONFIG, else the user config directory
 (lifeline/config.yaml). With none, lifeline runs on its embedded default: the direct route,
-VPN-looking interfaces and proxies on well-known local ports, and WhatsApp, Telegram, Signal, MAX.
+VPN-looking interfaces and proxies on well-known local ports, and WhatsApp, Telegram, Signal,
+MAX and the push channels (FCM, APNs).
 
 SIGHUP (or ctrl+r in the dashboard) reloads the config of a running dashboard or status;
 SIGINT and SIGTERM end any mode cleanly.`,

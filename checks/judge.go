@@ -23,6 +23,20 @@ func Judge(svc Service, results []TargetResult, slow time.Duration) (Verdict, ti
 // TLS-ready time of the fastest working chat target (or of any working target when the
 // service has no chat role). A throttled transfer makes a working service slow.
 func JudgeWith(svc Service, results []TargetResult, th Thresholds) (Verdict, time.Duration, string, *Error) {
+	v, latency, reason, cause := judge(svc, results, th)
+	if class := v.Info().Class; class == ClassDown || class == ClassDegraded && !v.Info().Works {
+		// A failure lifeline caused itself (out of descriptors or memory) says nothing about
+		// the service: with one among the failures, the cell stays unknown.
+		for _, r := range results {
+			if r.Err.Internal() {
+				return VerdictPending, 0, r.Err.Human(""), r.Err
+			}
+		}
+	}
+	return v, latency, reason, cause
+}
+
+func judge(svc Service, results []TargetResult, th Thresholds) (Verdict, time.Duration, string, *Error) {
 	if len(results) == 0 {
 		return VerdictPending, 0, "no result yet", nil
 	}

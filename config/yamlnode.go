@@ -28,6 +28,11 @@ type parser struct {
 	// inlineSecret: a password is written in the file itself, not in ${ENV} or a
 	// password_file, so the file's permissions protect it.
 	inlineSecret bool
+	// secretEnv names the environment variables ${…} references were read from.
+	secretEnv []string
+	// tokenInURL: an alert URL or token is written out in the file itself.
+	tokenInURL bool
+	vias       []viaUse
 
 	globalAnchors []*x509.Certificate // ca_files at the top: trusted by every TLS target
 	globalPool    *x509.CertPool      // system roots plus globalAnchors
