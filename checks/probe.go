@@ -14,6 +14,9 @@ type ProbeOptions struct {
 	BodyLimit int64
 	// TransferBytes is how much a transfer probe moves over its one connection.
 	TransferBytes int64
+	// CPU paces TLS handshakes so they do not queue for the CPU inside their measured time;
+	// nil starts every handshake at once.
+	CPU *CPUGate
 }
 
 // DefaultProbeOptions are used where a caller gives none.

@@ -32,6 +32,7 @@ type Scheduler struct {
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
 	transfers *transferMemory
+	cpu       *CPUGate // paces TLS handshakes across every sweep of this scheduler
 }
 
 type poolKey struct {
@@ -62,6 +63,7 @@ func newScheduler(plan Plan, routes []Route, probe ProbeFunc) (*Scheduler, error
 		global:   make(chan struct{}, plan.Settings.Concurrency),
 		perRoute: map[string]chan struct{}{},
 		pools:    map[poolKey]*x509.CertPool{},
+		cpu:      NewCPUGate(),
 	}
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
@@ -424,7 +426,7 @@ func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
 
 func (s *Scheduler) probeOptions() ProbeOptions {
 	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit,
-		TransferBytes: s.plan.Transfer.Bytes}
+		TransferBytes: s.plan.Transfer.Bytes, CPU: s.cpu}
 }
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).

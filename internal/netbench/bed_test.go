@@ -108,3 +108,43 @@ func (bd *bed) slowestFloor() time.Duration {
 	c, t := bd.floor(r)
 	return c + t
 }
+
+// watchRTT pings the echo server through its relay every 20 ms until the returned function is
+// called, which returns the round trips seen: how the bed itself fares under the load of a
+// sweep (the relay and proxies share the machine with lifeline).
+func (bd *bed) watchRTT(b *testing.B) func() []time.Duration {
+	c, err := net.Dial("tcp", bd.echo)
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	var rtts []time.Duration
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		buf := []byte{0}
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			start := time.Now()
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+			if _, err := c.Read(buf); err != nil {
+				return
+			}
+			rtts = append(rtts, time.Since(start))
+		}
+	}()
+	return func() []time.Duration {
+		close(done)
+		<-finished
+		c.Close()
+		return rtts
+	}
+}

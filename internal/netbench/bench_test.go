@@ -156,14 +156,17 @@ func (bd *bed) sweeps(b *testing.B, bin string, k knobs, variant string, singles
 		services, name, k.sweepRuns, ms(slowest))
 	fmt.Fprintf(os.Stdout, "  %-7s %-9s %-8s %-20s %-8s %-6s %-7s | %-9s %-8s | %s\n", "routes", "wall ms", "×single",
 		"err p50/p90/max ms", "CPU ms", "RSS MB", "exit≠0", "xargs ms", "CPU ms", "serial curl ms")
+	var detail []string
 	for _, n := range k.sizes {
 		cfg := bd.config(b, fmt.Sprintf("sweep-%d", n), n, services, settings...)
 		jobs := bd.curlJobs(b, n)
-		var walls, cpus, xwalls, xcpus, errs []time.Duration
+		var walls, cpus, xwalls, xcpus, errs, connErrs, tlsErrs, bedRTTs []time.Duration
 		var rss int64
 		bad := 0
 		for range k.sweepRuns {
+			stop := bd.watchRTT(b)
 			p, got := sweep(b, bin, bd.dir, cfg)
+			bedRTTs = append(bedRTTs, stop()...)
 			walls, cpus = append(walls, p.wall), append(cpus, p.cpu)
 			rss = max(rss, p.rss)
 			if p.exit != 0 {
@@ -172,6 +175,7 @@ func (bd *bed) sweeps(b *testing.B, bin string, k knobs, variant string, singles
 			for _, m := range got {
 				fc, ft := bd.floor(bd.routeOf(m.kind))
 				errs = append(errs, m.connect+m.tls-fc-ft)
+				connErrs, tlsErrs = append(connErrs, m.connect-fc), append(tlsErrs, m.tls-ft)
 			}
 			x := bd.curlParallel(b, jobs)
 			xwalls, xcpus = append(xwalls, x.wall), append(xcpus, x.cpu)
@@ -186,6 +190,12 @@ func (bd *bed) sweeps(b *testing.B, bin string, k knobs, variant string, singles
 			signedMS(quantile(errs, 0.5))+"/"+signedMS(quantile(errs, 0.9))+"/"+signedMS(quantile(errs, 1)),
 			ms(quantile(cpus, 0.5)), float64(rss)/(1<<20), bad,
 			ms(quantile(xwalls, 0.5)), ms(quantile(xcpus, 0.5)), serial)
+		detail = append(detail, fmt.Sprintf("  %-7d connect err p50/p90 %s/%s ms, TLS err p50/p90 %s/%s ms; the bed's own RTT during the sweeps p50/p90/max %s/%s/%s ms",
+			n, signedMS(quantile(connErrs, 0.5)), signedMS(quantile(connErrs, 0.9)), signedMS(quantile(tlsErrs, 0.5)), signedMS(quantile(tlsErrs, 0.9)),
+			ms(quantile(bedRTTs, 0.5)), ms(quantile(bedRTTs, 0.9)), ms(quantile(bedRTTs, 1))))
+	}
+	for _, d := range detail {
+		fmt.Fprintln(os.Stdout, d)
 	}
 }
 
