@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/ui"
 )
 
@@ -26,7 +27,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return configError(stderr, err)
 	}
-	sched, err := checks.NewScheduler(cfg.Plan)
+	sched, err := engine.NewScheduler(cfg.Plan)
 	if err != nil {
 		return configError(stderr, err)
 	}

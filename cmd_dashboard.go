@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/ui"
 )
 
@@ -33,7 +34,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return configError(stderr, err)
 	}
-	sched, err := checks.NewScheduler(cfg.Plan)
+	sched, err := engine.NewScheduler(cfg.Plan)
 	if err != nil {
 		return configError(stderr, err)
 	}
@@ -94,11 +95,11 @@ func setFlags(fs *flag.FlagSet) []string {
 
 // observedRunner hands every event to the exporters before the dashboard sees it.
 type observedRunner struct {
-	*checks.Monitor
+	*engine.Monitor
 	events chan checks.Event
 }
 
-func observed(ctx context.Context, m *checks.Monitor, observe func(checks.Event)) *observedRunner {
+func observed(ctx context.Context, m *engine.Monitor, observe func(checks.Event)) *observedRunner {
 	r := &observedRunner{Monitor: m, events: make(chan checks.Event, cap(m.Events()))}
 	go func() {
 		defer close(r.events)

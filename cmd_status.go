@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/ui"
 )
 
@@ -88,7 +89,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return checks.ExitUnknown
 	}
 	cfg.Plan = plan
-	sched, err := checks.NewScheduler(plan)
+	sched, err := engine.NewScheduler(plan)
 	if err != nil {
 		return configError(stderr, err)
 	}
@@ -112,7 +113,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 // statusOnce runs one sweep, prints its line and returns the exit code it deserves.
-func statusOnce(ctx context.Context, sched *checks.Scheduler, run statusRun, printer *ui.StatusPrinter,
+func statusOnce(ctx context.Context, sched *engine.Scheduler, run statusRun, printer *ui.StatusPrinter,
 	observe func(checks.Event), stdout, stderr io.Writer) int {
 	sweepCtx, cancel := ctx, context.CancelFunc(func() {})
 	if run.timeout > 0 {
@@ -162,7 +163,7 @@ func statusOnce(ctx context.Context, sched *checks.Scheduler, run statusRun, pri
 // statusWatch prints a line after every sweep until ctx ends, then returns 0. Results persist
 // between sweeps, so a recheck of one route keeps the others' cells, and across reloads for
 // the cells that stay.
-func statusWatch(ctx context.Context, monitor *checks.Monitor, plan checks.Plan, printer *ui.StatusPrinter, observe func(checks.Event), stderr io.Writer) int {
+func statusWatch(ctx context.Context, monitor *engine.Monitor, plan checks.Plan, printer *ui.StatusPrinter, observe func(checks.Event), stderr io.Writer) int {
 	report := ui.NewSweepReport(plan)
 	for e := range monitor.Events() {
 		observe(e)

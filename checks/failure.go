@@ -303,3 +303,24 @@ func (e *Error) Short() string {
 	}
 	return "error"
 }
+
+// FailTooManyRedirects names an HTTP exchange that kept being redirected (a loop, or a
+// portal sending the client in circles).
+const FailTooManyRedirects = "http_too_many_redirects"
+
+// Failures and the operation of UDP probes (calls). They are not in OONI's list; their
+// Detail is already the sentence a person reads.
+const (
+	FailUDPUnsupported = "udp_unsupported" // the route cannot carry UDP at all
+	FailSTUNNoAnswer   = "stun_no_answer"  // no STUN Binding answer: UDP (or STUN) dropped
+	FailUDPLoss        = "udp_loss"        // STUN answers, but a short burst loses too much
+	OpSTUN             = "stun"
+)
+
+// FailStalled names a transfer that stopped making progress without the connection closing:
+// the "TCP 16-20" freeze. Its Detail says how far it got, e.g. "after 17 KB".
+const FailStalled = "stalled"
+
+// FailDNSTampered names a direct-route lookup that a comparison through another route shows
+// to be forged: NXDOMAIN or empty here while the name resolves elsewhere, or a bogon answer.
+const FailDNSTampered = "dns_tampered"

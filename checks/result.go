@@ -61,8 +61,9 @@ type TargetResult struct {
 	// Contrast is the retry with an innocuous server name after the handshake failed at the
 	// ClientHello; nil when none ran.
 	Contrast *SNIContrast
-	// handshakeAddr is where a TLS handshake went (see contrastAddr), for the contrast.
-	handshakeAddr string
+	// HandshakeAddr is where a TLS handshake went, set by the engine for the SNI contrast it
+	// may run after a failed handshake; it is not part of the wire format.
+	HandshakeAddr string
 	// Transfer is what a transfer (media) probe measured; nil for other probes.
 	Transfer *TransferStats
 }

@@ -1,12 +1,8 @@
 package checks
 
 import (
-	"context"
 	"crypto/x509"
-	"fmt"
-	"net"
 	"net/url"
-	"time"
 )
 
 // Route kinds.
@@ -48,39 +44,4 @@ func (s RouteSpec) Endpoint() string {
 		return s.Kind + " " + s.Proxy.Host + auth
 	}
 	return s.Kind
-}
-
-// DialTrace records the phases a dial went through.
-type DialTrace struct {
-	DNS     time.Duration // local or route-side resolution that lifeline timed itself
-	Connect time.Duration // TCP connect, plus the proxy handshake on proxy routes
-	Remote  string        // the address connected to, when known
-}
-
-// Route is one way out.
-type Route interface {
-	Spec() RouteSpec
-	// Check tests the route's own mechanism: the interface exists, is up and has an address,
-	// or the proxy accepts TCP and completes its greeting and authentication.
-	Check(ctx context.Context) *Error
-	// Dial opens a TCP connection to addr (host:port) through the route. Names are resolved
-	// the route's way: the system resolver for direct, the route's DNS server through the
-	// bound socket for interface routes, the proxy itself for socks5 and http. Errors are
-	// *Error naming the failure and the operation.
-	Dial(ctx context.Context, addr string, trace *DialTrace) (net.Conn, error)
-}
-
-// NewRoute builds the route a spec describes.
-func NewRoute(spec RouteSpec) (Route, error) {
-	switch spec.Kind {
-	case RouteDirect:
-		return newDirect(spec), nil
-	case RouteInterface:
-		return newInterfaceRoute(spec)
-	case RouteSOCKS5:
-		return newSOCKS5(spec)
-	case RouteHTTP:
-		return newHTTPConnect(spec)
-	}
-	return nil, fmt.Errorf("route %q: unknown kind %q", spec.Name, spec.Kind)
 }

@@ -6,12 +6,20 @@ import (
 	"net/url"
 )
 
-// Probe kinds a target can use.
+// Probe kinds a target can use. Each has one entry in the engine's probe registry
+// (engine/probe.go) and its own engine/probe_<kind>.go.
 const (
 	KindTCP      = "tcp"
 	KindTLS      = "tls"
 	KindHTTPS    = "https"
 	KindHTTPPost = "http_post"
+	// KindSTUN probes a STUN server over UDP: the calls role.
+	KindSTUN = "stun"
+	// KindTransfer moves a block of data over one connection through the route, to catch
+	// interference that lets a connection open and then freezes it after some kilobytes or
+	// pins it to a crawl. Its address is an http:// or https:// URL (GET, body read) or
+	// tcp://host:port / tls://host:port of an echo server (written, read back).
+	KindTransfer = "transfer"
 )
 
 // Roles a target can play in a service.
@@ -27,7 +35,7 @@ const (
 // Target is one endpoint and the probe that tests it.
 type Target struct {
 	Role string
-	Kind string // KindTCP, KindTLS, KindHTTPS, KindHTTPPost
+	Kind string // one of the Kind constants above
 	// Addr is host:port for tcp, tls and http_post, a URL for https, and for transfer an
 	// http(s):// URL or tcp://host:port / tls://host:port of an echo server.
 	Addr string
@@ -45,11 +53,11 @@ func (t Target) Host() string {
 	if t.SNI != "" {
 		return t.SNI
 	}
-	return t.addrHost()
+	return t.AddrHost()
 }
 
-// addrHost is the host part of Addr, a name or an IP.
-func (t Target) addrHost() string {
+// AddrHost is the host part of Addr, a name or an IP.
+func (t Target) AddrHost() string {
 	if t.Kind == KindHTTPS || t.Kind == KindTransfer {
 		if u, err := url.Parse(t.Addr); err == nil {
 			return u.Hostname()

@@ -63,9 +63,9 @@ func JudgeWith(svc Service, results []TargetResult, th Thresholds) (Verdict, tim
 			FormatRate(slowest.Transfer.Goodput), Sanitize(slowest.Target.Host())), nil
 	}
 	if th.Slow > 0 && latency > th.Slow {
-		return VerdictSlow, latency, fmt.Sprintf("%s to %s, slower than %s", shortDuration(latency), via, shortDuration(th.Slow)), nil
+		return VerdictSlow, latency, fmt.Sprintf("%s to %s, slower than %s", ShortDuration(latency), via, ShortDuration(th.Slow)), nil
 	}
-	return VerdictOK, latency, fmt.Sprintf("%s to %s", shortDuration(latency), via), nil
+	return VerdictOK, latency, fmt.Sprintf("%s to %s", ShortDuration(latency), via), nil
 }
 
 // failureReason says why cause's role fails: "media stalls after 17 KB on host", or
@@ -104,7 +104,7 @@ func feltLatency(results []TargetResult) (time.Duration, string) {
 			if !r.OK || (pass && r.Target.Role != RoleChat) {
 				continue
 			}
-			if l := readyTime(r); best == 0 || l < best {
+			if l := ReadyTime(r); best == 0 || l < best {
 				best, via = l, r.Target.Host()
 			}
 		}
@@ -115,8 +115,8 @@ func feltLatency(results []TargetResult) (time.Duration, string) {
 	return best, Sanitize(via)
 }
 
-// readyTime is connect plus handshake: what a client waits before it can talk.
-func readyTime(r TargetResult) time.Duration {
+// ReadyTime is connect plus handshake: what a client waits before it can talk.
+func ReadyTime(r TargetResult) time.Duration {
 	if d := r.Phases.Ready(); d > 0 {
 		return d
 	}
@@ -159,7 +159,7 @@ func joinRoles(roles []string) string {
 	return fmt.Sprintf("%s and %d more roles", roles[0], len(roles)-1)
 }
 
-func shortDuration(d time.Duration) string {
+func ShortDuration(d time.Duration) string {
 	switch {
 	case d < time.Millisecond:
 		return "<1ms"

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/engine"
 )
 
 // freePort returns a loopback port nobody listens on (it was just released).
@@ -85,7 +86,7 @@ func TestDefaultDiscovers(t *testing.T) {
 	if clash.Kind != checks.RouteHTTP || clash.Proxy == nil || clash.Proxy.Host != addr || clash.Proxy.Scheme != "http" {
 		t.Errorf("clash route = %+v", clash)
 	}
-	if _, err := checks.NewRoute(clash); err != nil {
+	if _, err := engine.NewRoute(clash); err != nil {
 		t.Errorf("the discovered proxy route does not build: %v", err)
 	}
 	wantNotes := []string{

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
@@ -93,7 +94,7 @@ func keys[V any](m map[string]V) []string {
 // streamed. A sweep that outlives its deadline plus slack fails the test.
 func sweep(t *testing.T, routes []checks.RouteSpec, services ...checks.Service) outcome {
 	t.Helper()
-	s, err := checks.NewScheduler(checks.Plan{Settings: labSettings, Routes: routes, Services: services})
+	s, err := engine.NewScheduler(checks.Plan{Settings: labSettings, Routes: routes, Services: services})
 	if err != nil {
 		t.Fatalf("NewScheduler: %v", err)
 	}

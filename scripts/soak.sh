@@ -12,5 +12,5 @@ cd "$(dirname "$0")/.."
 duration=${1:-10m}
 shift || true
 LIFELINE_SOAK=$duration go test -count=1 -timeout 0 -v "$@" \
-	-run '^TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind$' ./checks/ |
+	-run '^TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind$' ./engine/ |
 	grep -E '^\s+soak:|^\s+soak_test.go:[0-9]+: sweep|^(--- |ok|FAIL|PASS)|did not return|interface routes'

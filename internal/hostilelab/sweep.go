@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/engine"
 )
 
 // SweepAll checks every hostile peer (route r<i> × service s<i>, each in a sweep of its own
@@ -20,7 +21,7 @@ func SweepAll(tb testing.TB) (checks.Plan, []checks.Event) {
 		route.Name = fmt.Sprintf("r%d", i)
 		short := fmt.Sprintf("S%d", i)
 		svc := checks.Service{Name: fmt.Sprintf("s%d", i), Title: short, Short: short, Targets: []checks.Target{peer.Target}}
-		s, err := checks.NewScheduler(checks.Plan{Settings: Settings, Routes: []checks.RouteSpec{route}, Services: []checks.Service{svc}})
+		s, err := engine.NewScheduler(checks.Plan{Settings: Settings, Routes: []checks.RouteSpec{route}, Services: []checks.Service{svc}})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -1,6 +1,0 @@
-//go:build !unix
-
-package checks
-
-// openFileLimit is unknown where there is no RLIMIT_NOFILE.
-func openFileLimit() uint64 { return 0 }
