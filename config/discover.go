@@ -69,7 +69,7 @@ func Default(ctx context.Context) (*Config, error) {
 
 // DefaultWith is Default with discovery as given.
 func DefaultWith(ctx context.Context, d Discovery) (*Config, error) {
-	control := (&parser{globalPool: trustPool(nil)}).defaultControl()
+	control := (&parser{}).defaultControl()
 	routes := []checks.RouteSpec{{Name: "direct", Kind: checks.RouteDirect, Control: control}}
 	found, notes := Discover(ctx, d)
 	for _, r := range found {

@@ -30,7 +30,6 @@ type parser struct {
 	inlineSecret bool
 
 	globalAnchors []*x509.Certificate // ca_files at the top: trusted by every TLS target
-	globalPool    *x509.CertPool      // system roots plus globalAnchors
 }
 
 // fail records the first problem.

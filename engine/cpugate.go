@@ -54,14 +54,7 @@ func (g *CPUGate) Enter(ctx context.Context) error {
 		return ctx.Err()
 	}
 	now := time.Now()
-	g.mu.Lock()
-	at := g.next
-	if at.Before(now) {
-		at = now
-	}
-	g.next = at.Add(time.Duration(float64(g.cost) / (float64(g.cores) * gateShare)))
-	g.mu.Unlock()
-	wait := at.Sub(now)
+	wait := g.reserve(now).Sub(now)
 	if deadline, ok := ctx.Deadline(); ok {
 		wait = min(wait, deadline.Sub(now)/4)
 	}
@@ -76,6 +69,18 @@ func (g *CPUGate) Enter(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// reserve books the next free turn at or after now and returns it.
+func (g *CPUGate) reserve(now time.Time) time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	at := g.next
+	if at.Before(now) {
+		at = now
+	}
+	g.next = at.Add(time.Duration(float64(g.cost) / (float64(g.cores) * gateShare)))
+	return at
 }
 
 // observe folds one handshake's CPU-bound time into the estimate (a running mean weighted

@@ -30,16 +30,12 @@ type Scheduler struct {
 	sweepMu sync.Mutex // sweeps never overlap, and Replace waits for a running one
 	sweeps  atomic.Uint64
 	warm    sync.Once
+	roots   sync.Once // the system trust store has been read (trust.go)
 
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
 	transfers *transferMemory
 	cpu       *CPUGate // paces TLS handshakes across every sweep of this scheduler
-}
-
-type poolKey struct {
-	route string
-	base  *x509.CertPool
 }
 
 // NewScheduler builds the routes of plan; zero settings take their defaults.
@@ -275,29 +271,20 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	}
 }
 
-// warmUp does once, before any probe starts its clock, the work the first TLS check would
-// otherwise pay alone: reading and parsing the system's trust store (about 5 ms on a desktop
-// machine, far more on a slow one), which Go then keeps for the life of the process.
+// warmUp starts reading the system trust store in the background when some target or
+// route will verify against it (see trust.go).
 func (s *Scheduler) warmUp() {
-	needsSystemRoots := func(t checks.Target) bool {
-		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS) && t.RootCAs == nil
-	}
+	needs := false
 	for _, r := range s.plan.Routes {
-		if len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control)) {
-			loadSystemRoots()
-			return
-		}
+		needs = needs || len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control))
 	}
 	for _, svc := range s.plan.Services {
-		if slices.ContainsFunc(svc.Targets, needsSystemRoots) {
-			loadSystemRoots()
-			return
-		}
+		needs = needs || slices.ContainsFunc(svc.Targets, needsSystemRoots)
+	}
+	if needs {
+		go s.systemRootsReady()
 	}
 }
-
-// loadSystemRoots makes Go read the system trust store, which it keeps afterwards.
-var loadSystemRoots = func() { x509.SystemCertPool() }
 
 // upReason says why a working route counts as up.
 func upReason(spec checks.RouteSpec, control *checks.TargetResult) string {
@@ -390,6 +377,9 @@ func isTransfer(t checks.Target) bool { return t.Kind == checks.KindTransfer }
 // The per-check deadline starts when the slot is taken: a target queued behind slow or
 // blackholed ones on the same route must not be judged on time it spent waiting.
 func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t checks.Target) checks.TargetResult {
+	if needsSystemRoots(t) {
+		s.systemRootsReady()
+	}
 	t = s.trusted(r.Spec(), t)
 	var res checks.TargetResult
 	ran := s.withSlot(ctx, r.Spec().Name, func() {
@@ -429,32 +419,6 @@ func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
 func (s *Scheduler) probeOptions() ProbeOptions {
 	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit,
 		TransferBytes: s.plan.Transfer.Bytes, CPU: s.cpu}
-}
-
-// trusted adds the route's extra anchors to the target's trust store (built once per pair).
-func (s *Scheduler) trusted(spec checks.RouteSpec, t checks.Target) checks.Target {
-	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && t.Kind != checks.KindTransfer) {
-		return t
-	}
-	s.poolsMu.Lock()
-	defer s.poolsMu.Unlock()
-	key := poolKey{spec.Name, t.RootCAs}
-	pool, ok := s.pools[key]
-	if !ok {
-		if t.RootCAs != nil {
-			pool = t.RootCAs.Clone()
-		} else if sys, err := x509.SystemCertPool(); err == nil {
-			pool = sys
-		} else {
-			pool = x509.NewCertPool()
-		}
-		for _, c := range spec.CAs {
-			pool.AddCert(c)
-		}
-		s.pools[key] = pool
-	}
-	t.RootCAs = pool
-	return t
 }
 
 // routeReason says in one line why a route's own mechanism failed.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/x509"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -50,5 +52,59 @@ func TestSystemRootsAreLoadedOnceBeforeTheFirstProbe(t *testing.T) {
 				t.Errorf("two sweeps did %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// Reading the system trust store must not hold up probes that verify no certificate: a tcp
+// target goes out while the store is still being read, and a TLS target that needs it waits
+// for it before it starts.
+func TestSystemRootsAreReadBesideProbesThatDoNotNeedThem(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	let := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(let)
+	var mu sync.Mutex
+	var events []string
+	note := func(e string) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, e)
+	}
+	orig := loadSystemRoots
+	loadSystemRoots = func() {
+		<-release
+		note("roots read")
+	}
+	t.Cleanup(func() { loadSystemRoots = orig })
+	probe := func(ctx context.Context, r Route, tg checks.Target, opt ProbeOptions) checks.TargetResult {
+		note("probe " + tg.Kind)
+		if tg.Kind == checks.KindTCP {
+			let() // the store is read only once this probe has gone out
+		}
+		return checks.TargetResult{Target: tg, OK: true}
+	}
+	route := []Route{fakeRoute{spec: checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect}}}
+	plan := checks.Plan{Settings: checks.Settings{Concurrency: 4, PerRoute: 4}, Services: []checks.Service{
+		service("secure", checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "chat.example.test:443"}),
+		service("plain", checks.Target{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: "chat.example.test:5222"}),
+	}}
+	s, err := newScheduler(plan, route, probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Sweep(context.Background(), nil, func(checks.Event) {})
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sweep never ended: the tcp probe waited for the trust store")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := strings.Join(events, ", "); got != "probe tcp, roots read, probe tls" {
+		t.Errorf("the sweep did %q, want the tcp probe first, then the store read, then the TLS probe", got)
 	}
 }
