@@ -25,6 +25,10 @@ type CPUGate struct {
 	next  time.Time     // the earliest instant the next handshake may start
 	cost  time.Duration // running estimate of one handshake's CPU time
 	cores int
+	// ready, when set, returns once what every handshake needs is in place (the system
+	// trust store read); a handshake waits for it before its turn. Set before the first
+	// sweep's probes start.
+	ready func()
 }
 
 const (
@@ -46,12 +50,15 @@ func NewCPUGate() *CPUGate {
 	return &CPUGate{cost: gateInitialCost, cores: max(runtime.GOMAXPROCS(0), 1)}
 }
 
-// Enter waits for the handshake's turn. It never lets a probe wait more than a quarter of
+// Enter waits for the handshake's turn (and first, if set, for ready). It never lets a probe wait more than a quarter of
 // the time left before ctx's deadline: past that the handshake starts anyway, so the gate
 // can make a measurement less exact but never a check fail. A nil gate admits at once.
 func (g *CPUGate) Enter(ctx context.Context) error {
 	if g == nil {
 		return ctx.Err()
+	}
+	if g.ready != nil {
+		g.ready()
 	}
 	now := time.Now()
 	wait := g.reserve(now).Sub(now)

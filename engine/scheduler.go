@@ -282,6 +282,7 @@ func (s *Scheduler) warmUp() {
 		needs = needs || slices.ContainsFunc(svc.Targets, needsSystemRoots)
 	}
 	if needs {
+		s.cpu.ready = s.systemRootsReady
 		go s.systemRootsReady()
 	}
 }
@@ -377,8 +378,8 @@ func isTransfer(t checks.Target) bool { return t.Kind == checks.KindTransfer }
 // The per-check deadline starts when the slot is taken: a target queued behind slow or
 // blackholed ones on the same route must not be judged on time it spent waiting.
 func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t checks.Target) checks.TargetResult {
-	if needsSystemRoots(t) {
-		s.systemRootsReady()
+	if needsSystemRoots(t) && (len(t.Anchors) > 0 || len(r.Spec().CAs) > 0) {
+		s.systemRootsReady() // its pool adds to the system roots
 	}
 	t = s.trusted(r.Spec(), t)
 	var res checks.TargetResult

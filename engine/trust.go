@@ -9,9 +9,10 @@ import (
 
 // The system trust store is read in the background when a sweep starts (see warmUp), never
 // on the way to the first probe: reading and parsing it takes 5 ms on a desktop machine and
-// tens of milliseconds on a slow or busy one, and a tcp probe, a proxy greeting or a route
-// check does not need it. A TLS probe that does waits for it before its slot, deadline and
-// clock (probeInSlot), so the first handshake is timed like every other.
+// tens of milliseconds on a slow or busy one, and a tcp probe, a proxy greeting, a route check
+// or a TLS probe's dial does not need it. A TLS handshake waits for it at the CPU gate, before
+// its clock and step deadline, so the first handshake is timed like every other; a target
+// whose pool adds anchors to the system roots waits before its slot, to build the pool.
 
 // verifies says whether t verifies a certificate chain, and so needs a trust store.
 func verifies(t checks.Target) bool {

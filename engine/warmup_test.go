@@ -12,15 +12,19 @@ import (
 )
 
 // The first TLS check of a process must not carry the cost of reading the system trust
-// store while later ones do not: the scheduler loads it once, before any probe starts its
-// clock, and only when some target verifies against the system roots.
+// store while later ones do not: the scheduler loads it once, before any handshake starts
+// its clock (the fake probe stands at the CPU gate as a handshake does), and only when some
+// target verifies against the system roots.
 func TestSystemRootsAreLoadedOnceBeforeTheFirstProbe(t *testing.T) {
 	events := []string{}
 	orig := loadSystemRoots
 	loadSystemRoots = func() { events = append(events, "roots") }
 	t.Cleanup(func() { loadSystemRoots = orig })
 	probe := func(ctx context.Context, r Route, tg checks.Target, opt ProbeOptions) checks.TargetResult {
-		events = append(events, "probe") // per_route 1 and concurrency 1: no race
+		if tg.Kind == checks.KindTLS {
+			opt.CPU.Enter(ctx) // where the handshake's clock would start
+		}
+		events = append(events, "probe") // per_route 1 and concurrency 1; the store is read before Enter returns
 		return checks.TargetResult{Target: tg, OK: true}
 	}
 	route := []Route{fakeRoute{spec: checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect}}}
@@ -28,6 +32,8 @@ func TestSystemRootsAreLoadedOnceBeforeTheFirstProbe(t *testing.T) {
 	systemTLS := checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "chat.example.test:443"}
 	ownPool := systemTLS
 	ownPool.RootCAs = x509.NewCertPool()
+	anchored := systemTLS
+	anchored.Anchors = []*x509.Certificate{{Raw: []byte("anchor")}}
 
 	cases := []struct {
 		name   string
@@ -35,6 +41,7 @@ func TestSystemRootsAreLoadedOnceBeforeTheFirstProbe(t *testing.T) {
 		want   string
 	}{
 		{"system roots", systemTLS, "roots probe probe"},
+		{"system roots and an anchor", anchored, "roots probe probe"},
 		{"own trust store", ownPool, "probe probe"},
 		{"plain TCP", checks.Target{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: "chat.example.test:443"}, "probe probe"},
 	}
@@ -55,14 +62,21 @@ func TestSystemRootsAreLoadedOnceBeforeTheFirstProbe(t *testing.T) {
 	}
 }
 
-// Reading the system trust store must not hold up probes that verify no certificate: a tcp
-// target goes out while the store is still being read, and a TLS target that needs it waits
-// for it before it starts.
+// Reading the system trust store must not hold up what needs no certificate: a tcp probe
+// and a TLS probe's dial go out while the store is still being read, and the TLS handshake
+// waits for it.
 func TestSystemRootsAreReadBesideProbesThatDoNotNeedThem(t *testing.T) {
+	// The store is read only once the tcp probe and the TLS dial have both gone out: if
+	// either waited for it, the sweep would never end.
 	release := make(chan struct{})
 	var once sync.Once
-	let := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(let)
+	t.Cleanup(func() { once.Do(func() { close(release) }) })
+	var out sync.WaitGroup
+	out.Add(2)
+	go func() {
+		out.Wait()
+		once.Do(func() { close(release) })
+	}()
 	var mu sync.Mutex
 	var events []string
 	note := func(e string) {
@@ -77,9 +91,14 @@ func TestSystemRootsAreReadBesideProbesThatDoNotNeedThem(t *testing.T) {
 	}
 	t.Cleanup(func() { loadSystemRoots = orig })
 	probe := func(ctx context.Context, r Route, tg checks.Target, opt ProbeOptions) checks.TargetResult {
+		if tg.Kind == checks.KindTLS {
+			note("dial tls") // a TLS probe connects before it needs the store
+			out.Done()
+			opt.CPU.Enter(ctx)
+		}
 		note("probe " + tg.Kind)
 		if tg.Kind == checks.KindTCP {
-			let() // the store is read only once this probe has gone out
+			out.Done()
 		}
 		return checks.TargetResult{Target: tg, OK: true}
 	}
@@ -100,11 +119,12 @@ func TestSystemRootsAreReadBesideProbesThatDoNotNeedThem(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
-		t.Fatal("the sweep never ended: the tcp probe waited for the trust store")
+		t.Fatal("the sweep never ended: the tcp probe or the TLS dial waited for the trust store")
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if got := strings.Join(events, ", "); got != "probe tcp, roots read, probe tls" {
-		t.Errorf("the sweep did %q, want the tcp probe first, then the store read, then the TLS probe", got)
+	got := strings.Join(events, ", ")
+	if got != "dial tls, probe tcp, roots read, probe tls" && got != "probe tcp, dial tls, roots read, probe tls" {
+		t.Errorf("the sweep did %q, want the tcp probe and the TLS dial without waiting, the TLS handshake after the store was read", got)
 	}
 }
