@@ -3,6 +3,7 @@ package netbench
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -68,9 +69,7 @@ func BenchmarkNetwork(b *testing.B) {
 
 	bd.startup(b, bin, k)
 	singles := bd.accuracy(b, bin, k)
-	for _, v := range k.variants {
-		bd.sweeps(b, bin, k, v, singles)
-	}
+	bd.sweeps(b, bin, k, singles)
 	rttMed, rttP90 = bd.calibrate(b, 50)
 	fmt.Fprintf(out, "bed: calibrated RTT again at the end: median %s ms, p90 %s ms\n", ms(rttMed), ms(rttP90))
 }
@@ -138,62 +137,106 @@ func (bd *bed) accuracy(b *testing.B, bin string, k knobs) map[string][]time.Dur
 	return singles
 }
 
-// sweeps runs, for every size, lifeline's sweep and xargs -P 32 curl interleaved (and a
-// serial curl loop once, up to k.serialMax routes), and prints wall time against the slowest
-// single check, the reported times' error, CPU and RSS.
-func (bd *bed) sweeps(b *testing.B, bin string, k knobs, variant string, singles map[string][]time.Duration) {
+// variant is one way of running lifeline in the sweeps: a binary and extra settings.
+type variant struct {
+	name     string
+	bin      string
+	settings []string
+}
+
+// parseVariant reads "[@BINARY ]SETTING[,SETTING…]"; no settings means the defaults.
+func parseVariant(bin, v string) variant {
+	out := variant{bin: bin}
+	v = strings.TrimSpace(v)
+	if strings.HasPrefix(v, "@") {
+		path, rest, _ := strings.Cut(v[1:], " ")
+		out.bin, v = path, strings.TrimSpace(rest)
+		out.name = filepath.Base(path) + " "
+	}
+	if v == "" {
+		out.name += "defaults"
+	} else {
+		out.settings = strings.Split(v, ",")
+		out.name += v
+	}
+	return out
+}
+
+// sweepFigures are one variant's sweeps of one size.
+type sweepFigures struct {
+	walls, cpus, errs, connErrs, tlsErrs, bedRTTs []time.Duration
+	rss                                           int64
+	bad                                           int
+}
+
+// sweeps runs, for every size, each variant's sweep and xargs -P 32 curl interleaved run by
+// run (and a serial curl loop once, up to k.serialMax routes), and prints wall time against
+// the slowest single check, the reported times' error, CPU and RSS.
+func (bd *bed) sweeps(b *testing.B, bin string, k knobs, singles map[string][]time.Duration) {
 	slowest := time.Duration(0)
 	for _, d := range singles {
 		slowest = max(slowest, quantile(d, 0.5))
 	}
-	name := "defaults"
-	var settings []string
-	if variant != "" {
-		name = variant
-		settings = strings.Split(variant, ",")
+	var vs []variant
+	for _, v := range k.variants {
+		vs = append(vs, parseVariant(bin, v))
 	}
-	fmt.Fprintf(os.Stdout, "sweeps × %d services, lifeline with %s (%d interleaved runs, medians; slowest single check %s ms):\n",
-		services, name, k.sweepRuns, ms(slowest))
-	fmt.Fprintf(os.Stdout, "  %-7s %-9s %-8s %-20s %-8s %-6s %-7s | %-9s %-8s | %s\n", "routes", "wall ms", "×single",
-		"err p50/p90/max ms", "CPU ms", "RSS MB", "exit≠0", "xargs ms", "CPU ms", "serial curl ms")
+	fmt.Fprintf(os.Stdout, "sweeps × %d services (%d interleaved runs, medians; slowest single check %s ms, process wall):\n",
+		services, k.sweepRuns, ms(slowest))
+	fmt.Fprintf(os.Stdout, "  %-7s %-26s %-9s %-8s %-22s %-8s %-6s %-7s\n", "routes", "lifeline", "wall ms", "×single",
+		"ready err p50/p90/max", "CPU ms", "RSS MB", "exit≠0")
 	var detail []string
 	for _, n := range k.sizes {
-		cfg := bd.config(b, fmt.Sprintf("sweep-%d", n), n, services, settings...)
+		cfgs := make([]string, len(vs))
+		for i, v := range vs {
+			cfgs[i] = bd.config(b, fmt.Sprintf("sweep-%d-%d", n, i), n, services, v.settings...)
+		}
 		jobs := bd.curlJobs(b, n)
-		var walls, cpus, xwalls, xcpus, errs, connErrs, tlsErrs, bedRTTs []time.Duration
-		var rss int64
-		bad := 0
+		figs := make([]sweepFigures, len(vs))
+		var xwalls, xcpus []time.Duration
 		for range k.sweepRuns {
-			stop := bd.watchRTT(b)
-			p, got := sweep(b, bin, bd.dir, cfg)
-			bedRTTs = append(bedRTTs, stop()...)
-			walls, cpus = append(walls, p.wall), append(cpus, p.cpu)
-			rss = max(rss, p.rss)
-			if p.exit != 0 {
-				bad++
-			}
-			for _, m := range got {
-				fc, ft := bd.floor(bd.routeOf(m.kind))
-				errs = append(errs, m.connect+m.tls-fc-ft)
-				connErrs, tlsErrs = append(connErrs, m.connect-fc), append(tlsErrs, m.tls-ft)
+			for i, v := range vs {
+				f := &figs[i]
+				stop := bd.watchRTT(b)
+				p, got := sweep(b, v.bin, bd.dir, cfgs[i])
+				f.bedRTTs = append(f.bedRTTs, stop()...)
+				f.walls, f.cpus = append(f.walls, p.wall), append(f.cpus, p.cpu)
+				f.rss = max(f.rss, p.rss)
+				if p.exit != 0 {
+					f.bad++
+				}
+				for _, m := range got {
+					fc, ft := bd.floor(bd.routeOf(m.kind))
+					f.errs = append(f.errs, m.connect+m.tls-fc-ft)
+					f.connErrs, f.tlsErrs = append(f.connErrs, m.connect-fc), append(f.tlsErrs, m.tls-ft)
+				}
 			}
 			x := bd.curlParallel(b, jobs)
 			xwalls, xcpus = append(xwalls, x.wall), append(xcpus, x.cpu)
 		}
-		serial := "-"
-		if n <= k.serialMax {
-			serial = ms(bd.curlSerial(b, jobs).wall)
+		for i, v := range vs {
+			f := figs[i]
+			wall := quantile(f.walls, 0.5)
+			fmt.Fprintf(os.Stdout, "  %-7d %-26s %-9s %-8.2f %-22s %-8s %-6.1f %d/%d\n", n, v.name, ms(wall),
+				float64(wall)/float64(slowest),
+				signedMS(quantile(f.errs, 0.5))+"/"+signedMS(quantile(f.errs, 0.9))+"/"+signedMS(quantile(f.errs, 1)),
+				ms(quantile(f.cpus, 0.5)), float64(f.rss)/(1<<20), f.bad, k.sweepRuns)
+			detail = append(detail, fmt.Sprintf("  %-7d %-26s connect err p50/p90 %s/%s, TLS err p50/p90 %s/%s; the bed's own RTT meanwhile p50/p90/max %s/%s/%s",
+				n, v.name, signedMS(quantile(f.connErrs, 0.5)), signedMS(quantile(f.connErrs, 0.9)),
+				signedMS(quantile(f.tlsErrs, 0.5)), signedMS(quantile(f.tlsErrs, 0.9)),
+				ms(quantile(f.bedRTTs, 0.5)), ms(quantile(f.bedRTTs, 0.9)), ms(quantile(f.bedRTTs, 1))))
 		}
-		wall := quantile(walls, 0.5)
-		fmt.Fprintf(os.Stdout, "  %-7d %-9s %-8.2f %-20s %-8s %-6.1f %-7d | %-9s %-8s | %s\n", n, ms(wall),
-			float64(wall)/float64(slowest),
-			signedMS(quantile(errs, 0.5))+"/"+signedMS(quantile(errs, 0.9))+"/"+signedMS(quantile(errs, 1)),
-			ms(quantile(cpus, 0.5)), float64(rss)/(1<<20), bad,
-			ms(quantile(xwalls, 0.5)), ms(quantile(xcpus, 0.5)), serial)
-		detail = append(detail, fmt.Sprintf("  %-7d connect err p50/p90 %s/%s ms, TLS err p50/p90 %s/%s ms; the bed's own RTT during the sweeps p50/p90/max %s/%s/%s ms",
-			n, signedMS(quantile(connErrs, 0.5)), signedMS(quantile(connErrs, 0.9)), signedMS(quantile(tlsErrs, 0.5)), signedMS(quantile(tlsErrs, 0.9)),
-			ms(quantile(bedRTTs, 0.5)), ms(quantile(bedRTTs, 0.9)), ms(quantile(bedRTTs, 1))))
+		xwall := quantile(xwalls, 0.5)
+		serial := "not run"
+		if n <= k.serialMax {
+			sw := bd.curlSerial(b, jobs).wall
+			serial = fmt.Sprintf("%s ms (%.2f× single)", ms(sw), float64(sw)/float64(slowest))
+		}
+		fmt.Fprintf(os.Stdout, "  %-7d %-26s %-9s %-8.2f %-22s %-8s\n", n, "curl: xargs -P 32", ms(xwall),
+			float64(xwall)/float64(slowest), "", ms(quantile(xcpus, 0.5)))
+		fmt.Fprintf(os.Stdout, "  %-7d %-26s %s\n", n, "curl: serial loop, once", serial)
 	}
+	fmt.Fprintln(os.Stdout, "sweeps, detail (ms against the calibrated floor; the bed's RTT pinged through the relay every 20 ms during the sweeps):")
 	for _, d := range detail {
 		fmt.Fprintln(os.Stdout, d)
 	}
