@@ -29,6 +29,9 @@ type CPUGate struct {
 	// trust store read); a handshake waits for it before its turn. Set before the first
 	// sweep's probes start.
 	ready func()
+	// probes is the adaptive limit on probes in flight that this gate's measurements drive.
+	probes  *adaptiveLimit
+	ceiling func() int // the configured concurrency
 }
 
 const (
@@ -47,7 +50,8 @@ const (
 
 // NewCPUGate makes a gate for the cores Go runs on.
 func NewCPUGate() *CPUGate {
-	return &CPUGate{cost: gateInitialCost, cores: max(runtime.GOMAXPROCS(0), 1)}
+	return &CPUGate{cost: gateInitialCost, cores: max(runtime.GOMAXPROCS(0), 1), probes: newAdaptiveLimit(),
+		ceiling: func() int { return limitStart }}
 }
 
 // Enter waits for the handshake's turn (and first, if set, for ready). It never lets a probe wait more than a quarter of
@@ -96,6 +100,7 @@ func (g *CPUGate) observe(cpu time.Duration) {
 	if g == nil || cpu <= 0 {
 		return
 	}
+	g.probes.observe(cpu, g.ceiling())
 	cpu = min(max(cpu, gateMinCost), gateMaxCost)
 	g.mu.Lock()
 	g.cost += (cpu - g.cost) / 8

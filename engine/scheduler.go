@@ -63,6 +63,7 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 		pools:    map[poolKey]*x509.CertPool{},
 		cpu:      NewCPUGate(),
 	}
+	s.cpu.ceiling = func() int { return cap(s.global) }
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
@@ -397,8 +398,9 @@ func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t checks.Target) c
 	return res
 }
 
-// withSlot runs f holding one of the route's slots and one global slot, taken in that order so
-// a busy route never holds global slots while it waits. It reports false if ctx ended first.
+// withSlot runs f holding one of the route's slots, one global slot and a place under the
+// adaptive limit (adaptivelimit.go), taken in that order so a busy route never holds global
+// slots while it waits. It reports false if ctx ended first.
 func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
 	routeSlots := s.perRoute[route]
 	select {
@@ -413,6 +415,10 @@ func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
 		return false
 	}
 	defer func() { <-s.global }()
+	if !s.cpu.probes.acquire(ctx, cap(s.global)) {
+		return false
+	}
+	defer s.cpu.probes.release(cap(s.global))
 	f()
 	return true
 }

@@ -24,7 +24,7 @@ func needsSystemRoots(t checks.Target) bool { return verifies(t) && t.RootCAs ==
 
 // systemRootsReady returns once the system trust store has been read, reading it if no one
 // has started to.
-func (s *Scheduler) systemRootsReady() { s.roots.Do(loadSystemRoots) }
+func (s *Scheduler) systemRootsReady() { s.roots.Do(func() { loadSystemRoots() }) }
 
 // loadSystemRoots makes Go read the system trust store, which it keeps afterwards.
 var loadSystemRoots = func() { x509.SystemCertPool() }

@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// adaptiveLimit bounds how many probes are in flight at once below the configured
+// concurrency, by what the machine can carry without making probes queue for a core. It
+// learns from the CPU gate's measurements: a handshake's CPU-bound stretch that lasts far
+// longer than the quickest ones seen means it waited for a core (lifeline's own load, the
+// network stack's, or any other program's), and the limit shrinks by a quarter; a stretch
+// close to the quickest lets it grow by half a probe. Network waits cost no CPU, so on a
+// quiet machine the limit climbs to the configured concurrency and a sweep overlaps them
+// all; on a busy one it settles where the reported times stay network times.
+type adaptiveLimit struct {
+	mu       sync.Mutex
+	limit    float64
+	inFlight int
+	waiting  []chan struct{} // first come, first served
+	quickest time.Duration   // a slowly rising floor of the stretches seen
+	lastCut  time.Time
+}
+
+const (
+	// limitStart is where the limit starts: the concurrency lifeline had before it adapted.
+	limitStart = 32
+	// limitMin is the least it falls to: a busy machine still overlaps a few round trips.
+	limitMin = 8
+	// queuedSlack is how much longer than twice the quickest stretch one may last before it
+	// counts as having queued for a core.
+	queuedSlack = 500 * time.Microsecond
+	// cutEvery spaces cuts, so that one burst of slow handshakes cuts once.
+	cutEvery = 100 * time.Millisecond
+)
+
+func newAdaptiveLimit() *adaptiveLimit { return &adaptiveLimit{limit: limitStart} }
+
+// acquire waits until fewer probes than the limit (never more than ceiling) are in flight and
+// counts this one; it reports false, counting nothing, if ctx ends first.
+func (l *adaptiveLimit) acquire(ctx context.Context, ceiling int) bool {
+	l.mu.Lock()
+	if l.inFlight < l.allowed(ceiling) && len(l.waiting) == 0 {
+		l.inFlight++
+		l.mu.Unlock()
+		return true
+	}
+	turn := make(chan struct{})
+	l.waiting = append(l.waiting, turn)
+	l.mu.Unlock()
+	select {
+	case <-turn:
+		return true
+	case <-ctx.Done():
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for i, w := range l.waiting {
+			if w == turn {
+				l.waiting = append(l.waiting[:i], l.waiting[i+1:]...)
+				return false
+			}
+		}
+		// The turn came as ctx ended: hand it on.
+		l.inFlight--
+		l.wake(ceiling)
+		return false
+	}
+}
+
+// release ends a probe counted by acquire.
+func (l *adaptiveLimit) release(ceiling int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inFlight--
+	l.wake(ceiling)
+}
+
+// allowed is the limit in force, at least limitMin and at most ceiling. Callers hold mu.
+func (l *adaptiveLimit) allowed(ceiling int) int {
+	return max(min(int(l.limit), ceiling), min(limitMin, ceiling), 1)
+}
+
+// wake lets waiting probes go while the limit allows. Callers hold mu.
+func (l *adaptiveLimit) wake(ceiling int) {
+	for len(l.waiting) > 0 && l.inFlight < l.allowed(ceiling) {
+		close(l.waiting[0])
+		l.waiting = l.waiting[1:]
+		l.inFlight++
+	}
+}
+
+// observe takes one handshake's CPU-bound stretch and moves the limit. ceiling bounds how far
+// it may grow.
+func (l *adaptiveLimit) observe(stretch time.Duration, ceiling int) {
+	if stretch <= 0 {
+		return
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.quickest == 0 || stretch < l.quickest {
+		l.quickest = stretch
+	} else {
+		l.quickest += (stretch - l.quickest) / 256 // forget an odd, impossibly quick one
+	}
+	if stretch > 2*l.quickest+queuedSlack {
+		if now.Sub(l.lastCut) >= cutEvery {
+			l.limit = max(l.limit*0.75, limitMin)
+			l.lastCut = now
+		}
+		return
+	}
+	l.limit = min(l.limit+0.5, float64(max(ceiling, limitMin)))
+	l.wake(ceiling)
+}
+
+// current is the limit in force under ceiling.
+func (l *adaptiveLimit) current(ceiling int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.allowed(ceiling)
+}
