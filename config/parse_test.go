@@ -82,10 +82,10 @@ func TestParseFullExample(t *testing.T) {
 	}
 	wantAlerts := Alerts{
 		FailureThreshold: 3, SuccessThreshold: 1,
-		OnChange: `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
-		Webhook:  "https://hooks.example.net/lifeline/tok123",
+		OnChange:  `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
+		Notifiers: []Notifier{{Kind: checks.NotifyWebhook, URL: "https://hooks.example.net/lifeline/tok123", Via: checks.ViaAuto}},
 	}
-	if cfg.Alerts != wantAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, wantAlerts) {
 		t.Errorf("alerts = %+v, want %+v", cfg.Alerts, wantAlerts)
 	}
 
@@ -123,7 +123,7 @@ func TestParseFullExample(t *testing.T) {
 			t.Errorf("route %s control = %v, want set=%v", w.name, r.Control, w.control)
 		}
 		if r.Control != nil {
-			if r.Control.Kind != checks.KindHTTPS || r.Control.Addr != DefaultControl || r.Control.Role != checks.RoleControl {
+			if r.Control.Kind != checks.KindHTTPS || r.Control.Addr != checks.DefaultControl || r.Control.Role != checks.RoleControl {
 				t.Errorf("route %s control = %+v", w.name, r.Control)
 			}
 			if !trusts(*r.Control, extra) {
@@ -194,11 +194,11 @@ func TestParseDefaultsWhenSettingsMissing(t *testing.T) {
 	if cfg.Plan.Settings != checks.DefaultSettings {
 		t.Errorf("settings = %+v, want defaults", cfg.Plan.Settings)
 	}
-	if cfg.Alerts != DefaultAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, DefaultAlerts) {
 		t.Errorf("alerts = %+v, want defaults", cfg.Alerts)
 	}
 	c := cfg.Plan.Routes[0].Control
-	if c == nil || c.Addr != DefaultControl || c.Kind != checks.KindHTTPS {
+	if c == nil || c.Addr != checks.DefaultControl || c.Kind != checks.KindHTTPS {
 		t.Errorf("default control = %+v", c)
 	}
 	if cfg.Plan.Services[0].Title != "Signal" {
@@ -287,7 +287,7 @@ func TestParseInterfaceDNSDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := []string{cfg.Plan.Routes[0].DNS, cfg.Plan.Routes[1].DNS, cfg.Plan.Routes[2].DNS}
-	want := []string{DefaultDNS, "10.8.0.1:53", "[fd00::1]:5353"}
+	want := []string{checks.DefaultInterfaceDNS, "10.8.0.1:53", "[fd00::1]:5353"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("dns = %v, want %v", got, want)
 	}

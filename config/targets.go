@@ -3,6 +3,7 @@ package config
 import (
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,13 +13,12 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultControl is the neutral target a route is checked against when nothing else is set.
-const DefaultControl = "https://www.gstatic.com/generate_204"
-
 var (
-	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister}
-	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer}
-	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "sni", "expect"}
+	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister, checks.RoleFCM, checks.RoleAPNs}
+	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer,
+		checks.KindUpload, checks.KindMTProto, checks.KindMTProtoHTTP, checks.KindNoise, checks.KindWebSocket}
+	targetKeys = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "upload",
+		"mtproto", "mtproto_http", "noise", "websocket", "find", "sni", "expect", "origin"}
 )
 
 // target reads one service target, e.g. {role: chat, tls: host:443, sni: name}.
@@ -69,12 +69,16 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 	if p.err != nil {
 		return t
 	}
-	if t.Kind == checks.KindHTTPS {
+	if t.Kind == checks.KindHTTPS || t.Kind == checks.KindUpload {
 		if msg := checkHTTPSURL(t.Addr); msg != "" {
 			p.fail(kindField.value, "%s: %s", t.Kind, msg)
 		}
 	} else if t.Kind == checks.KindTransfer {
 		if msg := checkTransferAddr(t.Addr); msg != "" {
+			p.fail(kindField.value, "%s: %s", t.Kind, msg)
+		}
+	} else if t.Kind == checks.KindWebSocket {
+		if msg := checkWebSocketURL(t.Addr); msg != "" {
 			p.fail(kindField.value, "%s: %s", t.Kind, msg)
 		}
 	} else if msg := checkHostPort(t.Addr); msg != "" {
@@ -87,6 +91,26 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 		t.SNI = p.text(f, "sni")
 		if p.err == nil && !validHostname(t.SNI) {
 			p.fail(f.value, "sni: %q is not a host name", clip(t.SNI))
+		}
+	}
+	if f, ok := fs["origin"]; ok {
+		if t.Kind != checks.KindWebSocket {
+			p.fail(f.key, "origin applies to websocket targets only")
+		}
+		t.Origin = strings.TrimSpace(p.text(f, "origin"))
+		if p.err == nil {
+			if u, err := url.Parse(t.Origin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") {
+				p.fail(f.value, "origin: %q is not an origin such as https://web.whatsapp.com", clip(t.Origin))
+			}
+		}
+	}
+	if f, ok := fs["find"]; ok {
+		if t.Kind != checks.KindTransfer || !strings.HasPrefix(t.Addr, "http") {
+			p.fail(f.key, "find applies to http(s) transfer targets only")
+		}
+		t.Find = p.text(f, "find")
+		if msg := checkFind(t.Find); p.err == nil && msg != "" {
+			p.fail(f.value, "find: %s", msg)
 		}
 	}
 	if f, ok := fs["expect"]; ok {
@@ -184,6 +208,15 @@ func checkHTTPSURL(s string) string {
 	return ""
 }
 
+// checkWebSocketURL says what is wrong with a websocket target URL, or "" when nothing is.
+func checkWebSocketURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "wss" {
+		return "must be a wss:// URL"
+	}
+	return checkHTTPSURL("https://" + strings.TrimPrefix(s, "wss://"))
+}
+
 // validHostname accepts DNS names and IP literals: no spaces, slashes or other URL syntax.
 func validHostname(h string) bool {
 	if h == "" || len(h) > 253 {
@@ -200,4 +233,17 @@ func validHostname(h string) bool {
 		}
 	}
 	return true
+}
+
+// checkFind says what is wrong with a transfer's find pattern, or "" when nothing is: a
+// regular expression (Go syntax) whose first group captures the object's URL.
+func checkFind(pattern string) string {
+	re, err := regexp.Compile(pattern)
+	switch {
+	case err != nil:
+		return "not a regular expression: " + clip(err.Error())
+	case re.NumSubexp() < 1:
+		return "needs a group ( ) around the object's URL"
+	}
+	return ""
 }

@@ -18,7 +18,7 @@ type adaptiveLimit struct {
 	mu       sync.Mutex
 	limit    float64
 	inFlight int
-	waiting  []chan struct{} // first come, first served
+	waiting  []waiter // first come, first served
 	quickest time.Duration   // a slowly rising floor of the stretches seen
 	lastCut  time.Time
 }
@@ -35,45 +35,58 @@ const (
 	cutEvery = 100 * time.Millisecond
 )
 
+// waiter is a reservation waiting for n places.
+type waiter struct {
+	n    int
+	turn chan struct{}
+}
+
 func newAdaptiveLimit() *adaptiveLimit { return &adaptiveLimit{limit: limitStart} }
 
-// acquire waits until fewer probes than the limit (never more than ceiling) are in flight and
-// counts this one; it reports false, counting nothing, if ctx ends first.
-func (l *adaptiveLimit) acquire(ctx context.Context, ceiling int) bool {
+// acquire waits until n more probes fit under the limit (never more than ceiling; a
+// reservation larger than the limit goes alone) and counts them; it reports false, counting
+// nothing, if ctx ends first.
+func (l *adaptiveLimit) acquire(ctx context.Context, n, ceiling int) bool {
 	l.mu.Lock()
-	if l.inFlight < l.allowed(ceiling) && len(l.waiting) == 0 {
-		l.inFlight++
+	if len(l.waiting) == 0 && l.fits(n, ceiling) {
+		l.inFlight += n
 		l.mu.Unlock()
 		return true
 	}
-	turn := make(chan struct{})
-	l.waiting = append(l.waiting, turn)
+	w := waiter{n, make(chan struct{})}
+	l.waiting = append(l.waiting, w)
 	l.mu.Unlock()
 	select {
-	case <-turn:
+	case <-w.turn:
 		return true
 	case <-ctx.Done():
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		for i, w := range l.waiting {
-			if w == turn {
+		for i, other := range l.waiting {
+			if other.turn == w.turn {
 				l.waiting = append(l.waiting[:i], l.waiting[i+1:]...)
+				l.wake(ceiling) // those behind it may fit now
 				return false
 			}
 		}
 		// The turn came as ctx ended: hand it on.
-		l.inFlight--
+		l.inFlight -= n
 		l.wake(ceiling)
 		return false
 	}
 }
 
-// release ends a probe counted by acquire.
-func (l *adaptiveLimit) release(ceiling int) {
+// release ends n probes counted by acquire.
+func (l *adaptiveLimit) release(n, ceiling int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.inFlight--
+	l.inFlight -= n
 	l.wake(ceiling)
+}
+
+// fits says whether n more probes may start now. Callers hold mu.
+func (l *adaptiveLimit) fits(n, ceiling int) bool {
+	return l.inFlight == 0 || l.inFlight+n <= l.allowed(ceiling)
 }
 
 // allowed is the limit in force, at least limitMin and at most ceiling. Callers hold mu.
@@ -83,10 +96,10 @@ func (l *adaptiveLimit) allowed(ceiling int) int {
 
 // wake lets waiting probes go while the limit allows. Callers hold mu.
 func (l *adaptiveLimit) wake(ceiling int) {
-	for len(l.waiting) > 0 && l.inFlight < l.allowed(ceiling) {
-		close(l.waiting[0])
+	for len(l.waiting) > 0 && l.fits(l.waiting[0].n, ceiling) {
+		close(l.waiting[0].turn)
+		l.inFlight += l.waiting[0].n
 		l.waiting = l.waiting[1:]
-		l.inFlight++
 	}
 }
 

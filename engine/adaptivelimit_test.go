@@ -47,7 +47,7 @@ func TestAdaptiveLimitQueuesProbesInTurn(t *testing.T) {
 	const ceiling = limitMin
 	l := newAdaptiveLimit()
 	for i := range ceiling {
-		if !l.acquire(context.Background(), ceiling) {
+		if !l.acquire(context.Background(), 1, ceiling) {
 			t.Fatalf("probe %d did not start", i)
 		}
 	}
@@ -66,10 +66,10 @@ func TestAdaptiveLimitQueuesProbesInTurn(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	gaveUp := make(chan bool)
-	go func() { gaveUp <- l.acquire(ctx, ceiling) }()
+	go func() { gaveUp <- l.acquire(ctx, 1, ceiling) }()
 	waiters(1)
 	next := make(chan bool)
-	go func() { next <- l.acquire(context.Background(), ceiling) }()
+	go func() { next <- l.acquire(context.Background(), 1, ceiling) }()
 	waiters(2)
 	cancel()
 	if <-gaveUp {
@@ -81,7 +81,7 @@ func TestAdaptiveLimitQueuesProbesInTurn(t *testing.T) {
 		t.Fatal("a probe started while the limit was full")
 	default:
 	}
-	l.release(ceiling)
+	l.release(1, ceiling)
 	if !<-next {
 		t.Fatal("the waiting probe did not start when a place freed up")
 	}

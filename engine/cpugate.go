@@ -25,10 +25,10 @@ type CPUGate struct {
 	next  time.Time     // the earliest instant the next handshake may start
 	cost  time.Duration // running estimate of one handshake's CPU time
 	cores int
-	// ready, when set, returns once what every handshake needs is in place (the system
+	// ready, when set, is closed once what every handshake needs is in place (the system
 	// trust store read); a handshake waits for it before its turn. Set before the first
 	// sweep's probes start.
-	ready func()
+	ready <-chan struct{}
 	// probes is the adaptive limit on probes in flight that this gate's measurements drive.
 	probes  *adaptiveLimit
 	ceiling func() int // the configured concurrency
@@ -62,7 +62,11 @@ func (g *CPUGate) Enter(ctx context.Context) error {
 		return ctx.Err()
 	}
 	if g.ready != nil {
-		g.ready()
+		select {
+		case <-g.ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	now := time.Now()
 	wait := g.reserve(now).Sub(now)

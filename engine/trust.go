@@ -16,7 +16,7 @@ import (
 
 // verifies says whether t verifies a certificate chain, and so needs a trust store.
 func verifies(t checks.Target) bool {
-	return t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS || t.Kind == checks.KindTransfer
+	return t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS || t.Kind == checks.KindWebSocket || isTransfer(t)
 }
 
 // needsSystemRoots says whether t's trust store starts from the system roots.

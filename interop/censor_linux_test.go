@@ -129,7 +129,7 @@ var transferServices = []labService{
 	{"throttled", []string{`{role: media, transfer: "https://slow.lifeline.test/blob"}`}},
 }
 
-const transferSettings = "transfer: {every: 1s, bytes: 64KiB, slow_below: 1Mbit}\n"
+const transferSettings = "transfer: {every: 1m, bytes: 64KiB, slow_below: 1Mbit}\n"
 
 // config writes a lifeline config for the lab: the censored direct route and the bypass as
 // an interface route with the truthful resolver, which also serves the DNS comparison. No
@@ -178,6 +178,7 @@ type labReport struct {
 	Routes []struct {
 		Name   string `json:"name"`
 		OK     bool   `json:"ok"`
+		State  string `json:"state"`
 		Reason string `json:"reason"`
 	} `json:"routes"`
 	Results []labResult `json:"results"`
@@ -195,6 +196,7 @@ type labResult struct {
 		OK          bool   `json:"ok"`
 		Failure     string `json:"failure"`
 		Reason      string `json:"reason"`
+		Proof       string `json:"proof"`
 		SNIContrast string `json:"sni_contrast"`
 	} `json:"targets"`
 	DNS []struct {

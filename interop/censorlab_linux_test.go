@@ -37,13 +37,17 @@ const (
 	addrCutoff    = "10.77.9.12"
 	addrThrottled = "10.77.9.13"
 	addrIPBlocked = "10.77.9.14"
+	addrDomestic  = "10.77.9.20" // a domestic service an allowlist keeps reachable
+	addrForeign   = "10.77.9.21" // a foreign address behind an SNI allowlist
+	addrCatalog   = "10.77.9.15" // every built-in service's names (censordefaults_linux_test.go)
 	labDomain     = "lifeline.test"
 	blobSize      = 2 << 20
 	censorPrefix  = "lifeline-censor-"
 )
 
-// Names the services are known by, and the addresses that are true for them.
-var censorNames = map[string]string{
+// Names the services are known by, and the addresses that are true for them; the built-in
+// services' own names all point at addrCatalog.
+var censorNames = withCatalogNames(map[string]string{
 	"open." + labDomain:        addrShared,
 	"sni-blocked." + labDomain: addrShared,
 	"nx." + labDomain:          addrShared,
@@ -52,7 +56,11 @@ var censorNames = map[string]string{
 	"ipblock." + labDomain:     addrIPBlocked,
 	"cutoff." + labDomain:      addrCutoff,
 	"slow." + labDomain:        addrThrottled,
-}
+	"ya." + labDomain:          addrDomestic,
+	"max." + labDomain:         addrDomestic,
+	"control." + labDomain:     addrForeign,
+	"wa." + labDomain:          addrForeign,
+})
 
 // The censor's lies: NXDOMAIN for one name, a loopback answer for another.
 const (
@@ -93,7 +101,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign} {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
@@ -161,26 +169,47 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	for name := range censorNames {
 		names = append(names, name)
 	}
-	var ln net.Listener
-	inNetns(t, lab.server, func() (err error) {
-		ln, err = net.Listen("tcp", ":443")
-		return err
-	})
 	blob := []byte(strings.Repeat("lifeline blob\n", blobSize/14+1))[:blobSize]
 	mux := http.NewServeMux()
 	mux.HandleFunc("/blob", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(blob)))
 		w.Write(blob)
 	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	site := fixture.ServiceSiteHandler()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if isCatalogHost(r.Host) {
+			site.ServeHTTP(w, r) // a built-in service's own host: pages, scripts, uploads
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
+	// WhatsApp Web's chat gateway, and a page where one should be.
+	mux.Handle(wsGatewayPath, fixture.WebSocketHandler(wsGatewayPath, "", fixture.WebSocketUpgrade))
+	mux.Handle(wsPagePath, fixture.WebSocketHandler(wsPagePath, "", fixture.WebSocketPage))
 	cfg := &tls.Config{Certificates: []tls.Certificate{fixture.Leaf(t, names...)}}
 	srv := &http.Server{
 		Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	go srv.Serve(tls.NewListener(ln, cfg))
+	// One listener per service address (not a wildcard), so other servers can take port 443
+	// of the lab's other addresses.
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+		var ln net.Listener
+		inNetns(t, lab.server, func() (err error) {
+			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))
+			return err
+		})
+		go srv.Serve(tls.NewListener(ln, cfg))
+	}
 	t.Cleanup(func() { srv.Close() })
 }
+
+// Paths of the shared address's HTTPS server: a WebSocket gateway that upgrades, and one that
+// answers a page instead.
+const (
+	wsGatewayPath = "/ws/chat"
+	wsPagePath    = "/ws/page"
+)
 
 // startResolvers runs dnsmasq twice: in the censor, lying for two names and truthful for the
 // rest; in the server on the bypass, truthful for every name.
