@@ -18,8 +18,8 @@ type adaptiveLimit struct {
 	mu       sync.Mutex
 	limit    float64
 	inFlight int
-	waiting  []waiter // first come, first served
-	quickest time.Duration   // a slowly rising floor of the stretches seen
+	waiting  []waiter      // first come, first served
+	quickest time.Duration // a slowly rising floor of the stretches seen
 	lastCut  time.Time
 }
 
