@@ -9,9 +9,10 @@ import (
 // adaptiveLimit bounds how many probes are in flight at once below the configured
 // concurrency, by what the machine can carry without making probes queue for a core. It
 // learns from the CPU gate's measurements: a handshake's CPU-bound stretch that lasts far
-// longer than the quickest ones seen means it waited for a core (lifeline's own load, the
-// network stack's, or any other program's), and the limit shrinks by a quarter; a stretch
-// close to the quickest lets it grow by half a probe. Network waits cost no CPU, so on a
+// longer than the quickest ones seen (half as long again, and a quarter millisecond) means it
+// waited for a core (lifeline's own load, the network stack's, or any other program's), and
+// the limit shrinks by a quarter; a stretch close to the quickest lets a limit that is at
+// least half in use grow by half a probe. Network waits cost no CPU, so on a
 // quiet machine the limit climbs to the configured concurrency and a sweep overlaps them
 // all; on a busy one it settles where the reported times stay network times.
 type adaptiveLimit struct {
@@ -28,9 +29,9 @@ const (
 	limitStart = 32
 	// limitMin is the least it falls to: a busy machine still overlaps a few round trips.
 	limitMin = 8
-	// queuedSlack is how much longer than twice the quickest stretch one may last before it
-	// counts as having queued for a core.
-	queuedSlack = 500 * time.Microsecond
+	// queuedSlack is how much longer than one and a half times the quickest stretch one may
+	// last before it counts as having queued for a core.
+	queuedSlack = 250 * time.Microsecond
 	// cutEvery spaces cuts, so that one burst of slow handshakes cuts once.
 	cutEvery = 100 * time.Millisecond
 )
@@ -115,17 +116,19 @@ func (l *adaptiveLimit) observe(stretch time.Duration, ceiling int) {
 	if l.quickest == 0 || stretch < l.quickest {
 		l.quickest = stretch
 	} else {
-		l.quickest += (stretch - l.quickest) / 256 // forget an odd, impossibly quick one
+		l.quickest += (stretch - l.quickest) / 2048 // forget an odd, impossibly quick one, slowly
 	}
-	if stretch > 2*l.quickest+queuedSlack {
+	if stretch > l.quickest+l.quickest/2+queuedSlack {
 		if now.Sub(l.lastCut) >= cutEvery {
 			l.limit = max(l.limit*0.75, limitMin)
 			l.lastCut = now
 		}
 		return
 	}
-	l.limit = min(l.limit+0.5, float64(max(ceiling, limitMin)))
-	l.wake(ceiling)
+	if 2*l.inFlight >= l.allowed(ceiling) { // grow only a limit in use
+		l.limit = min(l.limit+0.5, float64(max(ceiling, limitMin)))
+		l.wake(ceiling)
+	}
 }
 
 // current is the limit in force under ceiling.

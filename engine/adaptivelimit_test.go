@@ -6,12 +6,20 @@ import (
 	"time"
 )
 
-// Quick handshakes let more probes fly, up to the configured concurrency and no further; one
-// that queued for a core cuts the limit, and it never falls below the minimum.
+// Quick handshakes let more probes fly while the limit is in use, up to the configured
+// concurrency and no further; one that queued for a core cuts the limit, and it never falls
+// below the minimum.
 func TestAdaptiveLimitFollowsQueueing(t *testing.T) {
 	const ceiling = 256
 	l := newAdaptiveLimit()
 	start := l.current(ceiling)
+	for range 100 {
+		l.observe(300*time.Microsecond, ceiling)
+	}
+	if got := l.current(ceiling); got != start {
+		t.Fatalf("a limit nobody used grew from %d to %d", start, got)
+	}
+	l.inFlight = ceiling // every place taken: the limit is what holds probes back
 	for range 1000 {
 		l.observe(300*time.Microsecond, ceiling)
 	}
@@ -36,6 +44,7 @@ func TestAdaptiveLimitFollowsQueueing(t *testing.T) {
 	if got := l.current(ceiling); got != limitMin {
 		t.Errorf("a machine that stays busy left the limit at %d, want the minimum %d", got, limitMin)
 	}
+	l.inFlight = 0
 	if got := l.current(4); got != 4 {
 		t.Errorf("with concurrency 4 the limit is %d", got)
 	}
