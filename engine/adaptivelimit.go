@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-// adaptiveLimit bounds how many probes are in flight at once below the configured
-// concurrency, by what the machine can carry without making probes queue for a core. It
+// adaptiveLimit bounds how many probes of checks with TLS handshakes to do are in flight at
+// once below the configured concurrency, by what the machine can carry without making probes
+// queue for a core (probes without a handshake only wait on the network: they are not
+// counted). It
 // learns from the CPU gate's measurements: a handshake's CPU-bound stretch that lasts far
 // longer than the quickest ones seen (half as long again, and a quarter millisecond) means it
 // waited for a core (lifeline's own load, the network stack's, or any other program's), and
@@ -48,6 +50,9 @@ func newAdaptiveLimit() *adaptiveLimit { return &adaptiveLimit{limit: limitStart
 // reservation larger than the limit goes alone) and counts them; it reports false, counting
 // nothing, if ctx ends first.
 func (l *adaptiveLimit) acquire(ctx context.Context, n, ceiling int) bool {
+	if l == nil {
+		return true
+	}
 	l.mu.Lock()
 	if len(l.waiting) == 0 && l.fits(n, ceiling) {
 		l.inFlight += n
@@ -79,6 +84,9 @@ func (l *adaptiveLimit) acquire(ctx context.Context, n, ceiling int) bool {
 
 // release ends n probes counted by acquire.
 func (l *adaptiveLimit) release(n, ceiling int) {
+	if l == nil {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.inFlight -= n

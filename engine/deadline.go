@@ -26,18 +26,21 @@ import (
 type slots struct {
 	route, global *semaphore.Weighted
 	n             int64
-	local         chan struct{} // the check's own share, handed to its targets in turn
-	limit         *adaptiveLimit
+	local         chan struct{}  // the check's own share, handed to its targets in turn
+	limit         *adaptiveLimit // nil for a check without TLS handshakes
 	ceiling       int
 }
 
-// reserve takes n slots on the route, then n global ones, then n places under the adaptive
-// limit, in that order so a busy route never holds global slots while it waits. It returns
-// nil if ctx ended first.
-func (s *Scheduler) reserve(ctx context.Context, route string, n int) *slots {
+// reserve takes n slots on the route, then n global ones, then, for a check with TLS
+// handshakes to do (heavy), n places under the adaptive limit, in that order so a busy route
+// never holds global slots while it waits. It returns nil if ctx ended first.
+func (s *Scheduler) reserve(ctx context.Context, route string, n int, heavy bool) *slots {
 	n = max(1, min(n, s.plan.Settings.PerRoute, s.plan.Settings.Concurrency))
 	r := &slots{route: s.perRoute[route], global: s.global, n: int64(n), local: make(chan struct{}, n),
 		limit: s.cpu.probes, ceiling: s.plan.Settings.Concurrency}
+	if !heavy {
+		r.limit = nil // network waits overlap freely
+	}
 	if r.route.Acquire(ctx, r.n) != nil {
 		return nil
 	}

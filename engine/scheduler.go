@@ -146,7 +146,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	routeResult := checks.RouteResult{Name: spec.Name, Kind: spec.Kind, Sweep: n}
 
 	var mechErr *checks.Error
-	if slot := s.reserve(ctx, spec.Name, 1); slot != nil {
+	if slot := s.reserve(ctx, spec.Name, 1, false); slot != nil {
 		stepCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.StepTimeout)
 		mechErr = r.Check(stepCtx)
 		cancel()
@@ -504,7 +504,7 @@ func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Targ
 	if len(targets) == 0 {
 		return out
 	}
-	slot := s.reserve(ctx, r.Spec().Name, len(targets))
+	slot := s.reserve(ctx, r.Spec().Name, len(targets), slices.ContainsFunc(targets, verifies))
 	if slot == nil {
 		for i, t := range targets {
 			out[i] = notStarted(t, false)
