@@ -54,9 +54,10 @@ func NewCPUGate() *CPUGate {
 		ceiling: func() int { return limitStart }}
 }
 
-// Enter waits for the handshake's turn (and first, if set, for ready). It never lets a probe wait more than a quarter of
-// the time left before ctx's deadline: past that the handshake starts anyway, so the gate
-// can make a measurement less exact but never a check fail. A nil gate admits at once.
+// Enter waits for the handshake's turn (and first, if set, for ready). The turn never costs
+// a probe more than a quarter of the time left before ctx's deadline: past that the
+// handshake starts anyway, so the gate can make a measurement less exact but never a check
+// fail. A nil gate admits at once.
 func (g *CPUGate) Enter(ctx context.Context) error {
 	if g == nil {
 		return ctx.Err()
