@@ -225,6 +225,11 @@ func (lab *censorLab) dnsmasq(t *testing.T, ns, addr string, records []string) {
 		"--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=" + addr, "--port=53",
 		"--user=root", "--group=root", "--pid-file=", "--log-facility=-", "--log-queries",
 		"--local=/" + labDomain + "/"}
+	// The built-in services' names are the lab's too: answered here, never forwarded, and
+	// their missing AAAA records are "no data" rather than a refusal.
+	for _, name := range catalogHostnames() {
+		args = append(args, "--local=/"+name+"/")
+	}
 	d := startDaemon(t, "ip", append(args, records...)...)
 	d.name = "dnsmasq in " + ns
 	waitListeningIn(t, d, ns, net.JoinHostPort(addr, "53"))
