@@ -46,8 +46,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer stopOutputs()
 	dashCtx, stopDashboard := context.WithCancel(ctx)
 	defer stopDashboard()
-	monitor := sched.Start(dashCtx)
-	runner := observed(dashCtx, monitor, observe)
+	monitor := sched.Start(dashCtx, observe)
 
 	opt := ui.DetectOptions(os.Getenv)
 	opt.ASCII = opt.ASCII || *ascii
@@ -62,7 +61,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return ui.ReloadResult{Title: res.title, Note: res.note}, nil
 	}
 	opt.ReloadRequests = forwardHangups(dashCtx, stopDashboard, stdout)
-	if err := ui.RunDashboard(dashCtx, sched.Plan(), runner, opt); err != nil {
+	if err := ui.RunDashboard(dashCtx, sched.Plan(), monitor, opt); err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
@@ -92,27 +91,3 @@ func setFlags(fs *flag.FlagSet) []string {
 	fs.Visit(func(f *flag.Flag) { args = append(args, "--"+f.Name+"="+f.Value.String()) })
 	return args
 }
-
-// observedRunner hands every event to the exporters before the dashboard sees it.
-type observedRunner struct {
-	*engine.Monitor
-	events chan checks.Event
-}
-
-func observed(ctx context.Context, m *engine.Monitor, observe func(checks.Event)) *observedRunner {
-	r := &observedRunner{Monitor: m, events: make(chan checks.Event, cap(m.Events()))}
-	go func() {
-		defer close(r.events)
-		for e := range m.Events() {
-			observe(e)
-			select {
-			case r.events <- e:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return r
-}
-
-func (r *observedRunner) Events() <-chan checks.Event { return r.events }

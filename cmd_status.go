@@ -106,10 +106,10 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	monitor := sched.Start(watchCtx)
+	monitor := sched.Start(watchCtx, observe)
 	rl := &reloader{path: *path, narrow: narrow, monitor: monitor, alerts: cfg.Alerts}
 	go reloadOnHangup(watchCtx, rl, stopWatch, stdout, stderr)
-	return statusWatch(watchCtx, monitor, plan, printer, observe, stderr)
+	return statusWatch(watchCtx, monitor, plan, printer, stderr)
 }
 
 // statusOnce runs one sweep, prints its line and returns the exit code it deserves.
@@ -163,10 +163,9 @@ func statusOnce(ctx context.Context, sched *engine.Scheduler, run statusRun, pri
 // statusWatch prints a line after every sweep until ctx ends, then returns 0. Results persist
 // between sweeps, so a recheck of one route keeps the others' cells, and across reloads for
 // the cells that stay.
-func statusWatch(ctx context.Context, monitor *engine.Monitor, plan checks.Plan, printer *ui.StatusPrinter, observe func(checks.Event), stderr io.Writer) int {
+func statusWatch(ctx context.Context, monitor *engine.Monitor, plan checks.Plan, printer *ui.StatusPrinter, stderr io.Writer) int {
 	report := ui.NewSweepReport(plan)
 	for e := range monitor.Events() {
-		observe(e)
 		report.Add(e)
 		if e.Kind != checks.EventSweepFinished || ctx.Err() != nil {
 			// A sweep cut short by shutdown holds interrupted probes, not news.

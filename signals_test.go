@@ -127,6 +127,20 @@ func (c *child) statusLine() ui.StatusLineJSON {
 	return got
 }
 
+// stderrHas reports whether stderr holds text, waiting a bounded time for it: stderr and
+// stdout are written by different goroutines, so a message may follow the line that showed
+// its effect.
+func (c *child) stderrHas(text string) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(c.stderr.String(), text) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}
+
 func (c *child) signal(sig os.Signal) {
 	c.t.Helper()
 	if err := c.cmd.Process.Signal(sig); err != nil {

@@ -1,40 +1,9 @@
 package checks
 
 import (
+	"fmt"
 	"time"
 )
-
-// Verdict is the state of one route × service.
-type Verdict string
-
-const (
-	VerdictPending   Verdict = "pending"
-	VerdictOK        Verdict = "ok"
-	VerdictSlow      Verdict = "slow"
-	VerdictPartial   Verdict = "partial"
-	VerdictBlocked   Verdict = "blocked"
-	VerdictRouteDown Verdict = "route-down"
-	// VerdictNA is a check whose only roles the route cannot carry at all (calls over a route
-	// without UDP): not a failure of the service, and not a success either.
-	VerdictNA Verdict = "n/a"
-)
-
-// Severity orders verdicts from best to worst; pending sorts last as unknown.
-func (v Verdict) Severity() int {
-	switch v {
-	case VerdictOK, VerdictNA:
-		return 0
-	case VerdictSlow:
-		return 1
-	case VerdictPartial:
-		return 2
-	case VerdictBlocked:
-		return 3
-	case VerdictRouteDown:
-		return 4
-	}
-	return 5
-}
 
 // Phases are the durations a probe reached; a zero phase was not reached or does not apply.
 type Phases struct {
@@ -59,6 +28,15 @@ type TargetResult struct {
 	Status int
 	// Peer is a sanitized note of whom we talked to (certificate subject, remote address).
 	Peer string
+	// Proof says what a working target proved, e.g. "MTProto resPQ from 149.154.167.51:443";
+	// "" when the target failed.
+	Proof string
+	// NotApplicable says why the target does not apply to this route (e.g. an IPv6 address
+	// on a route without IPv6); such a result does not count in the verdict.
+	NotApplicable string
+	// Rotated is set on a rotating target's last result shown in a sweep that did not probe
+	// it; it does not count in that sweep's verdict.
+	Rotated *Rotated
 	// UDP is what a STUN (calls) probe measured; nil for other probes or when none answered.
 	UDP *UDPStats
 	// Contrast is the retry with an innocuous server name after the handshake failed at the
@@ -70,6 +48,21 @@ type TargetResult struct {
 	// Transfer is what a transfer (media) probe measured; nil for other probes.
 	Transfer *TransferStats
 }
+
+// Rotated says when a carried-over result was measured.
+type Rotated struct {
+	Sweep uint64        // the sweep that measured it
+	Age   time.Duration // how long before this sweep
+}
+
+// Summary says when the result was measured, e.g. "from sweep 12, 3m ago".
+func (r Rotated) Summary() string {
+	return fmt.Sprintf("from sweep %d, %s ago", r.Sweep, shortAge(r.Age))
+}
+
+// Counts reports whether the result counts in this sweep's verdict: it was measured now and
+// the target applies to the route.
+func (r TargetResult) Counts() bool { return r.Rotated == nil && r.NotApplicable == "" }
 
 // CheckResult is one route × service, run once.
 type CheckResult struct {
@@ -93,13 +86,18 @@ type CheckResult struct {
 
 // RouteResult is the route's own check: its mechanism and its control target.
 type RouteResult struct {
-	Name    string
-	Kind    string
-	Sweep   uint64
-	OK      bool
+	Name  string
+	Kind  string
+	Sweep uint64
+	OK    bool
+	// State is up, down, offline or allowlist; empty means up or down as OK says (StateOf).
+	State   RouteState
 	Reason  string
 	Err     *Error
 	Control *TargetResult // nil when the route has no control target
+	// Domestic are the domestic references checked on the direct route when its control
+	// failed, to tell an allowlist from censorship; nil when none ran.
+	Domestic []TargetResult
 	// Egress is where the route exits to the internet and what is suspicious about it; nil
 	// when egress checks are off or not yet run.
 	Egress  *Egress

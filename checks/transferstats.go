@@ -5,14 +5,6 @@ import (
 	"time"
 )
 
-// Transfer defaults: enough data to pass the ~16–20 KB freeze, little enough for a metered
-// link; throttling pins flows near 130–150 kbit/s, well under the 1 Mbit/s threshold.
-const (
-	DefaultTransferBytes     = 64 << 10
-	DefaultTransferEvery     = 10 * time.Minute
-	DefaultTransferSlowBelow = 1_000_000 // bits per second
-)
-
 // TransferStats is what a transfer probe measured.
 type TransferStats struct {
 	Wanted  int64         // bytes the probe meant to move

@@ -2,45 +2,54 @@ package config
 
 import (
 	"crypto/x509"
+	"net"
 	"slices"
+	"strconv"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// The built-in services (RESEARCH.md §1). Each is a handful of targets so one check is a
-// handful of connections; https targets accept any status, as the services' own clients do.
+// The built-in services (RESEARCH.md §1). Every target asks for an answer only the service
+// can give (a certificate, an MTProto resPQ, a Noise hello, a WebSocket 101); services with
+// many endpoints rotate through them so one sweep stays a handful of connections while every
+// endpoint is covered every few sweeps. https targets accept any status, as the services' own
+// clients do.
 var catalog = []checks.Service{
-	{Name: "whatsapp", Title: "WhatsApp", Short: "WA", Targets: []checks.Target{
-		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "e1.whatsapp.net:443"},
-		// 5222 speaks WhatsApp's own Noise protocol, not TLS: a connect is what can be tested.
-		{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: "g.whatsapp.net:5222"},
-		{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: "e2.whatsapp.net:5222"},
-		{Role: checks.RoleRegister, Kind: checks.KindHTTPS, Addr: "https://v.whatsapp.net/v2/register"},
-		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://web.whatsapp.com/"},
-	}},
-	{Name: "telegram", Title: "Telegram", Short: "TG", Targets: []checks.Target{
-		// Telegram's data centres answer plain HTTP even on 443.
-		{Role: checks.RoleChat, Kind: checks.KindHTTPPost, Addr: "149.154.167.51:443"},
-		{Role: checks.RoleChat, Kind: checks.KindHTTPPost, Addr: "149.154.175.50:443"},
-		{Role: checks.RoleChat, Kind: checks.KindHTTPPost, Addr: "149.154.175.100:80"},
-		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://web.telegram.org/"},
-	}},
+	{Name: "whatsapp", Title: "WhatsApp", Short: "WA", Targets: slices.Concat(
+		whatsappChat(),
+		[]checks.Target{
+			{Role: checks.RoleRegister, Kind: checks.KindHTTPS, Addr: "https://v.whatsapp.net/v2/register"},
+			// The gateway WhatsApp Web chats through: only WhatsApp's own server answers 101.
+			{Role: checks.RoleWeb, Kind: checks.KindWebSocket, Addr: "wss://web.whatsapp.com/ws/chat", Origin: "https://web.whatsapp.com"},
+		})},
+	{Name: "telegram", Title: "Telegram", Short: "TG", Targets: slices.Concat(
+		telegramDCs(),
+		[]checks.Target{{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://web.telegram.org/"}})},
 	{Name: "signal", Title: "Signal", Short: "SIG", Targets: []checks.Target{
 		{Role: checks.RoleChat, Kind: checks.KindHTTPS, Addr: "https://chat.signal.org/"},
-		// Storage holds the account's profile, contacts and groups: needed to register or
-		// restore, so it counts with registration rather than with chat.
+		// Storage holds the account's profile, contacts and groups, and contact discovery
+		// finds who else uses Signal: needed to register or restore, so they count with
+		// registration rather than with chat.
 		{Role: checks.RoleRegister, Kind: checks.KindHTTPS, Addr: "https://storage.signal.org/"},
+		{Role: checks.RoleRegister, Kind: checks.KindHTTPS, Addr: "https://cdsi.signal.org/"},
 		{Role: checks.RoleCalls, Kind: checks.KindHTTPS, Addr: "https://sfu.voip.signal.org/"},
 	}},
-	{Name: "max", Title: "MAX", Short: "MAX", Targets: []checks.Target{
+	// MAX is domestic: Russia's mobile allowlists keep it reachable.
+	{Name: "max", Title: "MAX", Short: "MAX", Domestic: true, Targets: []checks.Target{
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "api.oneme.ru:443"},
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "ws-api.oneme.ru:443"},
 		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://web.max.ru/"},
 	}},
+	// OONI's facebook_messenger list, each endpoint TLS-verified.
 	{Name: "messenger", Title: "Messenger", Short: "FB", Targets: []checks.Target{
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "edge-mqtt.facebook.com:443"},
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "b-api.facebook.com:443"},
+		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "b-graph.facebook.com:443"},
 		{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "scontent.xx.fbcdn.net:443"},
+		{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "external.xx.fbcdn.net:443"},
+		// Facebook's front end (where www.facebook.com points); its certificate names
+		// www.facebook.com, not the c10r name.
+		{Role: checks.RoleWeb, Kind: checks.KindTLS, Addr: "star.c10r.facebook.com:443", SNI: "www.facebook.com"},
 	}},
 	{Name: "discord", Title: "Discord", Short: "DC", Targets: []checks.Target{
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "gateway.discord.gg:443"},
@@ -127,6 +136,57 @@ var catalog = []checks.Service{
 		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://vk.com/"},
 		{Role: checks.RoleWeb, Kind: checks.KindTLS, Addr: "vk.ru:443"},
 	}},
+}
+
+// Telegram's data centres as Telegram Desktop has them built in (OONI's list), each on 80 and
+// 443.
+var (
+	telegramIPv4 = []string{"149.154.175.50", "149.154.167.51", "149.154.175.100", "149.154.167.91", "149.154.171.5", "95.161.76.100"}
+	telegramIPv6 = []string{"2001:b28:f23d:f001::a", "2001:67c:4e8:f002::a", "2001:b28:f23d:f003::a", "2001:67c:4e8:f004::a", "2001:b28:f23f:f005::a"}
+	dcPorts      = []string{"443", "80"}
+)
+
+// telegramDCs are the chat targets: every IPv4 address:port over the obfuscated transport
+// and over HTTP, and every IPv6 one over the obfuscated transport (not applicable where the
+// route has no IPv6). A sweep asks two IPv4 pairs on each transport and one IPv6 pair, each
+// pair's two transports in different sweeps: every pair is covered within ten sweeps.
+func telegramDCs() []checks.Target {
+	var v4, v6 []string
+	for _, port := range dcPorts {
+		for _, ip := range telegramIPv4 {
+			v4 = append(v4, net.JoinHostPort(ip, port))
+		}
+		for _, ip := range telegramIPv6 {
+			v6 = append(v6, net.JoinHostPort(ip, port))
+		}
+	}
+	var out []checks.Target
+	half := len(v4) / 2
+	for i, addr := range v4 {
+		out = append(out,
+			checks.Target{Role: checks.RoleChat, Kind: checks.KindMTProto, Addr: addr, Rotate: half, Slot: i % half},
+			checks.Target{Role: checks.RoleChat, Kind: checks.KindMTProtoHTTP, Addr: addr, Rotate: half, Slot: (i + half/2) % half})
+	}
+	for i, addr := range v6 {
+		out = append(out, checks.Target{Role: checks.RoleChat, Kind: checks.KindMTProto, Addr: addr, Rotate: len(v6), Slot: i})
+	}
+	return out
+}
+
+// whatsappChat is e1…e16.whatsapp.net on 443 and 5222 (OONI's list; both ports speak
+// WhatsApp's Noise protocol). A sweep asks two hosts on both ports: every host is covered
+// within eight sweeps. Chat works when any host answers.
+func whatsappChat() []checks.Target {
+	const hosts, perSweep = 16, 2
+	var out []checks.Target
+	for i := range hosts {
+		host := "e" + strconv.Itoa(i+1) + ".whatsapp.net"
+		for _, port := range []string{"443", "5222"} {
+			out = append(out, checks.Target{Role: checks.RoleChat, Kind: checks.KindNoise, Addr: net.JoinHostPort(host, port),
+				Rotate: hosts / perSweep, Slot: i % (hosts / perSweep)})
+		}
+	}
+	return out
 }
 
 // DefaultServices are checked when no configuration names any: the four messengers and the

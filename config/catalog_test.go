@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/lifeline-app/lifeline/checks"
@@ -30,12 +31,18 @@ func TestCatalogShape(t *testing.T) {
 		if got := [2]string{s.Title, s.Short}; got != titles[s.Name] {
 			t.Errorf("%s title/short = %v, want %v", s.Name, got, titles[s.Name])
 		}
-		// Transfer and upload targets run every transfer.every, not every sweep.
-		perSweep := slices.DeleteFunc(slices.Clone(s.Targets), func(t checks.Target) bool {
-			return t.Kind == checks.KindTransfer || t.Kind == checks.KindUpload
-		})
-		if n := len(perSweep); n < 2 || n > 6 {
-			t.Errorf("%s has %d targets per sweep; a check should stay a handful of connections", s.Name, n)
+		// A check stays a handful of connections in every sweep, rotation or not; transfer and
+		// upload targets run every transfer.every, not every sweep.
+		for sweep := uint64(1); sweep <= 40; sweep++ {
+			due := 0
+			for _, tg := range s.Targets {
+				if tg.DueIn(sweep) && tg.Kind != checks.KindTransfer && tg.Kind != checks.KindUpload {
+					due++
+				}
+			}
+			if due < 2 || due > 8 {
+				t.Errorf("%s probes %d targets in sweep %d; a check should stay a handful of connections", s.Name, due, sweep)
+			}
 		}
 		for _, tg := range s.Targets {
 			if tg.RootCAs == nil {
@@ -48,6 +55,8 @@ func TestCatalogShape(t *testing.T) {
 				problem = checkHTTPSURL(tg.Addr)
 			case checks.KindTransfer:
 				problem = checkTransferAddr(tg.Addr)
+			case checks.KindWebSocket:
+				problem = checkWebSocketURL(tg.Addr)
 			default:
 				problem = checkHostPort(tg.Addr)
 			}
@@ -59,15 +68,60 @@ func TestCatalogShape(t *testing.T) {
 			}
 		}
 	}
-	// WhatsApp's 5222 is not TLS; Telegram's DCs speak plain HTTP.
+	// WhatsApp's chat servers speak Noise, not TLS, on both ports; Telegram's DCs are asked
+	// for resPQ; nothing is proven by a bare connect or an arbitrary HTTP answer.
 	for _, tg := range services[0].Targets {
-		if tg.Addr[len(tg.Addr)-5:] == ":5222" && tg.Kind != checks.KindTCP {
-			t.Errorf("whatsapp %s: 5222 must be probed with tcp", tg)
+		if tg.Role == checks.RoleChat && tg.Kind != checks.KindNoise {
+			t.Errorf("whatsapp %s: chat servers must be probed with noise", tg)
 		}
 	}
 	for _, tg := range services[1].Targets {
-		if tg.Role == checks.RoleChat && tg.Kind != checks.KindHTTPPost {
-			t.Errorf("telegram chat target %s should be http_post", tg)
+		if tg.Role == checks.RoleChat && tg.Kind != checks.KindMTProto && tg.Kind != checks.KindMTProtoHTTP {
+			t.Errorf("telegram chat target %s should speak MTProto", tg)
+		}
+	}
+}
+
+// TestCatalogCoversOONIsLists: every endpoint of OONI's lists is in the catalog, and rotation
+// reaches each within ten sweeps.
+func TestCatalogCoversOONIsLists(t *testing.T) {
+	want := map[string][]string{}
+	for i := 1; i <= 16; i++ {
+		for _, port := range []string{"443", "5222"} {
+			want["whatsapp"] = append(want["whatsapp"], "noise e"+strconv.Itoa(i)+".whatsapp.net:"+port)
+		}
+	}
+	for _, ip := range []string{"149.154.175.50", "149.154.167.51", "149.154.175.100", "149.154.167.91", "149.154.171.5", "95.161.76.100"} {
+		for _, port := range []string{"80", "443"} {
+			want["telegram"] = append(want["telegram"], "mtproto "+ip+":"+port, "mtproto_http "+ip+":"+port)
+		}
+	}
+	for _, ip := range []string{"2001:b28:f23d:f001::a", "2001:67c:4e8:f002::a", "2001:b28:f23d:f003::a", "2001:67c:4e8:f004::a", "2001:b28:f23f:f005::a"} {
+		for _, port := range []string{"80", "443"} {
+			want["telegram"] = append(want["telegram"], "mtproto ["+ip+"]:"+port)
+		}
+	}
+	want["signal"] = []string{"https://cdsi.signal.org/"}
+	for _, host := range []string{"b-api.facebook.com", "b-graph.facebook.com", "edge-mqtt.facebook.com", "external.xx.fbcdn.net", "scontent.xx.fbcdn.net", "star.c10r.facebook.com"} {
+		want["messenger"] = append(want["messenger"], "tls "+host+":443")
+	}
+	want["whatsapp"] = append(want["whatsapp"], "websocket wss://web.whatsapp.com/ws/chat")
+	for _, s := range Catalog() {
+		seen := map[string]bool{}
+		for _, tg := range s.Targets {
+			seen[tg.String()] = true
+			covered := false
+			for sweep := uint64(1); sweep <= 10; sweep++ {
+				covered = covered || tg.DueIn(sweep)
+			}
+			if !covered {
+				t.Errorf("%s %s is never probed in ten sweeps", s.Name, tg)
+			}
+		}
+		for _, w := range want[s.Name] {
+			if !seen[w] {
+				t.Errorf("%s lacks %s", s.Name, w)
+			}
 		}
 	}
 }

@@ -43,6 +43,7 @@ var topKeys = []string{
 	"interval", "timeout", "step_timeout", "slow", "concurrency", "per_route", "history",
 	"ca_files", "control", "failure_threshold", "success_threshold", "on_change", "webhook",
 	"routes", "services", "dns_compare", "egress", "egress_url", "egress_every", "transfer",
+	"domestic",
 }
 
 // maxConfigSize bounds a config file: a few hundred lines, not a disk image.
@@ -218,6 +219,7 @@ func (p *parser) document(body ast.Node) *Config {
 	}
 
 	cfg.Plan.Extra = p.extraChecks(fs, control != nil)
+	cfg.Plan.Domestic = p.domestic(fs, control != nil)
 	if f, ok := fs["transfer"]; ok {
 		cfg.Plan.Transfer = p.transferPlan(f)
 	}
@@ -237,7 +239,7 @@ func (p *parser) document(body ast.Node) *Config {
 
 // defaultControl is the control every route gets unless the config says otherwise.
 func (p *parser) defaultControl() *checks.Target {
-	t, _, _ := parseControl(DefaultControl)
+	t, _, _ := parseControl(checks.DefaultControl)
 	t.RootCAs = p.globalPool
 	return &t
 }

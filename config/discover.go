@@ -79,7 +79,8 @@ func DefaultWith(ctx context.Context, d Discovery) (*Config, error) {
 	cfg := &Config{
 		Plan: checks.Plan{Settings: checks.DefaultSettings, Routes: routes,
 			// As in a config file that keeps the default control: DNS tampering and egress on.
-			Extra: checks.ExtraChecks{DNSCompare: checks.DefaultDNSCompare, EgressURL: checks.DefaultEgressURL}},
+			Extra:    checks.ExtraChecks{DNSCompare: checks.DefaultDNSCompare, EgressURL: checks.DefaultEgressURL},
+			Domestic: defaultDomestic(trustPool(nil))},
 		Alerts: DefaultAlerts,
 		Notes:  notes,
 	}
@@ -115,7 +116,7 @@ func Discover(ctx context.Context, d Discovery) ([]checks.RouteSpec, []string) {
 			}
 			name := unique(routeNameFor(ifc.Name))
 			routes = append(routes, checks.RouteSpec{
-				Name: name, Kind: checks.RouteInterface, Interface: ifc.Name, DNS: DefaultDNS,
+				Name: name, Kind: checks.RouteInterface, Interface: ifc.Name, DNS: checks.DefaultInterfaceDNS,
 			})
 			notes = append(notes, name+": interface "+clip(ifc.Name)+" ("+what+")")
 		}

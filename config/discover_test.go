@@ -69,7 +69,7 @@ func TestDefaultDiscovers(t *testing.T) {
 	var names []string
 	for _, r := range cfg.Plan.Routes {
 		names = append(names, r.Name)
-		if r.Control == nil || r.Control.Addr != DefaultControl {
+		if r.Control == nil || r.Control.Addr != checks.DefaultControl {
 			t.Errorf("route %s control = %+v, want the default control", r.Name, r.Control)
 		}
 	}
@@ -78,7 +78,7 @@ func TestDefaultDiscovers(t *testing.T) {
 		t.Fatalf("routes = %v, want %v", names, want)
 	}
 	wg := cfg.Plan.Routes[1]
-	if wg.Kind != checks.RouteInterface || wg.Interface != "wg0" || wg.DNS != DefaultDNS {
+	if wg.Kind != checks.RouteInterface || wg.Interface != "wg0" || wg.DNS != checks.DefaultInterfaceDNS {
 		t.Errorf("wg0 route = %+v", wg)
 	}
 	clash := cfg.Plan.Routes[4]

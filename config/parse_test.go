@@ -121,7 +121,7 @@ func TestParseFullExample(t *testing.T) {
 			t.Errorf("route %s control = %v, want set=%v", w.name, r.Control, w.control)
 		}
 		if r.Control != nil {
-			if r.Control.Kind != checks.KindHTTPS || r.Control.Addr != DefaultControl || r.Control.Role != checks.RoleControl {
+			if r.Control.Kind != checks.KindHTTPS || r.Control.Addr != checks.DefaultControl || r.Control.Role != checks.RoleControl {
 				t.Errorf("route %s control = %+v", w.name, r.Control)
 			}
 			if !trusts(r.Control.RootCAs, extra) {
@@ -196,7 +196,7 @@ func TestParseDefaultsWhenSettingsMissing(t *testing.T) {
 		t.Errorf("alerts = %+v, want defaults", cfg.Alerts)
 	}
 	c := cfg.Plan.Routes[0].Control
-	if c == nil || c.Addr != DefaultControl || c.Kind != checks.KindHTTPS {
+	if c == nil || c.Addr != checks.DefaultControl || c.Kind != checks.KindHTTPS {
 		t.Errorf("default control = %+v", c)
 	}
 	if cfg.Plan.Services[0].Title != "Signal" {
@@ -285,7 +285,7 @@ func TestParseInterfaceDNSDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := []string{cfg.Plan.Routes[0].DNS, cfg.Plan.Routes[1].DNS, cfg.Plan.Routes[2].DNS}
-	want := []string{DefaultDNS, "10.8.0.1:53", "[fd00::1]:5353"}
+	want := []string{checks.DefaultInterfaceDNS, "10.8.0.1:53", "[fd00::1]:5353"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("dns = %v, want %v", got, want)
 	}

@@ -11,10 +11,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultDNS is the resolver an interface route uses when none is set, reached through the
-// interface itself so the answer is the tunnel's, not the local censor's.
-const DefaultDNS = "1.1.1.1:53"
-
 var routeKeys = []string{"name", "direct", "interface", "dns", "proxy", "password_file", "control", "ca_files", "metered"}
 
 // routes reads the routes list. control is the global control (nil for none).
@@ -99,7 +95,7 @@ func (p *parser) route(n ast.Node, i int, control *checks.Target) (checks.RouteS
 		if p.err == nil && !validInterface(spec.Interface) {
 			p.fail(fs["interface"].value, "interface %q is not a device name such as wg0", clip(spec.Interface))
 		}
-		spec.DNS = DefaultDNS
+		spec.DNS = checks.DefaultInterfaceDNS
 		if f, ok := fs["dns"]; ok {
 			spec.DNS = p.dns(f)
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-var serviceKeys = []string{"name", "title", "short", "ca_files", "targets"}
+var serviceKeys = []string{"name", "title", "short", "ca_files", "targets", "domestic"}
 
 // services reads the services list: catalog names and inline definitions. An inline service
 // named like a catalog one replaces it.
@@ -80,7 +80,10 @@ func (p *parser) inlineService(n ast.Node, i int) (checks.Service, ast.Node) {
 	what = "service " + strconv.Quote(s.Name)
 	s.Title, s.Short = s.Name, defaultShort(s.Name)
 	if builtin, ok := catalogService(s.Name, nil); ok {
-		s.Title, s.Short = builtin.Title, builtin.Short
+		s.Title, s.Short, s.Domestic = builtin.Title, builtin.Short, builtin.Domestic
+	}
+	if f, ok := fs["domestic"]; ok {
+		s.Domestic = p.onOff(f, "domestic")
 	}
 	if f, ok := fs["title"]; ok {
 		s.Title = clip(p.text(f, "title"))

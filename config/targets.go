@@ -13,13 +13,12 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultControl is the neutral target a route is checked against when nothing else is set.
-const DefaultControl = "https://www.gstatic.com/generate_204"
-
 var (
 	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister, checks.RoleFCM, checks.RoleAPNs}
-	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer, checks.KindUpload}
-	targetKeys   = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "upload", "find", "sni", "expect"}
+	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer,
+		checks.KindMTProto, checks.KindMTProtoHTTP, checks.KindNoise, checks.KindWebSocket, checks.KindUpload}
+	targetKeys = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer",
+		"mtproto", "mtproto_http", "noise", "websocket", "upload", "find", "sni", "expect", "origin"}
 )
 
 // target reads one service target, e.g. {role: chat, tls: host:443, sni: name}.
@@ -78,6 +77,10 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 		if msg := checkTransferAddr(t.Addr); msg != "" {
 			p.fail(kindField.value, "%s: %s", t.Kind, msg)
 		}
+	} else if t.Kind == checks.KindWebSocket {
+		if msg := checkWebSocketURL(t.Addr); msg != "" {
+			p.fail(kindField.value, "%s: %s", t.Kind, msg)
+		}
 	} else if msg := checkHostPort(t.Addr); msg != "" {
 		p.fail(kindField.value, "%s: %s", t.Kind, msg)
 	}
@@ -97,6 +100,17 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 		t.Find = p.text(f, "find")
 		if msg := checkFind(t.Find); p.err == nil && msg != "" {
 			p.fail(f.value, "find: %s", msg)
+		}
+	}
+	if f, ok := fs["origin"]; ok {
+		if t.Kind != checks.KindWebSocket {
+			p.fail(f.key, "origin applies to websocket targets only")
+		}
+		t.Origin = strings.TrimSpace(p.text(f, "origin"))
+		if p.err == nil {
+			if u, err := url.Parse(t.Origin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") {
+				p.fail(f.value, "origin: %q is not an origin such as https://web.whatsapp.com", clip(t.Origin))
+			}
 		}
 	}
 	if f, ok := fs["expect"]; ok {
@@ -192,6 +206,15 @@ func checkHTTPSURL(s string) string {
 		}
 	}
 	return ""
+}
+
+// checkWebSocketURL says what is wrong with a websocket target URL, or "" when nothing is.
+func checkWebSocketURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "wss" {
+		return "must be a wss:// URL"
+	}
+	return checkHTTPSURL("https://" + strings.TrimPrefix(s, "wss://"))
 }
 
 // validHostname accepts DNS names and IP literals: no spaces, slashes or other URL syntax.

@@ -41,24 +41,59 @@ func contrastAddr(r Route, requested string, trace DialTrace) string {
 }
 
 // runContrast handshakes with addr through r naming a random innocuous server, without
-// verifying the certificate: only whether the handshake goes through matters. It returns nil
+// verifying the certificate: only whether the handshake goes through matters. When the
+// innocuous name fails too and opt names a known-good server (a domestic reference, which an
+// allowlist lets through), a second handshake sends that name to the same address: if it
+// answers, the address is reachable and the target's name is what is filtered. It returns nil
 // when the probe's own deadline ended first, since then the contrast proves nothing.
 func runContrast(ctx context.Context, r Route, addr string, opt ProbeOptions) *checks.SNIContrast {
-	if ctx.Err() != nil {
+	c := &checks.SNIContrast{Name: innocuousName()}
+	var telling bool
+	if c.Err, telling = contrastHandshake(ctx, r, addr, c.Name, opt); !telling {
 		return nil
 	}
-	c := &checks.SNIContrast{Name: innocuousName()}
+	c.Outcome = checks.ContrastIPBlocked
+	if answered(c.Err) {
+		c.Outcome = checks.ContrastSNIFiltered
+		return c
+	}
+	if opt.KnownName == "" {
+		return c
+	}
+	knownErr, telling := contrastHandshake(ctx, r, addr, opt.KnownName, opt)
+	if !telling {
+		return c
+	}
+	c.Known, c.KnownErr = opt.KnownName, knownErr
+	if answered(knownErr) {
+		c.Outcome = checks.ContrastSNIFiltered
+	}
+	return c
+}
+
+// answered reports whether a contrast handshake reached a server: it completed, or the server
+// read the ClientHello and refused the name with an alert.
+func answered(e *checks.Error) bool { return e == nil || checks.ServerAnswered(e) }
+
+// contrastHandshake sends one ClientHello naming name to addr through r. telling is false when
+// the outcome says nothing about the address: the probe ran out of time, or a proxy failed its
+// own greeting.
+func contrastHandshake(ctx context.Context, r Route, addr, name string, opt ProbeOptions) (hsErr *checks.Error, telling bool) {
+	if ctx.Err() != nil {
+		return nil, false
+	}
 	conn, err := dialStep(ctx, r, addr, nil, opt)
 	if err != nil {
-		c.Err = checks.Classify(checks.OpConnect, err)
+		hsErr = checks.Classify(checks.OpConnect, err)
 	} else {
 		cfg := &tls.Config{
-			ServerName:         c.Name,
+			ServerName:         name,
 			InsecureSkipVerify: true, // the contrast asks whether the address answers, not who it is
 			MinVersion:         tls.VersionTLS12,
 			CurvePreferences:   []tls.CurveID{tls.X25519, tls.CurveP256},
 		}
-		tlsConn, _, hsErr := handshakeStep(ctx, conn, cfg, opt)
+		var tlsConn *tls.Conn
+		tlsConn, _, hsErr = handshakeStep(ctx, conn, cfg, opt)
 		// Closing a TLS connection writes an alert: bound it like any other step.
 		conn.SetDeadline(time.Now().Add(opt.StepTimeout))
 		if tlsConn != nil {
@@ -66,18 +101,11 @@ func runContrast(ctx context.Context, r Route, addr string, opt ProbeOptions) *c
 		} else {
 			conn.Close()
 		}
-		c.Err = hsErr
 	}
-	// A probe out of time, or a proxy that failed its own greeting, says nothing about the
-	// address.
-	if c.Err != nil && (ctx.Err() != nil || c.Err.Operation == checks.OpProxyGreeting || c.Err.Operation == checks.OpProxyAuth) {
-		return nil
+	if hsErr != nil && (ctx.Err() != nil || hsErr.Operation == checks.OpProxyGreeting || hsErr.Operation == checks.OpProxyAuth) {
+		return nil, false
 	}
-	c.Outcome = checks.ContrastIPBlocked
-	if c.Err == nil || checks.ServerAnswered(c.Err) {
-		c.Outcome = checks.ContrastSNIFiltered
-	}
-	return c
+	return hsErr, true
 }
 
 // innocuousName is a random label under contrastDomain, e.g. "k3x9q2m7a1.example.net".

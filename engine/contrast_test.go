@@ -61,7 +61,7 @@ func TestSNIContrastTellsAFilteredNameFromABlockedAddress(t *testing.T) {
 			if v != checks.VerdictBlocked || !strings.HasSuffix(reason, want) {
 				t.Fatalf("verdict %s, reason %q; want blocked ending %q", v, reason, want)
 			}
-			if j := res.JSON(); j.SNIContrast != "sni-filtered" || j.SNIContrastName != res.Contrast.Name || !strings.HasSuffix(j.Reason, want) {
+			if j := res.JSON(); j.SNIContrast != "sni-filtered" || string(j.SNIContrastName) != res.Contrast.Name || !strings.HasSuffix(string(j.Reason), want) {
 				t.Fatalf("JSON = %+v, want sni_contrast sni-filtered and the note in the reason", j)
 			}
 		})
@@ -164,5 +164,47 @@ func TestSNIContrastCountsATLSAlertAsAnAnswer(t *testing.T) {
 	}
 	if got := res.Contrast.Summary(); !strings.HasSuffix(got, "answered with a TLS alert") {
 		t.Fatalf("Summary() = %q, want it to name the alert", got)
+	}
+}
+
+// Under an allowlist of server names every unlisted name fails, the innocuous one included: a
+// known-good name sent to the same address decides whether the address is reachable.
+func TestSecondSNIContrastWithAKnownGoodNameDecides(t *testing.T) {
+	const known = "ya.example.test"
+	upstream := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, chatName)})
+	opt := engine.ProbeOptions{StepTimeout: 4 * time.Second, KnownName: known}
+	for routeName, route := range contrastRoutes(t) {
+		t.Run(routeName+"/name allowlist", func(t *testing.T) {
+			f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{Upstream: upstream.Addr, Allowed: []string{known}})
+			res := probeWithin(t, route, tlsTarget(f.Addr, fixture.Pool()), opt)
+			c := res.Contrast
+			if res.OK || c == nil || c.Outcome != checks.ContrastSNIFiltered || c.Known != known || c.KnownErr != nil || c.Err == nil {
+				t.Fatalf("got ok=%v contrast=%+v, want sni-filtered decided by the known-good name", res.OK, c)
+			}
+			if seen := f.Seen(); len(seen) != 3 || seen[0] != chatName || seen[1] != c.Name || seen[2] != known {
+				t.Fatalf("the filter saw %q, want the name, the innocuous one, then %s", seen, known)
+			}
+			if got := c.Summary(); !strings.Contains(got, "known-good "+known+" got through") {
+				t.Fatalf("Summary() = %q, want the known-good name's outcome", got)
+			}
+			if _, reason := judged(res); !strings.HasSuffix(reason, "(SNI-filtered: the same address answers "+known+")") {
+				t.Fatalf("reason %q does not name the known-good name that answered", reason)
+			}
+		})
+		t.Run(routeName+"/whole address", func(t *testing.T) {
+			f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{BlockAll: true})
+			res := probeWithin(t, route, tlsTarget(f.Addr, fixture.Pool()), opt)
+			c := res.Contrast
+			if c == nil || c.Outcome != checks.ContrastIPBlocked || c.Known != known || c.KnownErr == nil {
+				t.Fatalf("contrast = %+v, want ip-blocked confirmed by the known-good name", c)
+			}
+			if _, reason := judged(res); !strings.HasSuffix(reason, "(IP-blocked: other names, "+known+" included, fail there too)") {
+				t.Fatalf("reason %q does not say the known-good name failed too", reason)
+			}
+			// An ip-blocked that a known-good name confirmed stays so under an allowlist.
+			if c.UnderAllowlist().Outcome != checks.ContrastIPBlocked {
+				t.Fatal("a confirmed ip-blocked was reread as allowlist")
+			}
+		})
 	}
 }

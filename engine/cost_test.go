@@ -38,11 +38,17 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 	blobM, wholeM, echoM := meter(blobSrv.Addr), meter(wholeSrv.Addr), meter(fixture.Echo(t))
 	siteSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.ServiceSiteHandler()})
 	uploadM, foundM := meter(siteSrv.Addr), meter(siteSrv.Addr)
+	dc := fixture.FakeDC(t, fixture.DCOptions{})
+	wsSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.WebSocketHandler("/ws/chat", "", fixture.WebSocketUpgrade)})
+	mtprotoM, mtprotoHTTPM, wsM := meter(dc), meter(dc), meter(wsSrv.Addr)
 	rows := []metered{
 		{"tcp", checks.Target{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: tcpM.Addr}, tcpM},
 		{"tls", checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: tlsM.Addr, SNI: name, RootCAs: fixture.Pool()}, tlsM},
 		{"https", checks.Target{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://" + httpsM.Addr + "/", SNI: name, RootCAs: fixture.Pool()}, httpsM},
 		{"http_post", checks.Target{Role: checks.RoleChat, Kind: checks.KindHTTPPost, Addr: postM.Addr}, postM},
+		{"mtproto", checks.Target{Role: checks.RoleChat, Kind: checks.KindMTProto, Addr: mtprotoM.Addr}, mtprotoM},
+		{"mtproto_http", checks.Target{Role: checks.RoleChat, Kind: checks.KindMTProtoHTTP, Addr: mtprotoHTTPM.Addr}, mtprotoHTTPM},
+		{"websocket", checks.Target{Role: checks.RoleWeb, Kind: checks.KindWebSocket, Addr: "wss://" + wsM.Addr + "/ws/chat", SNI: name, RootCAs: fixture.Pool()}, wsM},
 		{"stun", checks.Target{Role: checks.RoleCalls, Kind: checks.KindSTUN, Addr: stun.Addr}, nil},
 		{"transfer https", checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://" + blobM.Addr + "/blob", SNI: name, RootCAs: fixture.Pool()}, blobM},
 		{"transfer norange", checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://" + wholeM.Addr + "/blob", SNI: name, RootCAs: fixture.Pool()}, wholeM},
@@ -112,19 +118,28 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 			t.Errorf("%s did not run in the second sweep", row.label)
 		}
 	}
-	if up, down := before[5][0], before[5][1]; down < checks.DefaultTransferBytes || down > checks.DefaultTransferBytes+4<<10 || up > 4<<10 {
+	at := func(label string) [2]int64 {
+		for i, row := range rows {
+			if row.label == label {
+				return before[i]
+			}
+		}
+		t.Fatalf("no row %s", label)
+		return [2]int64{}
+	}
+	if up, down := at("transfer https")[0], at("transfer https")[1]; down < checks.DefaultTransferBytes || down > checks.DefaultTransferBytes+4<<10 || up > 4<<10 {
 		t.Errorf("transfer https moved %d up, %d down; want its %d bytes and a few headers", up, down, checks.DefaultTransferBytes)
 	}
-	if up, down := before[7][0], before[7][1]; up != checks.DefaultTransferBytes || down != checks.DefaultTransferBytes {
+	if up, down := at("transfer tcp")[0], at("transfer tcp")[1]; up != checks.DefaultTransferBytes || down != checks.DefaultTransferBytes {
 		t.Errorf("transfer tcp moved %d up, %d down; want %d each way", up, down, checks.DefaultTransferBytes)
 	}
-	if up, down := before[8][0], before[8][1]; up < checks.DefaultTransferBytes || up > checks.DefaultTransferBytes+4<<10 || down > 4<<10 {
+	if up, down := at("upload")[0], at("upload")[1]; up < checks.DefaultTransferBytes || up > checks.DefaultTransferBytes+4<<10 || down > 4<<10 {
 		t.Errorf("upload moved %d up, %d down; want its %d bytes and a few headers up", up, down, checks.DefaultTransferBytes)
 	}
-	if up, down := before[9][0], before[9][1]; down < checks.DefaultTransferBytes || down > checks.DefaultTransferBytes+8<<10 || up > 8<<10 {
+	if up, down := at("transfer found")[0], at("transfer found")[1]; down < checks.DefaultTransferBytes || down > checks.DefaultTransferBytes+8<<10 || up > 8<<10 {
 		t.Errorf("transfer found moved %d up, %d down; want the page, then %d bytes of the object", up, down, checks.DefaultTransferBytes)
 	}
-	fmt.Fprintf(&table, "one sweep of one target of each kind (tcp, tls, https, http_post, stun, transfer https, transfer tcp, upload): %d up, %d down; without transfer probes: %d up, %d down\n",
+	fmt.Fprintf(&table, "one sweep of one target of each kind (tcp, tls, https, http_post, mtproto, mtproto_http, websocket, stun, transfer https, transfer tcp, upload): %d up, %d down; without transfer probes: %d up, %d down\n",
 		total[0], total[1], totalNoTransfer[0], totalNoTransfer[1])
 	t.Log("\n" + table.String())
 }

@@ -16,10 +16,14 @@ type ProbeOptions struct {
 	BodyLimit int64
 	// TransferBytes is how much a transfer probe moves over its one connection.
 	TransferBytes int64
+	// KnownName is a server name known to pass (a domestic reference's), sent by the second
+	// SNI contrast when an innocuous name fails too; "" skips that contrast.
+	KnownName string
 }
 
-// DefaultProbeOptions are used where a caller gives none.
-var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 64 << 10, TransferBytes: checks.DefaultTransferBytes}
+// DefaultProbeOptions are used where a caller gives none: the plan's defaults.
+var DefaultProbeOptions = ProbeOptions{StepTimeout: checks.DefaultSettings.StepTimeout,
+	BodyLimit: checks.DefaultSettings.BodyLimit, TransferBytes: checks.DefaultTransferBytes}
 
 // ProbeFunc tests one target through one route.
 type ProbeFunc func(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) checks.TargetResult
@@ -27,13 +31,17 @@ type ProbeFunc func(ctx context.Context, r Route, t checks.Target, opt ProbeOpti
 // probes is the registry of probe kinds: adding a kind is one entry here, its constant in
 // checks/target.go and its own probe_<kind>.go.
 var probes = map[string]ProbeFunc{
-	checks.KindTCP:      probeTCP,
-	checks.KindTLS:      probeTLS,
-	checks.KindHTTPS:    probeHTTPS,
-	checks.KindHTTPPost: probeHTTPPost,
-	checks.KindSTUN:     probeSTUN,
-	checks.KindTransfer: confirmStall(probeTransfer),
-	checks.KindUpload:   confirmStall(probeUpload),
+	checks.KindTCP:         probeTCP,
+	checks.KindTLS:         probeTLS,
+	checks.KindHTTPS:       probeHTTPS,
+	checks.KindHTTPPost:    probeHTTPPost,
+	checks.KindSTUN:        probeSTUN,
+	checks.KindTransfer:    confirmStall(probeTransfer),
+	checks.KindUpload:      confirmStall(probeUpload),
+	checks.KindMTProto:     probeMTProto,
+	checks.KindMTProtoHTTP: probeMTProtoHTTP,
+	checks.KindNoise:       probeNoise,
+	checks.KindWebSocket:   probeWebSocket,
 }
 
 // Probe tests t through r and returns what it found; it never takes longer than ctx allows.

@@ -35,6 +35,9 @@ func probeHTTPS(ctx context.Context, r Route, t checks.Target, opt ProbeOptions)
 		res.OK = false
 		res.Err = checks.NewError(checks.FailHTTPStatus, checks.OpHTTPRoundTrip, fmt.Sprintf("expected %d, got %d", t.Expect, res.Status))
 	}
+	if res.OK {
+		res.Proof = fmt.Sprintf("HTTPS %d from %s, certificate verified", res.Status, checks.Sanitize(t.Host()))
+	}
 	return res
 }
 

@@ -23,6 +23,10 @@ func probeTCP(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) c
 	conn.Close()
 	res.OK = true
 	res.Peer = checks.Sanitize(trace.Remote)
+	res.Proof = "TCP connect to " + checks.Sanitize(t.Addr)
+	if k := r.Spec().Kind; k == checks.RouteSOCKS5 || k == checks.RouteHTTP {
+		res.Proof += " (through a proxy this proves only that the proxy granted it)"
+	}
 	return res
 }
 

@@ -38,6 +38,7 @@ func probeTLS(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (
 	}
 	res.OK = true
 	res.Peer = peerName(tlsConn.ConnectionState(), trace.Remote)
+	res.Proof = "TLS handshake with a verified certificate for " + checks.Sanitize(serverName)
 	return res
 }
 

@@ -11,11 +11,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultInterfaceDNS is the resolver an interface route uses when its spec names none. A
-// fixed public resolver is the least surprising guess for a VPN: the host's own resolver is
-// usually on the censored network, and the tunnel's gateway may not serve DNS at all.
-const DefaultInterfaceDNS = "1.1.1.1:53"
-
 // ifaceRoute sends traffic out of one network device (wg0, tun0, utun3…) by binding each
 // socket to it, and resolves names with a resolver reached through the same device.
 type ifaceRoute struct {
@@ -30,7 +25,7 @@ func newInterfaceRoute(spec checks.RouteSpec) (Route, error) {
 	}
 	dns := spec.DNS
 	if dns == "" {
-		dns = DefaultInterfaceDNS
+		dns = checks.DefaultInterfaceDNS
 	}
 	if _, _, err := net.SplitHostPort(dns); err != nil {
 		dns = net.JoinHostPort(dns, "53")
@@ -127,3 +122,19 @@ type bindError struct{ err error }
 
 func (e *bindError) Error() string { return "bind to device: " + e.err.Error() }
 func (e *bindError) Unwrap() error { return e.err }
+
+// DialUDP on an interface route resolves through the device and sends from a socket bound
+// to it, like Dial.
+func (r *ifaceRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
+	resolver := &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return r.dialer.DialContext(ctx, network, r.dns)
+		},
+	}
+	conn, err := dialUDPResolved(ctx, resolver, &r.dialer, addr)
+	if err != nil {
+		return nil, r.nameBindFailure(err)
+	}
+	return conn, nil
+}

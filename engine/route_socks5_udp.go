@@ -35,10 +35,9 @@ func (s *socks5Route) DialUDP(ctx context.Context, addr string) (net.Conn, error
 	}
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
-	var d net.Dialer
-	ctrl, err := d.DialContext(ctx, "tcp", s.proxy)
-	if err != nil {
-		return nil, checks.Classify(checks.OpConnect, err)
+	ctrl, derr := dialProxy(ctx, s.proxy)
+	if derr != nil {
+		return nil, derr
 	}
 	stop := bindDeadline(ctx, ctrl)
 	relay, nerr := s.associate(ctrl)
@@ -47,6 +46,7 @@ func (s *socks5Route) DialUDP(ctx context.Context, addr string) (net.Conn, error
 		ctrl.Close()
 		return nil, nerr
 	}
+	var d net.Dialer
 	udp, err := d.DialContext(ctx, "udp", relay)
 	if err != nil {
 		ctrl.Close()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"golang.org/x/sync/semaphore"
 )
 
 // Scheduler runs sweeps: every route × service of a plan, concurrently, within the plan's
@@ -21,8 +22,8 @@ type Scheduler struct {
 	routes   []Route
 	history  *checks.History
 	probe    ProbeFunc
-	global   chan struct{}
-	perRoute map[string]chan struct{}
+	global   *semaphore.Weighted
+	perRoute map[string]*semaphore.Weighted
 
 	poolsMu sync.Mutex
 	pools   map[poolKey]*x509.CertPool
@@ -34,6 +35,7 @@ type Scheduler struct {
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
 	transfers *transferMemory
+	rotation  *rotationMemory
 }
 
 type poolKey struct {
@@ -61,19 +63,20 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 		routes:   routes,
 		history:  checks.NewHistory(plan.Settings.HistorySize),
 		probe:    probe,
-		global:   make(chan struct{}, plan.Settings.Concurrency),
-		perRoute: map[string]chan struct{}{},
+		global:   semaphore.NewWeighted(int64(plan.Settings.Concurrency)),
+		perRoute: map[string]*semaphore.Weighted{},
 		pools:    map[poolKey]*x509.CertPool{},
 	}
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
+	s.rotation = newRotationMemory()
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
 			return nil, fmt.Errorf("route %q is defined twice", name)
 		}
-		s.perRoute[name] = make(chan struct{}, plan.Settings.PerRoute)
+		s.perRoute[name] = semaphore.NewWeighted(int64(plan.Settings.PerRoute))
 	}
 	return s, nil
 }
@@ -81,39 +84,9 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 // completePlan fills in defaults and caps the concurrency by the open-file limit, the same
 // way for the first plan and for every reloaded one.
 func completePlan(plan checks.Plan) checks.Plan {
-	plan.Settings = withDefaults(plan.Settings)
-	plan.Transfer = transferDefaults(plan.Transfer)
+	plan = plan.WithDefaults()
 	plan.Settings.Concurrency = concurrencyWithin(plan.Settings.Concurrency, openFileLimit())
 	return plan
-}
-
-func withDefaults(s checks.Settings) checks.Settings {
-	d := checks.DefaultSettings
-	if s.Interval <= 0 {
-		s.Interval = d.Interval
-	}
-	if s.Timeout <= 0 {
-		s.Timeout = d.Timeout
-	}
-	if s.StepTimeout <= 0 {
-		s.StepTimeout = min(d.StepTimeout, s.Timeout)
-	}
-	if s.Slow <= 0 {
-		s.Slow = d.Slow
-	}
-	if s.Concurrency <= 0 {
-		s.Concurrency = d.Concurrency
-	}
-	if s.PerRoute <= 0 {
-		s.PerRoute = d.PerRoute
-	}
-	if s.HistorySize <= 0 {
-		s.HistorySize = d.HistorySize
-	}
-	if s.BodyLimit <= 0 {
-		s.BodyLimit = d.BodyLimit
-	}
-	return s
 }
 
 // Plan is what the scheduler runs, with defaults filled in and the concurrency capped by the
@@ -173,11 +146,12 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	routeResult := checks.RouteResult{Name: spec.Name, Kind: spec.Kind, Sweep: n}
 
 	var mechErr *checks.Error
-	s.withSlot(ctx, spec.Name, func() {
+	if slot := s.reserve(ctx, spec.Name, 1); slot != nil {
 		stepCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.StepTimeout)
-		defer cancel()
 		mechErr = r.Check(stepCtx)
-	})
+		cancel()
+		slot.release()
+	}
 	if mechErr == nil && ctx.Err() != nil {
 		mechErr = checks.Classify(checks.OpConnect, ctx.Err())
 	}
@@ -204,7 +178,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	control := make(chan checks.TargetResult, 1)
 	controlPending := spec.Control != nil
 	if controlPending {
-		go func() { control <- s.probeInSlot(ctx, r, *spec.Control) }()
+		go func() { control <- s.probeAll(ctx, r, []checks.Target{*spec.Control}, nil)[0] }()
 	}
 
 	// Results stream once the route is proven to carry traffic: by its own check alone for
@@ -212,10 +186,13 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	// target (an HTTP proxy checks credentials only when asked to CONNECT). Until then they are
 	// held, so that a dead route is reported once as down rather than as blocked services.
 	proven := !controlPending && spec.Kind != checks.RouteHTTP
+	// On the direct route a failing control may mean an allowlist: results wait for the
+	// domestic references, so the route is named once, rightly.
+	watchAllowlist := s.watchesAllowlist(spec)
 	var held []checks.CheckResult
 	routeSent := false
 	release := func() {
-		if !proven {
+		if !proven || watchAllowlist && (controlPending || !routeResult.Control.OK) {
 			return
 		}
 		if !controlPending && !routeSent {
@@ -244,7 +221,31 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		}
 		release()
 	}
+	if watchAllowlist && !routeResult.Control.OK {
+		routeResult.Domestic = s.checkDomestic(ctx, r)
+		if s.judgeAllowlist(&routeResult, held) {
+			routeResult.Egress = egress()
+			routeResult.Checked = time.Now()
+			send(checks.Event{Kind: checks.EventRouteChecked, Route: routeResult})
+			for _, c := range held {
+				s.emitCheck(send, c)
+			}
+			return
+		}
+		watchAllowlist = false
+		release()
+	}
 	if proven {
+		return
+	}
+	if cause, ok := offline(spec, routeResult, held); ok {
+		routeResult.State, routeResult.Err, routeResult.Reason = checks.RouteOffline, cause, offlineReason(cause)
+		routeResult.Checked = time.Now()
+		send(checks.Event{Kind: checks.EventRouteChecked, Route: routeResult})
+		for _, c := range held {
+			c.Verdict, c.Reason, c.Cause, c.Latency = checks.VerdictRouteDown, routeResult.Reason, cause, 0
+			s.emitCheck(send, c)
+		}
 		return
 	}
 
@@ -257,6 +258,10 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	} else if ctrl := routeResult.Control; ctrl != nil && len(held) > 0 {
 		down = ctrl.Err
 		routeResult.Reason = "control and every service fail: " + ctrl.Err.Human(ctrl.Target.Host())
+		if (spec.Kind == checks.RouteSOCKS5 || spec.Kind == checks.RouteHTTP) && silentAfterGrant(held, ctrl) {
+			routeResult.Reason = "the proxy grants every connection but nothing comes back " +
+				"(its upstream, such as a tunnel's server, is unreachable?): " + ctrl.Err.Human(ctrl.Target.Host())
+		}
 	}
 	if down != nil {
 		routeResult.Err = down
@@ -278,7 +283,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 // machine, far more on a slow one), which Go then keeps for the life of the process.
 func (s *Scheduler) warmUp() {
 	needsSystemRoots := func(t checks.Target) bool {
-		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS) && t.RootCAs == nil
+		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS || t.Kind == checks.KindWebSocket) && t.RootCAs == nil
 	}
 	for _, r := range s.plan.Routes {
 		if len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control)) {
@@ -336,15 +341,42 @@ func proxyAuthFailure(results []checks.CheckResult, control *checks.TargetResult
 	return auth
 }
 
+// silentAfterGrant reports whether every failure through a proxy came after the proxy had
+// granted the connection, as silence or a hang-up: the mark of a local tunnel client that
+// answers CONNECT at once and then cannot reach its own server.
+func silentAfterGrant(cells []checks.CheckResult, control *checks.TargetResult) bool {
+	silent := func(t checks.TargetResult) bool {
+		if t.Err == nil || !t.Counts() {
+			return true
+		}
+		switch t.Err.Operation {
+		case checks.OpConnect, checks.OpProxyGreeting, checks.OpProxyAuth, checks.OpProxyConnect, checks.OpResolve:
+			return false
+		}
+		return t.Err.Failure == checks.FailGenericTimeout || t.Err.Failure == checks.FailEOF
+	}
+	if !silent(*control) {
+		return false
+	}
+	for _, c := range cells {
+		for _, t := range c.Targets {
+			if !silent(t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // emitCheck records c in the history and sends it with the cell's updated stats.
 func (s *Scheduler) emitCheck(send func(checks.Event), c checks.CheckResult) {
 	c.History = s.history.Add(c)
 	send(checks.Event{Kind: checks.EventCheckDone, Check: c})
 }
 
-// runCheck probes every target of svc through r, each within the per-check deadline. Transfer
-// targets run only when due (their last result is carried over in between) and not at all
-// when transfers are off or the route is metered.
+// runCheck probes every target of svc through r within the check's one deadline (see
+// deadline.go). Transfer targets run only when due (their last result is carried over in
+// between) and not at all when transfers are off or the route is metered.
 func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.Service) checks.CheckResult {
 	spec := r.Spec()
 	res := checks.CheckResult{Route: spec.Name, Service: svc.Name, Sweep: n, Started: time.Now()}
@@ -354,29 +386,51 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 		res.Skipped = skip
 	}
 	res.Targets = make([]checks.TargetResult, len(targets))
-	var wg sync.WaitGroup
+	probed := make([]bool, len(targets))
+	var due []checks.Target
+	var at []int
 	for i, t := range targets {
 		if isTransfer(t) {
 			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
-				res.Targets[i] = last
+				res.Targets[i], probed[i] = last, true
 				continue
 			}
 		}
-		wg.Go(func() {
-			res.Targets[i] = s.probeInSlot(ctx, r, t)
-			if isTransfer(t) {
-				s.transfers.remember(spec.Name, svc.Name, res.Targets[i], res.Started)
-			}
-		})
+		if !t.DueIn(n) {
+			res.Targets[i], probed[i] = s.rotation.shown(spec.Name, svc.Name, t, res.Started)
+			continue
+		}
+		probed[i] = true
+		due, at = append(due, t), append(at, i)
 	}
-	wg.Wait()
+	var deadline time.Time
+	for j, tr := range s.probeAll(ctx, r, due, &deadline) {
+		res.Targets[at[j]] = tr
+		if isTransfer(tr.Target) {
+			s.transfers.remember(spec.Name, svc.Name, tr, res.Started)
+		}
+		if tr.Target.Rotate > 1 {
+			s.rotation.remember(spec.Name, svc.Name, tr, n, res.Started)
+		}
+	}
+	// A rotating target not probed yet has nothing to show.
+	kept := res.Targets[:0]
+	for i, tr := range res.Targets {
+		if probed[i] {
+			kept = append(kept, tr)
+		}
+	}
+	res.Targets = kept
 	res.Finished = time.Now()
-	res.Verdict, res.Latency, res.Reason, res.Cause = checks.JudgeWith(svc, res.Targets, s.thresholds())
+	res.Verdict, res.Latency, res.Reason, res.Cause = checks.JudgeWith(svc, counting(res.Targets), s.thresholds())
 	if len(targets) == 0 && res.Skipped != "" {
 		res.Reason = res.Skipped
 	}
 	res.Reason = checks.Sanitize(res.Reason)
-	dnsCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+	if deadline.IsZero() {
+		deadline = time.Now().Add(s.plan.Settings.Timeout)
+	}
+	dnsCtx, cancel := graceAfter(ctx, deadline, s.plan.Settings.StepTimeout)
 	defer cancel()
 	s.noteDNSTampering(dnsCtx, n, r, svc, &res)
 	return res
@@ -388,54 +442,52 @@ func isTransfer(t checks.Target) bool {
 	return t.Kind == checks.KindTransfer || t.Kind == checks.KindUpload
 }
 
-// probeInSlot probes t through r once a slot is free, with the route's trust anchors added.
-// The per-check deadline starts when the slot is taken: a target queued behind slow or
-// blackholed ones on the same route must not be judged on time it spent waiting.
-func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t checks.Target) checks.TargetResult {
-	t = s.trusted(r.Spec(), t)
-	var res checks.TargetResult
-	ran := s.withSlot(ctx, r.Spec().Name, func() {
-		probeCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
-		defer cancel()
-		res = s.probe(probeCtx, r, t, s.probeOptions())
-	})
-	if !ran {
-		return checks.TargetResult{Target: t, Err: checks.NewError(checks.FailGenericTimeout, checks.OpConnect, "deadline passed before the probe could start")}
+// probeAll probes targets through r as one check: it reserves the check's slots, then starts
+// the check's clock (its deadline is stored in *deadline when deadline is not nil) and probes
+// every target within it, each with the route's trust anchors added.
+func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Target, deadline *time.Time) []checks.TargetResult {
+	out := make([]checks.TargetResult, len(targets))
+	if len(targets) == 0 {
+		return out
 	}
-	if !res.OK && res.Err == nil {
-		res.Err = checks.NewError(checks.FailUnknown, checks.OpUnknown, "probe reported no failure")
+	slot := s.reserve(ctx, r.Spec().Name, len(targets))
+	if slot == nil {
+		for i, t := range targets {
+			out[i] = notStarted(t, false)
+		}
+		return out
 	}
-	return res
-}
-
-// withSlot runs f holding one of the route's slots and one global slot, taken in that order so
-// a busy route never holds global slots while it waits. It reports false if ctx ended first.
-func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
-	routeSlots := s.perRoute[route]
-	select {
-	case routeSlots <- struct{}{}:
-	case <-ctx.Done():
-		return false
+	defer slot.release()
+	checkCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+	defer cancel()
+	if deadline != nil {
+		*deadline, _ = checkCtx.Deadline()
 	}
-	defer func() { <-routeSlots }()
-	select {
-	case s.global <- struct{}{}:
-	case <-ctx.Done():
-		return false
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		t = s.trusted(r.Spec(), t)
+		wg.Go(func() {
+			if !slot.run(checkCtx, func() { out[i] = s.probe(checkCtx, r, t, s.probeOptions()) }) {
+				out[i] = notStarted(t, true)
+				return
+			}
+			if !out[i].OK && out[i].Err == nil {
+				out[i].Err = checks.NewError(checks.FailUnknown, checks.OpUnknown, "probe reported no failure")
+			}
+		})
 	}
-	defer func() { <-s.global }()
-	f()
-	return true
+	wg.Wait()
+	return out
 }
 
 func (s *Scheduler) probeOptions() ProbeOptions {
 	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit,
-		TransferBytes: s.plan.Transfer.Bytes}
+		TransferBytes: s.plan.Transfer.Bytes, KnownName: s.knownName()}
 }
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec checks.RouteSpec, t checks.Target) checks.Target {
-	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && !isTransfer(t)) {
+	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && !isTransfer(t) && t.Kind != checks.KindWebSocket) {
 		return t
 	}
 	s.poolsMu.Lock()

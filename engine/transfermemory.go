@@ -33,19 +33,6 @@ func newTransferMemory(plan checks.TransferPlan, interval time.Duration) *transf
 	return &transferMemory{every: plan.Every, early: interval / 2, last: map[transferKey]transferRun{}}
 }
 
-func transferDefaults(p checks.TransferPlan) checks.TransferPlan {
-	if p.Every <= 0 {
-		p.Every = checks.DefaultTransferEvery
-	}
-	if p.Bytes <= 0 {
-		p.Bytes = checks.DefaultTransferBytes
-	}
-	if p.SlowBelow <= 0 {
-		p.SlowBelow = checks.DefaultTransferSlowBelow
-	}
-	return p
-}
-
 // carried returns the cell's last result for t, marked as carried over, when a run is not
 // yet due at now.
 func (m *transferMemory) carried(route, service string, t checks.Target, now time.Time) (checks.TargetResult, bool) {
@@ -80,11 +67,7 @@ func (m *transferMemory) remember(route, service string, res checks.TargetResult
 func (m *transferMemory) retain(cells map[checks.Cell]bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for k := range m.last {
-		if !cells[checks.Cell{Route: k.route, Service: k.service}] {
-			delete(m.last, k)
-		}
-	}
+	checks.RetainCells(m.last, cells, func(k transferKey) checks.Cell { return checks.Cell{Route: k.route, Service: k.service} })
 }
 
 // transferSkipped says why a route runs no transfer probes ("" when it runs them).
@@ -99,7 +82,9 @@ func (s *Scheduler) transferSkipped(spec checks.RouteSpec) string {
 }
 
 // isCarriedOver reports whether t was reused from an earlier sweep.
-func isCarriedOver(t checks.TargetResult) bool { return t.Transfer != nil && t.Transfer.CarriedOver }
+func isCarriedOver(t checks.TargetResult) bool {
+	return t.Rotated != nil || (t.Transfer != nil && t.Transfer.CarriedOver)
+}
 
 func (s *Scheduler) thresholds() checks.Thresholds {
 	return checks.Thresholds{Slow: s.plan.Settings.Slow, SlowBelow: s.plan.Transfer.SlowBelow}

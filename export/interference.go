@@ -9,7 +9,7 @@ import (
 )
 
 // contrastOutcomes is the stable enum the one-hot lifeline_sni_contrast gauge spans.
-var contrastOutcomes = []string{checks.ContrastSNIFiltered, checks.ContrastIPBlocked}
+var contrastOutcomes = []string{checks.ContrastSNIFiltered, checks.ContrastIPBlocked, checks.ContrastAllowlist}
 
 // interferenceMetrics are the gauges for calls (UDP loss), DNS tampering and what the SNI
 // contrast found.

@@ -13,10 +13,7 @@ import (
 )
 
 // verdicts is the stable enum the one-hot lifeline_verdict gauge spans.
-var verdicts = []checks.Verdict{
-	checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
-	checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending,
-}
+var verdicts = checks.Verdicts()
 
 // Metrics keeps the latest results as Prometheus metrics on a registry of its own. Names follow
 // blackbox_exporter (probe_success, probe_duration_seconds, probe_http_duration_seconds) so
@@ -28,6 +25,7 @@ type Metrics struct {
 	duration     *prometheus.GaugeVec
 	phase        *prometheus.GaugeVec
 	routeUp      *prometheus.GaugeVec
+	routeState   *prometheus.GaugeVec
 	verdict      *prometheus.GaugeVec
 	latency      *prometheus.GaugeVec
 	sweeps       prometheus.Counter
@@ -58,6 +56,9 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		routeUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "lifeline_route_up", Help: "Whether the route itself (interface or proxy) worked in the last sweep.",
 		}, []string{"route", "kind"}),
+		routeState: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_route_state", Help: "The route's state, one-hot over up, down, offline (nothing reachable) and allowlist (only allowlisted destinations pass).",
+		}, []string{"route", "state"}),
 		verdict: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "lifeline_verdict", Help: "The current verdict of route and service, one-hot over ok, slow, partial, blocked, route-down, pending.",
 		}, []string{"route", "service", "verdict"}),
@@ -73,7 +74,7 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		kinds:        map[string]string{},
 		targetLabels: map[string]string{},
 	}
-	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.verdict, m.latency, m.sweeps, m.lastSweep)
+	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeState, m.verdict, m.latency, m.sweeps, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
 	m.transfer = newTransferMetrics(m.reg)
 	m.cells = map[checks.Cell]bool{}
@@ -104,6 +105,7 @@ func (m *Metrics) replan(plan checks.Plan) {
 	for name, kind := range m.kinds {
 		if kinds[name] != kind {
 			m.routeUp.DeletePartialMatch(prometheus.Labels{"route": name})
+			m.routeState.DeletePartialMatch(prometheus.Labels{"route": name})
 		}
 	}
 	for c := range cells {
@@ -131,6 +133,9 @@ func (m *Metrics) Observe(e checks.Event) {
 			kind = m.kinds[e.Route.Name]
 		}
 		m.routeUp.WithLabelValues(e.Route.Name, kind).Set(boolValue(e.Route.OK))
+		for _, st := range checks.RouteStates() {
+			m.routeState.WithLabelValues(e.Route.Name, string(st)).Set(boolValue(st == e.Route.StateOf()))
+		}
 	case checks.EventCheckDone:
 		m.observeCheck(e.Check)
 	case checks.EventPlanChanged:

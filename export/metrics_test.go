@@ -126,3 +126,28 @@ func TestMetricsTargetLabelDropsUserinfo(t *testing.T) {
 		t.Errorf("target label should lose its userinfo:\n%s", body)
 	}
 }
+
+func TestMetricsNameTheRouteState(t *testing.T) {
+	m := NewMetrics(metricsPlan())
+	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", Kind: checks.RouteDirect,
+		State: checks.RouteOffline, Reason: "offline: no network"}})
+	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true}})
+	body := scrape(t, m)
+	for _, want := range []string{
+		`lifeline_route_state{route="direct",state="offline"} 1`,
+		`lifeline_route_state{route="direct",state="down"} 0`,
+		`lifeline_route_state{route="direct",state="up"} 0`,
+		`lifeline_route_state{route="tor",state="up"} 1`,
+		`lifeline_route_state{route="tor",state="allowlist"} 0`,
+	} {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("scrape lacks %s", want)
+		}
+	}
+	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", Kind: checks.RouteDirect,
+		OK: true, State: checks.RouteAllowlist}})
+	if body := scrape(t, m); !strings.Contains(body, `lifeline_route_state{route="direct",state="allowlist"} 1`+"\n") ||
+		!strings.Contains(body, `lifeline_route_state{route="direct",state="offline"} 0`+"\n") {
+		t.Errorf("a changed state is not one-hot:\n%s", body)
+	}
+}

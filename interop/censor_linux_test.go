@@ -178,6 +178,7 @@ type labReport struct {
 	Routes []struct {
 		Name   string `json:"name"`
 		OK     bool   `json:"ok"`
+		State  string `json:"state"`
 		Reason string `json:"reason"`
 	} `json:"routes"`
 	Results []labResult `json:"results"`
@@ -195,6 +196,7 @@ type labResult struct {
 		OK          bool   `json:"ok"`
 		Failure     string `json:"failure"`
 		Reason      string `json:"reason"`
+		Proof       string `json:"proof"`
 		SNIContrast string `json:"sni_contrast"`
 	} `json:"targets"`
 	DNS []struct {

@@ -38,6 +38,8 @@ const (
 	addrThrottled = "10.77.9.13"
 	addrIPBlocked = "10.77.9.14"
 	addrCatalog   = "10.77.9.15" // every built-in service's names (censordefaults_linux_test.go)
+	addrDomestic  = "10.77.9.20" // a domestic service an allowlist keeps reachable
+	addrForeign   = "10.77.9.21" // a foreign address behind an SNI allowlist
 	labDomain     = "lifeline.test"
 	blobSize      = 2 << 20
 	censorPrefix  = "lifeline-censor-"
@@ -54,6 +56,10 @@ var censorNames = withCatalogNames(map[string]string{
 	"ipblock." + labDomain:     addrIPBlocked,
 	"cutoff." + labDomain:      addrCutoff,
 	"slow." + labDomain:        addrThrottled,
+	"ya." + labDomain:          addrDomestic,
+	"max." + labDomain:         addrDomestic,
+	"control." + labDomain:     addrForeign,
+	"wa." + labDomain:          addrForeign,
 })
 
 // The censor's lies: NXDOMAIN for one name, a loopback answer for another.
@@ -95,7 +101,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrDomestic, addrForeign, addrCatalog} {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
@@ -163,11 +169,6 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	for name := range censorNames {
 		names = append(names, name)
 	}
-	var ln net.Listener
-	inNetns(t, lab.server, func() (err error) {
-		ln, err = net.Listen("tcp", ":443")
-		return err
-	})
 	blob := []byte(strings.Repeat("lifeline blob\n", blobSize/14+1))[:blobSize]
 	mux := http.NewServeMux()
 	mux.HandleFunc("/blob", func(w http.ResponseWriter, _ *http.Request) {
@@ -187,9 +188,25 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
-	go srv.Serve(tls.NewListener(ln, cfg))
+	// One listener per service address (not a wildcard), so other servers can take port 443
+	// of the lab's other addresses.
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+		var ln net.Listener
+		inNetns(t, lab.server, func() (err error) {
+			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))
+			return err
+		})
+		go srv.Serve(tls.NewListener(ln, cfg))
+	}
 	t.Cleanup(func() { srv.Close() })
 }
+
+// Paths of the shared address's HTTPS server: a WebSocket gateway that upgrades, and one that
+// answers a page instead.
+const (
+	wsGatewayPath = "/ws/chat"
+	wsPagePath    = "/ws/page"
+)
 
 // startResolvers runs dnsmasq twice: in the censor, lying for two names and truthful for the
 // rest; in the server on the bypass, truthful for every name.

@@ -114,7 +114,10 @@ func (m Model) cellDetail(w int) []string {
 // failure in plain words with its OONI name; and whom we talked to.
 func (m Model) targetLines(t checks.TargetResult, w int) []string {
 	glyph, v := m.glyphs.OK, checks.VerdictOK
-	if !t.OK {
+	switch {
+	case t.NotApplicable != "":
+		glyph, v = m.glyphs.Pending, checks.VerdictPending
+	case !t.OK:
 		glyph, v = m.glyphs.Blocked, checks.VerdictBlocked
 	}
 	role := t.Target.Role
@@ -144,6 +147,9 @@ func (m Model) targetLines(t checks.TargetResult, w int) []string {
 	}
 	if c := contrastLine(t.Contrast); c != "" {
 		lines = append(lines, wrapText(clean(c), w, indent)...)
+	}
+	for _, p := range proofLines(t) {
+		lines = append(lines, wrapText(p, w, indent)...)
 	}
 	if t.Peer != "" {
 		lines = append(lines, wrapText("peer: "+clean(t.Peer), w, indent)...)

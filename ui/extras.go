@@ -48,3 +48,20 @@ func contrastLine(c *checks.SNIContrast) string {
 	}
 	return "sni contrast: " + clean(c.Summary())
 }
+
+// proofLines say what a target proved ("proved: MTProto resPQ from 149.154.167.51:443"), why
+// it does not apply to the route, and, for a rotating target this sweep did not probe, when
+// its result was measured.
+func proofLines(t checks.TargetResult) []string {
+	var out []string
+	if t.OK && t.Proof != "" {
+		out = append(out, "proved: "+clean(t.Proof))
+	}
+	if t.NotApplicable != "" {
+		out = append(out, "n/a: "+clean(t.NotApplicable)+" (not counted)")
+	}
+	if r := t.Rotated; r != nil {
+		out = append(out, clean(r.Summary())+" (rotating, probed in turn; not counted now)")
+	}
+	return out
+}

@@ -247,12 +247,12 @@ func (m Model) counts() (ok, degraded, down int) {
 			if !c.have {
 				continue
 			}
-			switch c.res.Verdict {
-			case checks.VerdictOK:
+			switch c.res.Verdict.Info().Class {
+			case checks.ClassWorking:
 				ok++
-			case checks.VerdictSlow, checks.VerdictPartial:
+			case checks.ClassDegraded:
 				degraded++
-			case checks.VerdictBlocked, checks.VerdictRouteDown:
+			case checks.ClassDown:
 				down++
 			}
 		}

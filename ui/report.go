@@ -53,11 +53,7 @@ func (r *SweepReport) replan(plan checks.Plan) {
 	r.Plan = plan
 	cells := checks.PlanCells(plan)
 	for route, byService := range r.Results {
-		for service := range byService {
-			if !cells[checks.Cell{Route: route, Service: service}] {
-				delete(byService, service)
-			}
-		}
+		checks.RetainCells(byService, cells, func(service string) checks.Cell { return checks.Cell{Route: route, Service: service} })
 	}
 	for name := range r.Routes {
 		if !slices.ContainsFunc(plan.Routes, func(s checks.RouteSpec) bool { return s.Name == name }) {
@@ -105,8 +101,16 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 	var notes []string
 	for _, route := range r.Plan.Routes {
 		if rr, ok := r.Routes[route.Name]; ok && !rr.OK {
-			notes = append(notes, fmt.Sprintf("%s %s: route down — %s", g.RouteDown, route.Name, checks.Sanitize(rr.Reason)))
+			// An offline route's reason names its state ("offline: no network — …").
+			what := "route down — "
+			if rr.StateOf().Warning() {
+				what = ""
+			}
+			notes = append(notes, fmt.Sprintf("%s %s: %s%s", g.RouteDown, route.Name, what, checks.Sanitize(rr.Reason)))
 			continue
+		}
+		if rr, ok := r.Routes[route.Name]; ok && rr.StateOf().Warning() {
+			notes = append(notes, fmt.Sprintf("%s %s: %s", g.Partial, route.Name, checks.Sanitize(rr.Reason)))
 		}
 		// Flags (not tunnelling, local resolver) always show; the plain exit only with -v.
 		if rr, ok := r.Routes[route.Name]; ok && rr.Egress != nil && (verbose || len(rr.Egress.Flags) > 0) {
@@ -141,7 +145,10 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 	var lines []string
 	for _, t := range c.Targets {
 		mark := g.OK
-		if !t.OK {
+		switch {
+		case t.NotApplicable != "":
+			mark = g.Pending
+		case !t.OK:
 			mark = g.Blocked
 		}
 		line := fmt.Sprintf("    %s %-8s %-44s %s", mark, t.Target.Role, checks.Sanitize(t.Target.String()), PhaseSummary(t.Phases))
@@ -150,6 +157,9 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 		}
 		if c := contrastLine(t.Contrast); c != "" {
 			line += "\n        " + c
+		}
+		for _, p := range proofLines(t) {
+			line += "\n        " + p
 		}
 		if u := udpLine(t.UDP); u != "" {
 			line += "\n        " + u
