@@ -176,6 +176,8 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		w.Write(blob)
 	})
 	site := fixture.ServiceSiteHandler()
+	// WhatsApp Web's chat gateway, as the built-in whatsapp service opens it.
+	mux.Handle("/ws/chat", fixture.WebSocketHandler("/ws/chat", "https://web.whatsapp.com", fixture.WebSocketUpgrade))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if isCatalogHost(r.Host) {
 			site.ServeHTTP(w, r) // a built-in service's own host: pages, scripts, uploads
@@ -190,7 +192,7 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	}
 	// One listener per service address (not a wildcard), so other servers can take port 443
 	// of the lab's other addresses.
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog} {
 		var ln net.Listener
 		inNetns(t, lab.server, func() (err error) {
 			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))
