@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/lifeline-app/lifeline/checks"
@@ -52,8 +53,8 @@ func (r *reloader) reload(ctx context.Context) (reloaded, error) {
 	out := reloaded{cfg: cfg, title: configTitle(cfg)}
 	out.note = fmt.Sprintf("%d %s, %d %s", len(plan.Routes), plural(len(plan.Routes), "route"),
 		len(plan.Services), plural(len(plan.Services), "service"))
-	if cfg.Alerts != r.alerts {
-		out.note += "; alert settings (on_change, webhook, thresholds) apply after a restart"
+	if !reflect.DeepEqual(cfg.Alerts, r.alerts) {
+		out.note += "; alert settings (on_change, webhook, ntfy, telegram, thresholds) apply after a restart"
 	}
 	return out, nil
 }

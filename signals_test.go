@@ -32,6 +32,10 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "bad", childArgsEnv, err)
 			os.Exit(99)
 		}
+		if err := lowerFileLimit(os.Getenv(childNoFileEnv)); err != nil {
+			fmt.Fprintln(os.Stderr, "bad", childNoFileEnv, err)
+			os.Exit(99)
+		}
 		os.Exit(run(args, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -68,9 +72,16 @@ type child struct {
 
 func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
+	return startChildEnv(t, nil, args...)
+}
+
+// startChildEnv is startChild with extra environment for the child.
+func startChildEnv(t *testing.T, env []string, args ...string) *child {
+	t.Helper()
 	raw, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(raw), "LC_ALL=C.UTF-8", "NO_COLOR=1")
+	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,9 @@ const (
 	FailInterrupted          = "interrupted"
 	FailHTTPStatus           = "http_unexpected_status"
 	FailUnknown              = "unknown_failure"
+	// FailInternal is lifeline's own failure, not the network's: it ran out of descriptors
+	// ("too many open files") or memory. It is never a verdict about a route or a service.
+	FailInternal = "internal_error"
 
 	// Proxies and interfaces.
 	FailProxyAuth          = "proxy_auth_failed"
@@ -117,6 +120,8 @@ var failureTable = map[string]failureWords{
 	FailSTUNNoAnswer:         {short: "udp", sentence: "{d}", ifDetail: true},
 	FailUDPLoss:              {short: "udp", sentence: "{d}", ifDetail: true},
 	FailUnknown:              {short: "error"},
+	FailInternal: {short: "internal", sentence: "internal error: lifeline {d}, not a verdict about the route", ifDetail: true,
+		what: "failed: lifeline ran out of descriptors or memory (internal error)"},
 }
 
 // Operations: the step that failed.
@@ -170,8 +175,30 @@ func Classify(op string, err error) *Error {
 	if errors.As(err, &named) {
 		return named
 	}
-	return &Error{Failure: failureString(err), Operation: op, Err: err}
+	named = &Error{Failure: failureString(err), Operation: op, Err: err}
+	if named.Failure == FailInternal {
+		named.Detail = exhaustion(err) + " (" + op + ")"
+	}
+	return named
 }
+
+// exhaustion names what of lifeline's own an error says ran out, "" when it is about
+// something else.
+func exhaustion(err error) string {
+	switch {
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		return "too many open files"
+	case errors.Is(err, syscall.ENOMEM):
+		return "out of memory"
+	}
+	if strings.Contains(err.Error(), "too many open files") {
+		return "too many open files"
+	}
+	return ""
+}
+
+// Internal is true for lifeline's own failure (FailInternal): no verdict may rest on it.
+func (e *Error) Internal() bool { return e != nil && e.Failure == FailInternal }
 
 func failureString(err error) string {
 	var dnsErr *net.DNSError
@@ -210,6 +237,9 @@ func failureString(err error) string {
 	var verifyErr *tls.CertificateVerificationError
 	if errors.As(err, &verifyErr) {
 		return FailSSLInvalidCert
+	}
+	if exhaustion(err) != "" {
+		return FailInternal
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):

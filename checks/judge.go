@@ -23,6 +23,20 @@ func Judge(svc Service, results []TargetResult, slow time.Duration) (Verdict, ti
 // TLS-ready time of the fastest working chat target (or of any working target when the
 // service has no chat role). A throttled transfer makes a working service slow.
 func JudgeWith(svc Service, results []TargetResult, th Thresholds) (Verdict, time.Duration, string, *Error) {
+	v, latency, reason, cause := judge(svc, results, th)
+	if class := v.Info().Class; class == ClassDown || class == ClassDegraded && !v.Info().Works {
+		// A failure lifeline caused itself (out of descriptors or memory) says nothing about
+		// the service: with one among the failures, the cell stays unknown.
+		for _, r := range results {
+			if r.Err.Internal() {
+				return VerdictPending, 0, r.Err.Human(""), r.Err
+			}
+		}
+	}
+	return v, latency, reason, cause
+}
+
+func judge(svc Service, results []TargetResult, th Thresholds) (Verdict, time.Duration, string, *Error) {
 	if len(results) == 0 {
 		return VerdictPending, 0, "no result yet", nil
 	}
@@ -219,20 +233,16 @@ func notCarried(results []TargetResult) (map[string]bool, TargetResult) {
 // naReason says which roles are n/a and why, e.g. "calls n/a: this route carries no UDP
 // (an HTTP proxy tunnels TCP only)".
 func naReason(na map[string]bool, cause TargetResult) string {
+	roles := make([]string, 0, len(na))
+	for role := range na {
+		roles = append(roles, role)
+	}
+	slices.Sort(roles)
 	why := "this route carries no UDP"
 	if cause.Err != nil && cause.Err.Detail != "" {
 		why += " (" + cause.Err.Detail + ")"
 	}
-	return joinRoles(sortedRoles(na)) + " n/a: " + why
-}
-
-func sortedRoles(set map[string]bool) []string {
-	roles := make([]string, 0, len(set))
-	for role := range set {
-		roles = append(roles, role)
-	}
-	slices.Sort(roles)
-	return roles
+	return joinRoles(roles) + " n/a: " + why
 }
 
 // RoleVerdict is VerdictNA for a role the route cannot carry, "" for any other role: the rest
@@ -247,8 +257,13 @@ func RoleVerdict(results []TargetResult, role string) Verdict {
 // NARoles lists, sorted, the roles of c the route cannot carry at all (calls without UDP).
 func (c CheckResult) NARoles() []string {
 	na, _ := notCarried(c.Targets)
-	if len(na) == 0 {
+	roles := make([]string, 0, len(na))
+	for role := range na {
+		roles = append(roles, role)
+	}
+	slices.Sort(roles)
+	if len(roles) == 0 {
 		return nil
 	}
-	return sortedRoles(na)
+	return roles
 }

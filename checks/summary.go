@@ -7,6 +7,7 @@ type Summary struct {
 	Down     int // blocked or route-down
 	Pending  int
 	NA       int     // n/a: roles a route cannot carry, which are not failures
+	Internal int     // cells left unknown by lifeline's own failure (FailInternal); counted in Pending too
 	Worst    Verdict // the worst verdict seen; pending when there is none
 }
 
@@ -27,6 +28,9 @@ func Summarize(results []CheckResult) Summary {
 			s.NA++
 		default:
 			s.Pending++
+			if r.Cause.Internal() {
+				s.Internal++
+			}
 			continue
 		}
 		if info.Severity > worstKnown {
@@ -45,12 +49,16 @@ const (
 )
 
 // ExitCode is the worst verdict's exit code (0 ok or n/a, 1 slow or partial, 2 blocked or
-// route-down), raised to 1 when some results are still pending, and 3 when nothing is known.
+// route-down), raised to 1 when some results are still pending, and 3 when nothing is known or
+// when lifeline failed itself (an internal error left a cell unknown) and nothing is down.
 func (s Summary) ExitCode() int {
 	if s.OK+s.Degraded+s.Down+s.NA == 0 {
 		return ExitUnknown
 	}
 	code := s.Worst.Info().Exit
+	if s.Internal > 0 && code < ExitDown {
+		return ExitUnknown
+	}
 	if s.Pending > 0 && code < ExitDegraded {
 		code = ExitDegraded
 	}

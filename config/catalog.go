@@ -127,11 +127,11 @@ var catalog = []checks.Service{
 	// domestic, destinations pass) from a blocked service: dpi-checkers' cidrwhitelist checker
 	// uses ya.ru and vk.ru as its allowlisted probes; RESEARCH.md's domestic controls are
 	// ya.ru and vk.com. api.vk.com is VK's API host (dev.vk.com, "API requests").
-	{Name: "yandex", Title: "Yandex", Short: "YA", Targets: []checks.Target{
+	{Name: "yandex", Title: "Yandex", Short: "YA", Domestic: true, Targets: []checks.Target{
 		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://ya.ru/"},
 		{Role: checks.RoleWeb, Kind: checks.KindTLS, Addr: "yandex.ru:443"},
 	}},
-	{Name: "vk", Title: "VK", Short: "VK", Targets: []checks.Target{
+	{Name: "vk", Title: "VK", Short: "VK", Domestic: true, Targets: []checks.Target{
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "api.vk.com:443"},
 		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://vk.com/"},
 		{Role: checks.RoleWeb, Kind: checks.KindTLS, Addr: "vk.ru:443"},

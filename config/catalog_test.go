@@ -53,10 +53,10 @@ func TestCatalogShape(t *testing.T) {
 			switch tg.Kind {
 			case checks.KindHTTPS, checks.KindUpload:
 				problem = checkHTTPSURL(tg.Addr)
-			case checks.KindTransfer:
-				problem = checkTransferAddr(tg.Addr)
 			case checks.KindWebSocket:
 				problem = checkWebSocketURL(tg.Addr)
+			case checks.KindTransfer:
+				problem = checkTransferAddr(tg.Addr)
 			default:
 				problem = checkHostPort(tg.Addr)
 			}

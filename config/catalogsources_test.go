@@ -37,19 +37,18 @@ const (
 	srcSignalUpdates  = "updates.signal.org/android/latest.json (Signal's Android update manifest)"
 )
 
-// catalogSources maps host:port to its source; the host may be a path.Match pattern and the
-// port "*".
+// catalogSources maps host:port (path.Match patterns allowed) to its source.
 var catalogSources = map[string]string{
 	"e[0-9].whatsapp.net:443": srcOONIWhatsApp, "e1[0-6].whatsapp.net:443": srcOONIWhatsApp,
 	"e[0-9].whatsapp.net:5222": srcOONIWhatsApp, "e1[0-6].whatsapp.net:5222": srcOONIWhatsApp,
 	"g.whatsapp.net:5222": srcOONIWhatsApp, "v.whatsapp.net:443": srcOONIWhatsApp, "web.whatsapp.com:443": srcOONIWhatsApp,
 	"149.154.175.50:*": srcOONITelegram, "149.154.167.51:*": srcOONITelegram, "149.154.175.100:*": srcOONITelegram,
 	"149.154.167.91:*": srcOONITelegram, "149.154.171.5:*": srcOONITelegram, "95.161.76.100:*": srcOONITelegram,
-	"[2001:b28:f23d:f001::a]:*": srcOONITelegram, "[2001:67c:4e8:f002::a]:*": srcOONITelegram,
-	"[2001:b28:f23d:f003::a]:*": srcOONITelegram, "[2001:67c:4e8:f004::a]:*": srcOONITelegram,
-	"[2001:b28:f23f:f005::a]:*": srcOONITelegram,
-	"web.telegram.org:443":      srcOONITelegram,
-	"chat.signal.org:443":       srcOONISignal, "storage.signal.org:443": srcOONISignal, "cdsi.signal.org:443": srcOONISignal,
+	"[[]2001:b28:f23d:f001::a]:*": srcOONITelegram, "[[]2001:67c:4e8:f002::a]:*": srcOONITelegram,
+	"[[]2001:b28:f23d:f003::a]:*": srcOONITelegram, "[[]2001:67c:4e8:f004::a]:*": srcOONITelegram,
+	"[[]2001:b28:f23f:f005::a]:*": srcOONITelegram,
+	"web.telegram.org:443":        srcOONITelegram,
+	"chat.signal.org:443":         srcOONISignal, "storage.signal.org:443": srcOONISignal, "cdsi.signal.org:443": srcOONISignal,
 	"sfu.voip.signal.org:443": srcOONISignal, "updates.signal.org:443": srcSignalUpdates,
 	"api.oneme.ru:443": srcMAX, "ws-api.oneme.ru:443": srcMAX, "web.max.ru:443": srcMAX,
 	"edge-mqtt.facebook.com:443": srcOONIMessenger, "b-api.facebook.com:443": srcOONIMessenger,
@@ -88,15 +87,9 @@ func TestEveryCatalogEndpointHasACitedSource(t *testing.T) {
 	for _, s := range Catalog() {
 		for _, tg := range s.Targets {
 			hp := targetHostPort(t, tg)
-			host, port, _ := net.SplitHostPort(hp)
 			source := ""
 			for pattern, src := range catalogSources {
-				i := strings.LastIndex(pattern, ":")
-				if i < 0 {
-					t.Fatalf("catalogSources key %q is not host:port", pattern)
-				}
-				ph, pp := strings.TrimSuffix(strings.TrimPrefix(pattern[:i], "["), "]"), pattern[i+1:]
-				if ok, _ := path.Match(ph, host); ok && (pp == "*" || pp == port) {
+				if ok, _ := path.Match(pattern, hp); ok {
 					source = src
 					break
 				}

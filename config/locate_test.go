@@ -102,7 +102,7 @@ func TestStarterParses(t *testing.T) {
 	}
 	// Every built-in service is offered (the defaults on, the rest commented out), plus the
 	// example of one's own.
-	if len(cfg.Plan.Routes) != 5 || len(cfg.Plan.Services) != len(catalog)+1 || cfg.Alerts.Webhook == "" {
+	if len(cfg.Plan.Routes) != 5 || len(cfg.Plan.Services) != len(catalog)+1 || cfg.Alerts.Webhook() == "" {
 		t.Errorf("uncommented starter: %d routes, %d services", len(cfg.Plan.Routes), len(cfg.Plan.Services))
 	}
 }

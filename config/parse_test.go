@@ -80,10 +80,10 @@ func TestParseFullExample(t *testing.T) {
 	}
 	wantAlerts := Alerts{
 		FailureThreshold: 3, SuccessThreshold: 1,
-		OnChange: `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
-		Webhook:  "https://hooks.example.net/lifeline/tok123",
+		OnChange:  `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
+		Notifiers: []Notifier{{Kind: checks.NotifyWebhook, URL: "https://hooks.example.net/lifeline/tok123", Via: checks.ViaAuto}},
 	}
-	if cfg.Alerts != wantAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, wantAlerts) {
 		t.Errorf("alerts = %+v, want %+v", cfg.Alerts, wantAlerts)
 	}
 
@@ -192,7 +192,7 @@ func TestParseDefaultsWhenSettingsMissing(t *testing.T) {
 	if cfg.Plan.Settings != checks.DefaultSettings {
 		t.Errorf("settings = %+v, want defaults", cfg.Plan.Settings)
 	}
-	if cfg.Alerts != DefaultAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, DefaultAlerts) {
 		t.Errorf("alerts = %+v, want defaults", cfg.Alerts)
 	}
 	c := cfg.Plan.Routes[0].Control

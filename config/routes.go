@@ -137,7 +137,7 @@ func (p *parser) proxy(spec *checks.RouteSpec, fs map[string]field) {
 	}
 	from, to := userinfoSpan(raw)
 	p.noteInlinePassword(raw[from:to])
-	expanded, err := expandEnv(raw, func(off int) bool { return off >= from && off < to })
+	expanded, err := p.expandEnv(raw, func(off int) bool { return off >= from && off < to })
 	if err != nil {
 		p.fail(f.value, "proxy: %v", err)
 		return
@@ -215,7 +215,7 @@ func (p *parser) dns(f field) string {
 	if p.err != nil {
 		return ""
 	}
-	expanded, err := expandEnv(raw, nil)
+	expanded, err := p.expandEnv(raw, nil)
 	if err != nil {
 		p.fail(f.value, "dns: %v", err)
 		return ""

@@ -16,9 +16,9 @@ import (
 var (
 	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister, checks.RoleFCM, checks.RoleAPNs}
 	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer,
-		checks.KindMTProto, checks.KindMTProtoHTTP, checks.KindNoise, checks.KindWebSocket, checks.KindUpload}
-	targetKeys = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer",
-		"mtproto", "mtproto_http", "noise", "websocket", "upload", "find", "sni", "expect", "origin"}
+		checks.KindUpload, checks.KindMTProto, checks.KindMTProtoHTTP, checks.KindNoise, checks.KindWebSocket}
+	targetKeys = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "upload",
+		"mtproto", "mtproto_http", "noise", "websocket", "find", "sni", "expect", "origin"}
 )
 
 // target reads one service target, e.g. {role: chat, tls: host:443, sni: name}.
@@ -93,15 +93,6 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 			p.fail(f.value, "sni: %q is not a host name", clip(t.SNI))
 		}
 	}
-	if f, ok := fs["find"]; ok {
-		if t.Kind != checks.KindTransfer || !strings.HasPrefix(t.Addr, "http") {
-			p.fail(f.key, "find applies to http(s) transfer targets only")
-		}
-		t.Find = p.text(f, "find")
-		if msg := checkFind(t.Find); p.err == nil && msg != "" {
-			p.fail(f.value, "find: %s", msg)
-		}
-	}
 	if f, ok := fs["origin"]; ok {
 		if t.Kind != checks.KindWebSocket {
 			p.fail(f.key, "origin applies to websocket targets only")
@@ -111,6 +102,15 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 			if u, err := url.Parse(t.Origin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") {
 				p.fail(f.value, "origin: %q is not an origin such as https://web.whatsapp.com", clip(t.Origin))
 			}
+		}
+	}
+	if f, ok := fs["find"]; ok {
+		if t.Kind != checks.KindTransfer || !strings.HasPrefix(t.Addr, "http") {
+			p.fail(f.key, "find applies to http(s) transfer targets only")
+		}
+		t.Find = p.text(f, "find")
+		if msg := checkFind(t.Find); p.err == nil && msg != "" {
+			p.fail(f.value, "find: %s", msg)
 		}
 	}
 	if f, ok := fs["expect"]; ok {

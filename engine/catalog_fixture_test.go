@@ -4,8 +4,8 @@ package engine_test
 
 import (
 	"context"
-	"crypto/tls"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -20,14 +20,15 @@ import (
 // catalogLab is the loopback stand-in for every built-in service's servers.
 type catalogLab struct {
 	site, tcp, stun, post, dc, noise string
-	ws                               map[string]string // origin → WebSocket gateway
-	cert                             tls.Certificate
 }
 
 func newCatalogLab(t *testing.T, names []string) catalogLab {
 	t.Helper()
-	cert := fixture.Leaf(t, names...)
-	site := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.ServiceSiteHandler()})
+	// The services' web hosts, with WhatsApp Web's chat gateway where it lives.
+	mux := http.NewServeMux()
+	mux.Handle("/", fixture.ServiceSiteHandler())
+	mux.Handle("/ws/chat", fixture.WebSocketHandler("/ws/chat", "", fixture.WebSocketUpgrade))
+	site := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, names...), Handler: mux})
 	return catalogLab{
 		site:  site.Addr,
 		tcp:   fixture.Echo(t),
@@ -35,20 +36,7 @@ func newCatalogLab(t *testing.T, names []string) catalogLab {
 		post:  fixture.StartHTTP(t, fixture.StatusHandler(200)).Addr,
 		dc:    fixture.FakeDC(t, fixture.DCOptions{}),
 		noise: fixture.NoiseServer(t),
-		ws:    map[string]string{},
-		cert:  cert,
 	}
-}
-
-// gateway is the WebSocket gateway fixture for a target's path and origin.
-func (lab catalogLab) gateway(t *testing.T, tg checks.Target, path string) string {
-	key := path + " " + tg.Origin
-	if addr, ok := lab.ws[key]; ok {
-		return addr
-	}
-	addr := fixture.StartTLS(t, fixture.TLSOptions{Cert: lab.cert, Handler: fixture.WebSocketHandler(path, tg.Origin, fixture.WebSocketUpgrade)}).Addr
-	lab.ws[key] = addr
-	return addr
 }
 
 // pointAtFixtures is the test-only override: it rewrites every target of svc to reach the lab
@@ -71,16 +59,9 @@ func (lab catalogLab) pointAtFixtures(t *testing.T, svc checks.Service) checks.S
 			tg.Addr = lab.dc
 		case checks.KindNoise:
 			tg.Addr = lab.noise
-		case checks.KindWebSocket:
-			u, err := url.Parse(tg.Addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tg.SNI, u.Host = u.Hostname(), lab.gateway(t, tg, u.Path)
-			tg.Addr = u.String()
 		case checks.KindSTUN:
 			tg.Addr = lab.stun
-		case checks.KindHTTPS, checks.KindUpload, checks.KindTransfer:
+		case checks.KindHTTPS, checks.KindUpload, checks.KindTransfer, checks.KindWebSocket:
 			u, err := url.Parse(tg.Addr)
 			if err != nil {
 				t.Fatal(err)

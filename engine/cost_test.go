@@ -36,11 +36,11 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 	meter := func(upstream string) *fixture.Meter { return fixture.NewMeter(t, upstream) }
 	tcpM, tlsM, httpsM, postM := meter(fixture.Echo(t)), meter(tlsSrv.Addr), meter(tlsSrv.Addr), meter(postSrv.Addr)
 	blobM, wholeM, echoM := meter(blobSrv.Addr), meter(wholeSrv.Addr), meter(fixture.Echo(t))
-	siteSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.ServiceSiteHandler()})
-	uploadM, foundM := meter(siteSrv.Addr), meter(siteSrv.Addr)
 	dc := fixture.FakeDC(t, fixture.DCOptions{})
 	wsSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.WebSocketHandler("/ws/chat", "", fixture.WebSocketUpgrade)})
 	mtprotoM, mtprotoHTTPM, wsM := meter(dc), meter(dc), meter(wsSrv.Addr)
+	siteSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.ServiceSiteHandler()})
+	uploadM, foundM := meter(siteSrv.Addr), meter(siteSrv.Addr)
 	rows := []metered{
 		{"tcp", checks.Target{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: tcpM.Addr}, tcpM},
 		{"tls", checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: tlsM.Addr, SNI: name, RootCAs: fixture.Pool()}, tlsM},

@@ -54,8 +54,8 @@ func (s *Scheduler) replace(p preparedPlan) {
 	old := s.plan
 	s.planMu.Lock()
 	s.plan = p.plan
-	s.planMu.Unlock()
 	s.routes = p.routes
+	s.planMu.Unlock()
 	s.global = semaphore.NewWeighted(int64(p.plan.Settings.Concurrency))
 	s.perRoute = map[string]*semaphore.Weighted{}
 	for _, r := range p.routes {

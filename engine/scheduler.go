@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -155,6 +156,18 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	if mechErr == nil && ctx.Err() != nil {
 		mechErr = checks.Classify(checks.OpConnect, ctx.Err())
 	}
+	if mechErr.Internal() {
+		// lifeline failed itself (out of descriptors or memory): nothing is known about the
+		// route, so its state is left as it was and its services stay unknown.
+		for _, svc := range s.plan.Services {
+			now := time.Now()
+			s.emitCheck(send, checks.CheckResult{
+				Route: spec.Name, Service: svc.Name, Sweep: n, Verdict: checks.VerdictPending,
+				Reason: mechErr.Human(""), Cause: mechErr, Started: now, Finished: now,
+			})
+		}
+		return
+	}
 	if mechErr != nil {
 		routeResult.Err = mechErr
 		routeResult.Reason = routeReason(spec, mechErr)
@@ -220,6 +233,20 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 			held = append(held, c)
 		}
 		release()
+	}
+	if ownFailure(held, routeResult.Control) {
+		// The evidence about the route includes lifeline's own failure (out of descriptors or
+		// memory): no route state (down, offline, allowlist) may rest on it. A route proven by
+		// a working service is up; otherwise it keeps its state, and each service its verdict.
+		if proven {
+			watchAllowlist = false
+			release()
+			return
+		}
+		for _, c := range held {
+			s.emitCheck(send, c)
+		}
+		return
 	}
 	if watchAllowlist && !routeResult.Control.OK {
 		routeResult.Domestic = s.checkDomestic(ctx, r)
@@ -341,6 +368,15 @@ func proxyAuthFailure(results []checks.CheckResult, control *checks.TargetResult
 	return auth
 }
 
+// ownFailure is true when the control or a service failed for lifeline's own reasons (out of
+// descriptors or memory, checks.FailInternal).
+func ownFailure(held []checks.CheckResult, control *checks.TargetResult) bool {
+	if control != nil && control.Err.Internal() {
+		return true
+	}
+	return slices.ContainsFunc(held, func(c checks.CheckResult) bool { return c.Cause.Internal() })
+}
+
 // silentAfterGrant reports whether every failure through a proxy came after the proxy had
 // granted the connection, as silence or a hang-up: the mark of a local tunnel client that
 // answers CONNECT at once and then cannot reach its own server.
@@ -368,10 +404,33 @@ func silentAfterGrant(cells []checks.CheckResult, control *checks.TargetResult) 
 	return true
 }
 
-// emitCheck records c in the history and sends it with the cell's updated stats.
+// emitCheck records c in the history and sends it with the cell's updated stats. A result
+// lifeline's own failure left unknown is not history: it says nothing about the cell.
 func (s *Scheduler) emitCheck(send func(checks.Event), c checks.CheckResult) {
-	c.History = s.history.Add(c)
+	if c.Verdict == checks.VerdictPending && c.Cause.Internal() {
+		c.History = s.history.Stats(c.Route, c.Service)
+	} else {
+		c.History = s.history.Add(c)
+	}
 	send(checks.Event{Kind: checks.EventCheckDone, Check: c})
+}
+
+// DialRoute opens a connection to addr through the named route of the running plan, the way
+// its probes do (names resolved the route's way). Alerts go out through it, to escape the
+// censorship they report.
+func (s *Scheduler) DialRoute(ctx context.Context, route, addr string) (net.Conn, error) {
+	s.planMu.RLock()
+	var r Route
+	for _, each := range s.routes {
+		if each.Spec().Name == route {
+			r = each
+		}
+	}
+	s.planMu.RUnlock()
+	if r == nil {
+		return nil, fmt.Errorf("no route named %q", checks.Sanitize(route))
+	}
+	return r.Dial(ctx, addr, nil)
 }
 
 // runCheck probes every target of svc through r within the check's one deadline (see

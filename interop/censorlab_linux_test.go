@@ -37,9 +37,9 @@ const (
 	addrCutoff    = "10.77.9.12"
 	addrThrottled = "10.77.9.13"
 	addrIPBlocked = "10.77.9.14"
-	addrCatalog   = "10.77.9.15" // every built-in service's names (censordefaults_linux_test.go)
 	addrDomestic  = "10.77.9.20" // a domestic service an allowlist keeps reachable
 	addrForeign   = "10.77.9.21" // a foreign address behind an SNI allowlist
+	addrCatalog   = "10.77.9.15" // every built-in service's names (censordefaults_linux_test.go)
 	labDomain     = "lifeline.test"
 	blobSize      = 2 << 20
 	censorPrefix  = "lifeline-censor-"
@@ -101,7 +101,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrDomestic, addrForeign, addrCatalog} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign} {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
@@ -176,8 +176,6 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		w.Write(blob)
 	})
 	site := fixture.ServiceSiteHandler()
-	// WhatsApp Web's chat gateway, as the built-in whatsapp service opens it.
-	mux.Handle("/ws/chat", fixture.WebSocketHandler("/ws/chat", "https://web.whatsapp.com", fixture.WebSocketUpgrade))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if isCatalogHost(r.Host) {
 			site.ServeHTTP(w, r) // a built-in service's own host: pages, scripts, uploads
@@ -185,6 +183,9 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		}
 		io.WriteString(w, "ok\n")
 	})
+	// WhatsApp Web's chat gateway, and a page where one should be.
+	mux.Handle(wsGatewayPath, fixture.WebSocketHandler(wsGatewayPath, "", fixture.WebSocketUpgrade))
+	mux.Handle(wsPagePath, fixture.WebSocketHandler(wsPagePath, "", fixture.WebSocketPage))
 	cfg := &tls.Config{Certificates: []tls.Certificate{fixture.Leaf(t, names...)}}
 	srv := &http.Server{
 		Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
