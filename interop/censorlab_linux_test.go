@@ -193,7 +193,7 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	}
 	// One listener per service address (not a wildcard), so other servers can take port 443
 	// of the lab's other addresses.
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign} {
 		var ln net.Listener
 		inNetns(t, lab.server, func() (err error) {
 			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))
