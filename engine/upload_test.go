@@ -182,3 +182,36 @@ func TestUploadToASilentServerIsNoStall(t *testing.T) {
 		t.Fatalf("detail %q", res.Err.Detail)
 	}
 }
+
+// Uploads cost what downloads cost, so they obey the same switches: none on a metered route,
+// none with transfer off.
+func TestUploadsObeyMeteredAndOff(t *testing.T) {
+	var n atomic.Int64
+	site := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, siteName), Handler: fixture.CountRequests(fixture.ServiceSiteHandler(), &n)})
+	chat := checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: site.Addr, SNI: siteName, RootCAs: fixture.Pool()}
+	for _, c := range []struct {
+		plan    checks.TransferPlan
+		route   checks.RouteSpec
+		skipped string
+	}{
+		{checks.TransferPlan{}, checks.RouteSpec{Name: "phone", Kind: checks.RouteDirect, Metered: true}, "transfer off (metered)"},
+		{checks.TransferPlan{Off: true}, directSpec, "transfer off"},
+	} {
+		s, err := engine.NewScheduler(checks.Plan{
+			Settings: checks.Settings{Interval: 30 * time.Second, StepTimeout: 2 * time.Second, Timeout: 5 * time.Second},
+			Routes:   []checks.RouteSpec{c.route},
+			Services: []checks.Service{{Name: "app", Targets: []checks.Target{chat, uploadTarget(site.Addr)}}},
+			Transfer: c.plan,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sweepCells(t, s)[c.route.Name]
+		if got.Verdict != checks.VerdictOK || got.Skipped != c.skipped || len(got.Targets) != 1 {
+			t.Errorf("%s: %s %q skipped=%q targets=%d, want ok on chat alone, skipped %q", c.route.Name, got.Verdict, got.Reason, got.Skipped, len(got.Targets), c.skipped)
+		}
+	}
+	if n.Load() != 0 {
+		t.Errorf("%d requests reached the server; a skipped upload sends nothing", n.Load())
+	}
+}

@@ -193,7 +193,7 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	}
 	// One listener per service address (not a wildcard), so other servers can take port 443
 	// of the lab's other addresses.
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign} {
 		var ln net.Listener
 		inNetns(t, lab.server, func() (err error) {
 			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))
@@ -245,6 +245,11 @@ func (lab *censorLab) dnsmasq(t *testing.T, ns, addr string, records []string) {
 		"--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=" + addr, "--port=53",
 		"--user=root", "--group=root", "--pid-file=", "--log-facility=-", "--log-queries",
 		"--local=/" + labDomain + "/"}
+	// The built-in services' names are the lab's too: answered here, never forwarded, and
+	// their missing AAAA records are "no data" rather than a refusal.
+	for _, name := range catalogHostnames() {
+		args = append(args, "--local=/"+name+"/")
+	}
 	d := startDaemon(t, "ip", append(args, records...)...)
 	d.name = "dnsmasq in " + ns
 	waitListeningIn(t, d, ns, net.JoinHostPort(addr, "53"))
