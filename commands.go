@@ -413,7 +413,7 @@ func defineHistoryFlags(fs *flag.FlagSet) historyFlags {
 
 // defineConfigFlags defines --config, which every command that reads a config takes.
 func defineConfigFlags(fs *flag.FlagSet) *string {
-	return fs.String("config", "", "config `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
+	return fs.String("config", "", "read the config from `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
 }
 
 // addOutputFlags registers --metrics, --metrics-public, --log, --log-max-bytes and --state on fs.
