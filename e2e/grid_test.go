@@ -281,3 +281,19 @@ func bestLine(scr string) string {
 	}
 	return ""
 }
+
+// waitMatch polls the screen until re matches it, or fails after a bounded time.
+func (s *session) waitMatch(what string, re *regexp.Regexp) string {
+	s.t.Helper()
+	deadline := time.Now().Add(wait)
+	var scr string
+	for time.Now().Before(deadline) {
+		scr = s.screen()
+		if re.MatchString(scr) {
+			return scr
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	s.t.Fatalf("%s: screen never matched %s within %s:\n%s", what, re, wait, scr)
+	return ""
+}

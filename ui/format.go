@@ -42,7 +42,7 @@ func glyphSet(ascii bool, spinner []string) Glyphs {
 	g.Blocked, g.RouteDown, g.Pending = g.For(checks.VerdictBlocked), g.For(checks.VerdictRouteDown), g.For(checks.VerdictPending)
 	g.NA = g.For(checks.VerdictNA)
 	if ascii {
-		g.Warn, g.Sep, g.Dash, g.Ellipsis, g.Times, g.Arrow, g.More, g.MoreUp = "!", " | ", "-", "...", "x", "->", "v", "^"
+		g.Warn, g.Sep, g.Dash, g.Ellipsis, g.Times, g.Arrow, g.More, g.MoreUp = "!", " | ", "-", "...", "/", "->", "v", "^"
 	} else {
 		g.Warn, g.Sep, g.Dash, g.Ellipsis, g.Times, g.Arrow, g.More, g.MoreUp = "⚠", " · ", "—", "…", "×", "→", "▼", "▲"
 	}

@@ -91,7 +91,7 @@ func TestReportAndDetailShowTheSNIContrast(t *testing.T) {
 	if err := r.WriteText(&verbose, ASCIIGlyphs, true); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(quiet.String(), "direct x Signal: blocked - "+reason) {
+	if !strings.Contains(quiet.String(), "direct / Signal: blocked - "+reason) {
 		t.Errorf("report lacks the contrast in the reason:\n%s", quiet.String())
 	}
 	if !strings.Contains(verbose.String(), line) {

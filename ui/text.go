@@ -85,7 +85,7 @@ func pad(s string, w int) string {
 }
 
 // asciiPunct are the typographic marks remote or domain text may carry, spelled in ASCII.
-var asciiPunct = strings.NewReplacer("…", "...", "—", "-", "–", "-", "·", "|", "×", "x", "→", "->", "←", "<-", "│", "|", "─", "-")
+var asciiPunct = strings.NewReplacer("…", "...", "—", "-", "–", "-", "·", "|", "×", "/", "→", "->", "←", "<-", "│", "|", "─", "-")
 
 // asciiOnly makes s pure ASCII for --ascii and non-UTF-8 locales: known marks are spelled
 // out, any other non-ASCII character becomes '?'. Escape sequences are ASCII and stay.

@@ -82,14 +82,14 @@ func (m *Model) timelineLoaded(msg timelineMsg) {
 // timelineLines draw, per route, each service's last 24 h as a strip of hours, oldest left,
 // with its uptime, in a w×h body scrolled so that the selected route shows.
 func (m Model) timelineLines(w, h int) []string {
-	lines := []string{m.styles.header.Render(clip("timeline · last 24 h · one column per hour, newest right · t closes", w, m.glyphs))}
+	lines := []string{m.styles.header.Render(clip("timeline"+m.glyphs.Sep+"last 24 h"+m.glyphs.Sep+"one column per hour, newest right"+m.glyphs.Sep+"t closes", w, m.glyphs))}
 	switch {
 	case m.opt.Timeline == nil:
 		return append(lines, "", clip("history is off (--state off): nothing stored to show", w, m.glyphs))
 	case m.tl.err != nil:
 		return append(lines, "", m.styles.warn.Render(clip("cannot read the history: "+clean(m.tl.err.Error()), w, m.glyphs)))
 	case !m.tl.loaded:
-		return append(lines, "", "loading history…")
+		return append(lines, "", "loading history"+m.glyphs.Ellipsis)
 	}
 	d := m.tl.data
 	loc := d.Loc
@@ -137,7 +137,7 @@ func (m Model) timelineLines(w, h int) []string {
 		for _, s := range m.plan.Services {
 			c, ok := cells[checks.Cell{Route: r.Name, Service: s.Name}]
 			strip := m.styles.dim.Render(strings.Repeat(noCheck.glyph(m.opt.ASCII), stripW))
-			up := "     —"
+			up := "     " + m.glyphs.Dash
 			if ok {
 				strip = m.timelineStrip(c.Hours, per)
 				if c.Checks > 0 {
