@@ -18,13 +18,15 @@ import (
 // runDashboard opens the live dashboard; when stdout is not a terminal it prints status lines
 // instead, so `lifeline | tee` and cron jobs get text rather than an error.
 func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("lifeline", stderr, "lifeline [--config FILE] [--ascii] [--no-alt-screen] [--metrics ADDR] [--log FILE]")
-	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
-	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode (automatic when the locale is not UTF-8)")
-	noAlt := fs.Bool("no-alt-screen", false, "draw in the normal screen, keeping scrollback (useful over SSH)")
-	outputs := addOutputFlags(fs)
-	if code := parseFlags(fs, args); code >= 0 {
+	fs := newFlags("", stderr)
+	o := defineDashboardFlags(fs)
+	path, ascii, noAlt, outputs := o.config, o.ascii, o.noAlt, o.outputs
+	if code := parseFlags(fs, "", args, stdout); code >= 0 {
 		return code
+	}
+	if *o.version {
+		fmt.Fprintln(stdout, versionLine(readBuildInfo()))
+		return 0
 	}
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
 		return runStatus(ctx, setFlags(fs), stdout, stderr)

@@ -45,7 +45,7 @@ func TestAReloadFromAFIFOFailsAndLaterReloadsWork(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "config.yaml")
 	body := func(route string) string {
-		return "interval: 200ms\ntimeout: 3s\ncontrol: none\nroutes:\n  - {name: " + route + ", direct: true}\n" +
+		return "interval: 1s\ntimeout: 3s\ncontrol: none\nroutes:\n  - {name: " + route + ", direct: true}\n" +
 			"services:\n  - name: good\n    targets:\n      - {role: chat, tcp: \"" + good + "\"}\n"
 	}
 	if err := os.WriteFile(cfgPath, []byte(body("first")), 0o600); err != nil {

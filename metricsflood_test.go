@@ -38,7 +38,7 @@ func lowerFileLimit(limit string) error {
 func TestAMetricsFloodLeavesEveryVerdictRight(t *testing.T) {
 	echo := fixture.Echo(t)
 	var cfg strings.Builder
-	cfg.WriteString("interval: 200ms\ntimeout: 3s\ncontrol: none\nroutes:\n")
+	cfg.WriteString("interval: 1s\ntimeout: 3s\ncontrol: none\nroutes:\n")
 	for i := range 6 {
 		cfg.WriteString("  - {name: r" + strconv.Itoa(i) + ", direct: true}\n")
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -19,16 +18,6 @@ type outputFlags struct {
 	metricsPublic bool
 	log           string
 	logMaxBytes   int64
-}
-
-// addOutputFlags registers --metrics, --metrics-public, --log and --log-max-bytes on fs.
-func addOutputFlags(fs *flag.FlagSet) *outputFlags {
-	o := &outputFlags{}
-	fs.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on `ADDR`, e.g. 127.0.0.1:9464 (default off)")
-	fs.BoolVar(&o.metricsPublic, "metrics-public", false, "allow --metrics to listen on a non-loopback address")
-	fs.StringVar(&o.log, "log", "", "append one JSON line per check result to `FILE`")
-	fs.Int64Var(&o.logMaxBytes, "log-max-bytes", export.DefaultLogMaxBytes, "rotate the --log file when it would pass this size")
-	return o
 }
 
 // startOutputs starts the exporters the flags and the config ask for: metrics, the results

@@ -57,7 +57,7 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 		}
 		return b.String()
 	}
-	const head = "interval: 200ms\ntimeout: 3s\ncontrol: none\n"
+	const head = "interval: 1s\ntimeout: 3s\ncontrol: none\n"
 	write(head + "routes:\n  - {name: direct, direct: true}\nservices:\n" + services("good", "bad"))
 
 	logPath := filepath.Join(dir, "results.jsonl")
@@ -173,7 +173,7 @@ func TestReloadKeepsTheRouteFilter(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	write := func(routes string) {
 		t.Helper()
-		content := fmt.Sprintf("interval: 200ms\ntimeout: 3s\ncontrol: none\nroutes:\n%sservices:\n  - name: good\n    targets:\n      - {role: chat, tcp: %q}\n", routes, good)
+		content := fmt.Sprintf("interval: 1s\ntimeout: 3s\ncontrol: none\nroutes:\n%sservices:\n  - name: good\n    targets:\n      - {role: chat, tcp: %q}\n", routes, good)
 		if err := os.WriteFile(cfg+".tmp", []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}

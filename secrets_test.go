@@ -128,7 +128,7 @@ func secretsLab(t *testing.T) (cfg, changes string, hook *webhookSink, toggles [
 	changes = filepath.Join(dir, "changes")
 	cfg = filepath.Join(dir, "config.yaml")
 	doc := fmt.Sprintf(`
-interval: 300ms
+interval: 1s
 timeout: 2s
 step_timeout: 1s
 control: none

@@ -18,6 +18,14 @@ var DefaultSettings = Settings{
 	BodyLimit:   DefaultBodyLimit,
 }
 
+// Floors a configuration may not go under: each sweep opens connections through every route
+// to every service, and each transfer moves data through them; a shorter period hammers the
+// user's proxies and the services and draws attention on a censored network.
+const (
+	MinInterval      = time.Second
+	MinTransferEvery = time.Minute
+)
+
 // DefaultHistorySize is how many results each cell remembers.
 const DefaultHistorySize = 120
 

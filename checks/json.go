@@ -89,6 +89,9 @@ type ResultJSON struct {
 	Targets   []TargetJSON `json:"targets"`
 	DNS       []DNSJSON    `json:"dns,omitempty"`
 	Skipped   Text         `json:"skipped,omitempty"`
+	// NARoles lists the roles the route cannot carry at all (calls without UDP): n/a, not
+	// failures.
+	NARoles []string `json:"na_roles,omitempty"`
 }
 
 // RouteJSON is a route's own check.
@@ -138,6 +141,7 @@ func (c CheckResult) JSON() ResultJSON {
 	}
 	out.DNS = dnsJSON(c.DNS)
 	out.Skipped = Text(c.Skipped)
+	out.NARoles = c.NARoles()
 	return out
 }
 
@@ -206,13 +210,18 @@ type TransferJSON struct {
 	TTFBMS       *float64 `json:"ttfb_ms,omitempty"`
 	CarriedOver  bool     `json:"carried_over"`
 	AgeS         *float64 `json:"age_s,omitempty"`
+	Upload       bool     `json:"upload,omitempty"`
+	Tries        int      `json:"tries,omitempty"`
+	Stalls       int      `json:"stalls,omitempty"`
+	Object       Text     `json:"object,omitempty"`
 }
 
 func transferJSON(s *TransferStats) *TransferJSON {
 	if s == nil {
 		return nil
 	}
-	out := &TransferJSON{Bytes: s.Bytes, Wanted: s.Wanted, Stalled: s.Stalled, TTFBMS: millis(s.TTFB), CarriedOver: s.CarriedOver}
+	out := &TransferJSON{Bytes: s.Bytes, Wanted: s.Wanted, Stalled: s.Stalled, TTFBMS: millis(s.TTFB), CarriedOver: s.CarriedOver,
+		Upload: s.Upload, Tries: s.Tries, Stalls: s.Stalls, Object: Text(s.Object)}
 	if s.Stalled {
 		n := s.Bytes
 		out.StalledAfter = &n

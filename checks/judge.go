@@ -40,10 +40,14 @@ func judge(svc Service, results []TargetResult, th Thresholds) (Verdict, time.Du
 	if len(results) == 0 {
 		return VerdictPending, 0, "no result yet", nil
 	}
+	na, naCause := notCarried(results)
 	var roles []string
 	working := map[string]bool{}
 	stalled := map[string]bool{}
 	for _, r := range results {
+		if na[r.Target.Role] {
+			continue
+		}
 		if !slices.Contains(roles, r.Target.Role) {
 			roles = append(roles, r.Target.Role)
 		}
@@ -57,6 +61,19 @@ func judge(svc Service, results []TargetResult, th Thresholds) (Verdict, time.Du
 	for role := range stalled {
 		delete(working, role)
 	}
+	if len(roles) == 0 {
+		return VerdictNA, 0, naReason(na, naCause), nil
+	}
+	v, latency, reason, cause := judgeCarried(results, roles, working, th)
+	if len(na) > 0 {
+		reason += "; " + naReason(na, naCause)
+	}
+	return v, latency, reason, cause
+}
+
+// judgeCarried judges the roles the route can carry (roles, in order; working says which have
+// a working target).
+func judgeCarried(results []TargetResult, roles []string, working map[string]bool, th Thresholds) (Verdict, time.Duration, string, *Error) {
 	if len(working) == 0 {
 		cause := mostTelling(results, "")
 		return VerdictBlocked, 0, failureReason(cause, ""), cause.Err
@@ -144,7 +161,7 @@ func mostTelling(results []TargetResult, role string) TargetResult {
 	var best TargetResult
 	bestScore := -1
 	for _, r := range results {
-		if r.OK || r.Err == nil || (role != "" && r.Target.Role != role) {
+		if r.OK || r.Err == nil || (role != "" && r.Target.Role != role) || r.Err.Failure == FailUDPUnsupported {
 			continue
 		}
 		score := 0
@@ -185,4 +202,68 @@ func ShortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1fs", d.Seconds())
+}
+
+// notCarried finds the roles the route cannot carry at all: no target of the role worked and
+// every one failed because the route has no UDP (an HTTP proxy, a SOCKS5 proxy without a
+// working UDP relay). Such a role is n/a, not broken. cause is one of those failures.
+func notCarried(results []TargetResult) (map[string]bool, TargetResult) {
+	na := map[string]bool{}
+	other := map[string]bool{}
+	var cause TargetResult
+	for _, r := range results {
+		if r.Err != nil && r.Err.Failure == FailUDPUnsupported {
+			if !na[r.Target.Role] {
+				cause = r
+			}
+			na[r.Target.Role] = true
+		} else {
+			other[r.Target.Role] = true
+		}
+	}
+	for role := range other {
+		delete(na, role)
+	}
+	if len(na) == 0 {
+		return nil, TargetResult{}
+	}
+	return na, cause
+}
+
+// naReason says which roles are n/a and why, e.g. "calls n/a: this route carries no UDP
+// (an HTTP proxy tunnels TCP only)".
+func naReason(na map[string]bool, cause TargetResult) string {
+	roles := make([]string, 0, len(na))
+	for role := range na {
+		roles = append(roles, role)
+	}
+	slices.Sort(roles)
+	why := "this route carries no UDP"
+	if cause.Err != nil && cause.Err.Detail != "" {
+		why += " (" + cause.Err.Detail + ")"
+	}
+	return joinRoles(roles) + " n/a: " + why
+}
+
+// RoleVerdict is VerdictNA for a role the route cannot carry, "" for any other role: the rest
+// is judged with the service as a whole.
+func RoleVerdict(results []TargetResult, role string) Verdict {
+	if na, _ := notCarried(results); na[role] {
+		return VerdictNA
+	}
+	return ""
+}
+
+// NARoles lists, sorted, the roles of c the route cannot carry at all (calls without UDP).
+func (c CheckResult) NARoles() []string {
+	na, _ := notCarried(c.Targets)
+	roles := make([]string, 0, len(na))
+	for role := range na {
+		roles = append(roles, role)
+	}
+	slices.Sort(roles)
+	if len(roles) == 0 {
+		return nil
+	}
+	return roles
 }

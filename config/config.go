@@ -194,7 +194,8 @@ func (p *parser) document(body ast.Node) *Config {
 	}
 	s := &cfg.Plan.Settings
 	if f, ok := fs["interval"]; ok {
-		s.Interval = p.duration(f, "interval")
+		s.Interval = p.durationAtLeast(f, "interval", checks.MinInterval,
+			"each sweep connects through every route to every service")
 	}
 	if f, ok := fs["timeout"]; ok {
 		s.Timeout = p.duration(f, "timeout")

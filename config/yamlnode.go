@@ -216,6 +216,29 @@ func (p *parser) duration(f field, name string) time.Duration {
 	return 0
 }
 
+// durationAtLeast reads a duration that may not go under floor; the error names the floor.
+func (p *parser) durationAtLeast(f field, name string, floor time.Duration, why string) time.Duration {
+	d := p.duration(f, name)
+	if p.err == nil && d < floor {
+		p.fail(p.unwrap(f.value), "%s: %s is below the floor of %s (%s); use %s or more",
+			name, shortDuration(d), shortDuration(floor), why, shortDuration(floor))
+		return 0
+	}
+	return d
+}
+
+// shortDuration writes d as a person would: 1m, not 1m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
 // list reads a sequence; each element keeps its node for messages.
 func (p *parser) list(f field, name string) []ast.Node {
 	n := p.unwrap(f.value)

@@ -157,5 +157,5 @@ func (w *readErrReader) Read(p []byte) (int, error) {
 
 // DialUDP on an HTTP proxy route always fails: CONNECT tunnels TCP only.
 func (h *httpConnectRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
-	return nil, checks.NewError(checks.FailUDPUnsupported, checks.OpSTUN, "UDP is not possible through an HTTP proxy")
+	return nil, checks.NewError(checks.FailUDPUnsupported, checks.OpSTUN, "an HTTP proxy tunnels TCP only")
 }

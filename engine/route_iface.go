@@ -41,6 +41,9 @@ func (r *ifaceRoute) Spec() checks.RouteSpec { return r.spec }
 // do not count: they cannot reach anything beyond the link.
 func (r *ifaceRoute) Check(ctx context.Context) *checks.Error {
 	name := r.spec.Interface
+	if bindUnsupported != "" {
+		return checks.NewError(checks.FailUnknown, checks.OpInterface, bindUnsupported)
+	}
 	ifi, err := net.InterfaceByName(name)
 	if err != nil {
 		return &checks.Error{Failure: checks.FailInterfaceMissing, Operation: checks.OpInterface,
@@ -108,7 +111,7 @@ func (r *ifaceRoute) nameBindFailure(err error) error {
 			Detail: checks.Sanitize("interface " + name + " not found"), Err: err}
 	case errors.Is(bind.err, syscall.EPERM), errors.Is(bind.err, syscall.EACCES):
 		return &checks.Error{Failure: checks.FailUnknown, Operation: checks.OpInterface,
-			Detail: checks.Sanitize("not permitted to bind to " + name + " (Linux before 5.7 needs CAP_NET_RAW)"), Err: err}
+			Detail: checks.Sanitize("not permitted to bind to " + name + permissionHint), Err: err}
 	}
 	return &checks.Error{Failure: checks.FailUnknown, Operation: checks.OpInterface,
 		Detail: checks.Sanitize("cannot bind to " + name + ": " + bind.err.Error()), Err: err}

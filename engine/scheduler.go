@@ -449,7 +449,7 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 	var due []checks.Target
 	var at []int
 	for i, t := range targets {
-		if t.Kind == checks.KindTransfer {
+		if isTransfer(t) {
 			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
 				res.Targets[i], probed[i] = last, true
 				continue
@@ -465,7 +465,7 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 	var deadline time.Time
 	for j, tr := range s.probeAll(ctx, r, due, &deadline) {
 		res.Targets[at[j]] = tr
-		if tr.Target.Kind == checks.KindTransfer {
+		if isTransfer(tr.Target) {
 			s.transfers.remember(spec.Name, svc.Name, tr, res.Started)
 		}
 		if tr.Target.Rotate > 1 {
@@ -495,7 +495,11 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 	return res
 }
 
-func isTransfer(t checks.Target) bool { return t.Kind == checks.KindTransfer }
+// isTransfer says whether t moves a block of data (download or upload): such probes run every
+// TransferPlan.Every, never on metered routes, and not at all when transfers are off.
+func isTransfer(t checks.Target) bool {
+	return t.Kind == checks.KindTransfer || t.Kind == checks.KindUpload
+}
 
 // probeAll probes targets through r as one check: it reserves the check's slots, then starts
 // the check's clock (its deadline is stored in *deadline when deadline is not nil) and probes
@@ -542,7 +546,7 @@ func (s *Scheduler) probeOptions() ProbeOptions {
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec checks.RouteSpec, t checks.Target) checks.Target {
-	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && t.Kind != checks.KindTransfer && t.Kind != checks.KindWebSocket) {
+	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && !isTransfer(t) && t.Kind != checks.KindWebSocket) {
 		return t
 	}
 	s.poolsMu.Lock()

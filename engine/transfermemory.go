@@ -20,7 +20,9 @@ type transferMemory struct {
 	last map[transferKey]transferRun
 }
 
-type transferKey struct{ route, service, role, addr string }
+// transferKey names one transfer target of one cell; the kind is part of it because a
+// service's upload and download may share an address (the service's web host).
+type transferKey struct{ route, service, role, kind, addr string }
 
 type transferRun struct {
 	res checks.TargetResult
@@ -36,7 +38,7 @@ func newTransferMemory(plan checks.TransferPlan, interval time.Duration) *transf
 func (m *transferMemory) carried(route, service string, t checks.Target, now time.Time) (checks.TargetResult, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	run, ok := m.last[transferKey{route, service, t.Role, t.Addr}]
+	run, ok := m.last[transferKey{route, service, t.Role, t.Kind, t.Addr}]
 	if !ok || now.Sub(run.at) >= m.every-m.early {
 		return checks.TargetResult{}, false
 	}
@@ -58,7 +60,7 @@ func (m *transferMemory) remember(route, service string, res checks.TargetResult
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.last[transferKey{route, service, res.Target.Role, res.Target.Addr}] = transferRun{res: res, at: at}
+	m.last[transferKey{route, service, res.Target.Role, res.Target.Kind, res.Target.Addr}] = transferRun{res: res, at: at}
 }
 
 // retain forgets the runs of cells a reloaded plan no longer checks.

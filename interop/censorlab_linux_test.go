@@ -39,13 +39,15 @@ const (
 	addrIPBlocked = "10.77.9.14"
 	addrDomestic  = "10.77.9.20" // a domestic service an allowlist keeps reachable
 	addrForeign   = "10.77.9.21" // a foreign address behind an SNI allowlist
+	addrCatalog   = "10.77.9.15" // every built-in service's names (censordefaults_linux_test.go)
 	labDomain     = "lifeline.test"
 	blobSize      = 2 << 20
 	censorPrefix  = "lifeline-censor-"
 )
 
-// Names the services are known by, and the addresses that are true for them.
-var censorNames = map[string]string{
+// Names the services are known by, and the addresses that are true for them; the built-in
+// services' own names all point at addrCatalog.
+var censorNames = withCatalogNames(map[string]string{
 	"open." + labDomain:        addrShared,
 	"sni-blocked." + labDomain: addrShared,
 	"nx." + labDomain:          addrShared,
@@ -58,7 +60,7 @@ var censorNames = map[string]string{
 	"max." + labDomain:         addrDomestic,
 	"control." + labDomain:     addrForeign,
 	"wa." + labDomain:          addrForeign,
-}
+})
 
 // The censor's lies: NXDOMAIN for one name, a loopback answer for another.
 const (
@@ -99,7 +101,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrDomestic, addrForeign} {
+	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign} {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
@@ -173,7 +175,14 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(blob)))
 		w.Write(blob)
 	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	site := fixture.ServiceSiteHandler()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if isCatalogHost(r.Host) {
+			site.ServeHTTP(w, r) // a built-in service's own host: pages, scripts, uploads
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
 	// WhatsApp Web's chat gateway, and a page where one should be.
 	mux.Handle(wsGatewayPath, fixture.WebSocketHandler(wsGatewayPath, "", fixture.WebSocketUpgrade))
 	mux.Handle(wsPagePath, fixture.WebSocketHandler(wsPagePath, "", fixture.WebSocketPage))
