@@ -40,12 +40,16 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stopOutputs, err := startOutputs(cfg, outputs, sched, stderr)
+	hist := openHistory(cfg, outputs.state, stderr)
+	defer hist.close()
+	hist.seedHistory(sched.History())
+	observe, stopOutputs, err := startOutputs(cfg, outputs, sched, hist.seed, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	defer stopOutputs()
+	observe = hist.observe(observe)
 	dashCtx, stopDashboard := context.WithCancel(ctx)
 	defer stopDashboard()
 	monitor := sched.Start(dashCtx, observe)
@@ -63,6 +67,7 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return ui.ReloadResult{Title: res.title, Note: res.note}, nil
 	}
 	opt.ReloadRequests = forwardHangups(dashCtx, stopDashboard, stdout)
+	opt.Timeline = hist.timeline()
 	if err := ui.RunDashboard(dashCtx, sched.Plan(), monitor, opt); err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown

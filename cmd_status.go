@@ -77,12 +77,16 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stop, err := startOutputs(cfg, outputs, sched, stderr)
+	hist := openHistory(cfg, outputs.state, stderr)
+	defer hist.close()
+	hist.seedHistory(sched.History())
+	observe, stop, err := startOutputs(cfg, outputs, sched, hist.seed, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	defer stop()
+	observe = hist.observe(observe)
 
 	printer := ui.NewStatusPrinter(stdout, run.opt)
 	if run.once {

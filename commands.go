@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 
 	"github.com/lifeline-app/lifeline/checks"
@@ -70,6 +71,17 @@ one line, and the exit code says how it went: 0 ok, 1 degraded, 2 down, 3 unknow
 Formats: plain, json, tmux, waybar, i3bar, polybar, nagios (see README: Headless).`,
 			flags: func(fs *flag.FlagSet) { defineStatusFlags(fs) },
 			run:   runStatus,
+		},
+		{
+			path:    "history",
+			summary: "what the stored results say: hourly strips, uptime, incidents",
+			about: `Tells what the stored results say, for each route × service: an hour-by-hour strip, uptime,
+p50/p95 latency and the incidents ("blocked 14:02–15:40, DNS tampered; 3 flaps").
+Formats: text, json, csv (one row per hour), markdown (to paste into a chat or an issue).
+The dashboard and status keep every result in a history store in the user state directory
+(--state DIR or state: moves it, off disables it); they start where the last run left off.`,
+			flags: func(fs *flag.FlagSet) { defineHistoryFlags(fs) },
+			run:   runHistory,
 		},
 		{
 			path:    "config",
@@ -158,7 +170,7 @@ func commandLine() *cli.Command {
 		if c.flags != nil {
 			fs := flag.NewFlagSet(name, flag.ContinueOnError)
 			c.flags(fs)
-			node.Flags = cli.FlagsOf(fs, flagChoices, fileFlags)
+			node.Flags = cli.FlagsOf(fs, choicesFor(c.path), fileFlags)
 		}
 		byPath[c.path] = node
 		if c.path == "" {
@@ -174,6 +186,22 @@ func commandLine() *cli.Command {
 	return root
 }
 
+// choicesFor is flagChoices with the command's own values where it has any.
+func choicesFor(path string) map[string][]string {
+	own := commandFlagChoices[path]
+	if own == nil {
+		return flagChoices
+	}
+	out := maps.Clone(flagChoices)
+	maps.Copy(out, own)
+	return out
+}
+
+// commandFlagChoices are the values of a flag that one command spells differently.
+var commandFlagChoices = map[string]map[string][]string{
+	"history": {"format": ui.HistoryFormatNames()},
+}
+
 // flagChoices are the values completion offers for a flag, by flag name.
 var flagChoices = map[string][]string{
 	"format": statusFormatNames(),
@@ -181,7 +209,7 @@ var flagChoices = map[string][]string{
 }
 
 // fileFlags take a path.
-var fileFlags = map[string]bool{"config": true, "log": true}
+var fileFlags = map[string]bool{"config": true, "log": true, "state": true}
 
 func statusFormatNames() []string {
 	names := make([]string, len(ui.StatusFormats))
@@ -342,17 +370,35 @@ func defineStatusFlags(fs *flag.FlagSet) statusFlags {
 	return o
 }
 
+type historyFlags struct {
+	config, since, route, service, format, state *string
+	ascii                                        *bool
+}
+
+func defineHistoryFlags(fs *flag.FlagSet) historyFlags {
+	return historyFlags{
+		config:  defineConfigFlags(fs),
+		since:   fs.String("since", "24h", "how far back: `SPAN` such as 24h, 7d or 90m"),
+		route:   fs.String("route", "", "only the route `NAME`"),
+		service: fs.String("service", "", "only these services (`LIST`, comma-separated names or titles)"),
+		format:  fs.String("format", "text", "output `FORMAT`: "+strings.Join(ui.HistoryFormatNames(), ", ")),
+		state:   fs.String("state", "", "read history from `DIR` (default: state: in the config, else the user state directory)"),
+		ascii:   fs.Bool("ascii", false, "ASCII strips instead of Unicode blocks"),
+	}
+}
+
 // defineConfigFlags defines --config, which every command that reads a config takes.
 func defineConfigFlags(fs *flag.FlagSet) *string {
 	return fs.String("config", "", "config `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
 }
 
-// addOutputFlags registers --metrics, --metrics-public, --log and --log-max-bytes on fs.
+// addOutputFlags registers --metrics, --metrics-public, --log, --log-max-bytes and --state on fs.
 func addOutputFlags(fs *flag.FlagSet) *outputFlags {
 	o := &outputFlags{}
 	fs.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on `ADDR`, e.g. 127.0.0.1:9464 (default off)")
 	fs.BoolVar(&o.metricsPublic, "metrics-public", false, "allow --metrics to listen on a non-loopback address")
 	fs.StringVar(&o.log, "log", "", "append one JSON line per check result to `FILE`")
 	fs.Int64Var(&o.logMaxBytes, "log-max-bytes", export.DefaultLogMaxBytes, "rotate the --log file when it would pass `BYTES`")
+	fs.StringVar(&o.state, "state", "", "keep history in `DIR` (default: state: in the config, else the user state directory; off: none)")
 	return o
 }

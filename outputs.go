@@ -18,12 +18,14 @@ type outputFlags struct {
 	metricsPublic bool
 	log           string
 	logMaxBytes   int64
+	state         string
 }
 
 // startOutputs starts the exporters the flags and the config ask for: metrics, the results
-// log, and alerts (on_change, webhook). observe must see every event of every sweep; it never
+// log, and alerts (on_change, webhook), whose state machine learns seed (stored results,
+// oldest first) without announcing it. observe must see every event of every sweep; it never
 // blocks on the network. stop shuts everything down and is safe to call once.
-func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
+func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, seed []checks.CheckResult, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
 	var sinks export.Sinks
 	var stops []func()
 	stopAll := func() {
@@ -72,6 +74,7 @@ func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, stde
 			OnChange: a.OnChange, SecretEnv: cfg.SecretEnv, Deliveries: deliveries,
 			Routes: cfg.Plan.Routes, Router: router, Diagnostics: stderr,
 		})
+		n.Prime(seed)
 		sinks = append(sinks, n)
 		stops = append(stops, n.Close)
 	}

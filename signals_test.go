@@ -38,7 +38,17 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run(args, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	// Modes that keep history write it under the user's state directory: keep tests (and the
+	// children they start, which inherit the environment) out of the real one.
+	state, err := os.MkdirTemp("", "lifeline-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(99)
+	}
+	os.Setenv("XDG_STATE_HOME", state)
+	code := m.Run()
+	os.RemoveAll(state)
+	os.Exit(code)
 }
 
 // syncBuffer is a bytes.Buffer safe to read while the child writes to it.

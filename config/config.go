@@ -20,8 +20,11 @@ import (
 type Config struct {
 	Plan   checks.Plan // settings, routes, services, ready to run
 	Alerts Alerts
-	Path   string   // file it came from; "" for the embedded default
-	Notes  []string // human notes, e.g. discovered routes "tor: socks5 127.0.0.1:9050 (Tor)"
+	Path   string // file it came from; "" for the embedded default
+	// State is the history store's directory from `state:`: "" for the default, "off" to
+	// keep no history; a relative path is taken from the config file's directory.
+	State string
+	Notes []string // human notes, e.g. discovered routes "tor: socks5 127.0.0.1:9050 (Tor)"
 	// SecretEnv names the environment variables the config's ${…} references read: they may
 	// hold passwords and tokens, so no child process (on_change) is given them.
 	SecretEnv []string
@@ -56,7 +59,7 @@ var topKeys = []string{
 	"interval", "timeout", "step_timeout", "slow", "concurrency", "per_route", "history",
 	"ca_files", "control", "failure_threshold", "success_threshold", "on_change", "webhook", "ntfy", "telegram",
 	"routes", "services", "dns_compare", "egress", "egress_url", "egress_every", "transfer",
-	"domestic",
+	"domestic", "state",
 }
 
 // maxConfigSize bounds a config file: a few hundred lines, not a disk image.
@@ -221,6 +224,10 @@ func (p *parser) document(body ast.Node) *Config {
 		s.HistorySize = p.integer(f, "history", 1)
 	}
 
+	if f, ok := fs["state"]; ok {
+		cfg.State = p.stateDir(f)
+	}
+
 	a := &cfg.Alerts
 	if f, ok := fs["failure_threshold"]; ok {
 		a.FailureThreshold = p.integer(f, "failure_threshold", 1)
@@ -269,6 +276,27 @@ func (p *parser) document(body ast.Node) *Config {
 		p.fail(nil, "no services: add a services list, e.g. services: [%s]", strings.Join(DefaultServices, ", "))
 	}
 	return cfg
+}
+
+// stateDir reads `state:`: a directory for the history store (~ and relative paths as for
+// every path of the config), or off.
+func (p *parser) stateDir(f field) string {
+	dir := strings.TrimSpace(p.text(f, "state"))
+	switch {
+	case p.err != nil:
+		return ""
+	case dir == "":
+		p.fail(f.value, "state: want a directory for the history store, or off")
+		return ""
+	case dir == "off":
+		return dir
+	}
+	path, err := p.resolvePath(dir)
+	if err != nil {
+		p.fail(f.value, "state: %v", err)
+		return ""
+	}
+	return path
 }
 
 // defaultControl is the control every route gets unless the config says otherwise.

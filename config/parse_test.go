@@ -365,3 +365,29 @@ func TestParseInlineServiceReplacesCatalog(t *testing.T) {
 		t.Error("an inline signal service should still trust Signal's root CA")
 	}
 }
+
+// state: takes a directory relative to the config file, ~, or off; it is empty by default.
+func TestParseStateDir(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	dir := t.TempDir()
+	base := "routes: [{name: direct, direct: true}]\nservices: [signal]\n"
+	for doc, want := range map[string]string{
+		base:                          "",
+		"state: off\n" + base:         "off",
+		"state: hist\n" + base:        filepath.Join(dir, "hist"),
+		"state: ~/lifeline\n" + base:  filepath.Join(home, "lifeline"),
+		"state: /var/lib/ll\n" + base: "/var/lib/ll",
+	} {
+		cfg, err := Parse(filepath.Join(dir, "c.yaml"), []byte(doc))
+		if err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		if cfg.State != want {
+			t.Errorf("%q: state %q, want %q", doc, cfg.State, want)
+		}
+	}
+	if _, err := Parse("c.yaml", []byte("state: ''\n"+base)); err == nil || !strings.Contains(err.Error(), "state") {
+		t.Errorf("empty state: %v", err)
+	}
+}

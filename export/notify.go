@@ -142,6 +142,17 @@ func (n *Notifier) start(deliver func(Change)) {
 	}()
 }
 
+// Prime feeds stored results (oldest first) to the state machine without announcing
+// anything, so that a restarted lifeline knows each cell's state and does not repeat an
+// alert it already sent.
+func (n *Notifier) Prime(results []checks.CheckResult) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, r := range results {
+		n.states.Step(r)
+	}
+}
+
 // Observe feeds a finished check to the state machine and queues the change it completes.
 func (n *Notifier) Observe(e checks.Event) {
 	if e.Kind == checks.EventPlanChanged && e.Plan != nil {
