@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -14,22 +16,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
-
-// childNoFileEnv, when set, makes the child lower its open-file limit to this many before
-// running lifeline, as a user's `ulimit -n` would.
-const childNoFileEnv = "LIFELINE_CHILD_NOFILE"
-
-// lowerFileLimit sets the soft and hard RLIMIT_NOFILE to limit ("" leaves them).
-func lowerFileLimit(limit string) error {
-	if limit == "" {
-		return nil
-	}
-	n, err := strconv.ParseUint(limit, 10, 64)
-	if err != nil {
-		return err
-	}
-	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n})
-}
 
 // TestAMetricsFloodLeavesEveryVerdictRight: a local user opens connection after connection to
 // --metrics and never sends a request, while lifeline runs under an open-file limit of 128.
