@@ -1,5 +1,3 @@
-//go:build unix
-
 package main
 
 import (
@@ -16,6 +14,10 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
+
+// childNoFileEnv, when set, makes the child lower its open-file limit to this many before
+// running lifeline, as a user's `ulimit -n` would.
+const childNoFileEnv = "LIFELINE_CHILD_NOFILE"
 
 // TestAMetricsFloodLeavesEveryVerdictRight: a local user opens connection after connection to
 // --metrics and never sends a request, while lifeline runs under an open-file limit of 128.

@@ -16,11 +16,10 @@ func lowerFileLimit(limit string) error {
 	if err != nil {
 		return err
 	}
-	var lim syscall.Rlimit
-	setLimit(&lim.Cur, n)
-	setLimit(&lim.Max, n)
-	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	var rl syscall.Rlimit
+	setRlim(&rl.Cur, n) // uint64 on Linux and macOS, int64 on the BSDs
+	setRlim(&rl.Max, n)
+	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl)
 }
 
-// setLimit stores n in an rlimit field, whose type differs between systems.
-func setLimit[T int64 | uint64](field *T, n uint64) { *field = T(n) }
+func setRlim[T int64 | uint64](field *T, n uint64) { *field = T(n) }

@@ -4,10 +4,10 @@ package main
 
 import "errors"
 
-// lowerFileLimit is unavailable where there is no RLIMIT_NOFILE.
+// lowerFileLimit: this system has no RLIMIT_NOFILE to lower.
 func lowerFileLimit(limit string) error {
 	if limit == "" {
 		return nil
 	}
-	return errors.New("no open-file limit on this system")
+	return errors.New("open-file limits are not supported here")
 }
