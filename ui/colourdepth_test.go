@@ -43,10 +43,10 @@ func paintedScreen(t *testing.T, profile colorprofile.Profile, opt Options, ligh
 	opts := append(programOptions(ctx, opt),
 		tea.WithInput(nil), tea.WithOutput(teeWriter{tape, meter}), tea.WithWindowSize(80, 24),
 		tea.WithColorProfile(profile))
-	// The background and the sweep are in the model before the program starts, so the first
-	// frame is the whole painted screen: fed live, a starved machine draws it over several
+	// The size, colour profile, background and sweep are in the model before the program
+	// starts, so the first frame is the whole painted screen as it stays: fed live, a starved machine draws it over several
 	// frames, and a pause between them would pass for the end of the screen.
-	m := NewModel(p, r, opt)
+	m := update(update(NewModel(p, r, opt), tea.WindowSizeMsg{Width: 80, Height: 24}), tea.ColorProfileMsg{Profile: profile})
 	if light {
 		m = update(m, tea.BackgroundColorMsg{Color: lipglossWhite})
 	}

@@ -51,14 +51,15 @@ func TestAChangedCellSendsTheChangeNotTheScreen(t *testing.T) {
 	opts := append(programOptions(ctx, Options{}),
 		tea.WithInput(nil), tea.WithOutput(meter), tea.WithWindowSize(80, 24),
 		tea.WithColorProfile(colorprofile.ANSI256))
-	// The first sweep is in the model before the program starts, so the first frame is the
-	// whole screen at once: on a starved machine a sweep fed live is drawn over many frames
+	// The size, colour profile and first sweep are in the model before the program starts, so
+	// the first frame is the whole screen at once: on a starved machine a sweep fed live is drawn over many frames
 	// with pauses between them, and a pause would pass for the end of the screen.
 	sweep := fullSweep(p)
 	// A live countdown, as in real use: the header changes every second while idle.
 	last := &sweep[len(sweep)-1]
 	last.At, last.Next = time.Now(), time.Now().Add(25*time.Second)
-	prog := tea.NewProgram(feed(NewModel(p, r, Options{}), sweep...), opts...)
+	m := update(update(NewModel(p, r, Options{}), tea.WindowSizeMsg{Width: 80, Height: 24}), tea.ColorProfileMsg{Profile: colorprofile.ANSI256})
+	prog := tea.NewProgram(feed(m, sweep...), opts...)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
