@@ -13,11 +13,11 @@ import (
 // centre the censor leaves alone, three it answers itself over plain HTTP (a transparent
 // proxy, a redirect to its block page, an error page), and a WhatsApp chat server.
 const (
-	addrDC       = "10.77.9.20"
-	addrDC200    = "10.77.9.21"
-	addrDC302    = "10.77.9.23"
-	addrDC404    = "10.77.9.24"
-	addrWhatsApp = "10.77.9.22"
+	addrDC       = "10.77.9.30"
+	addrDC200    = "10.77.9.31"
+	addrDC302    = "10.77.9.32"
+	addrDC404    = "10.77.9.33"
+	addrWhatsApp = "10.77.9.34"
 )
 
 // TestCensorMessengers runs the real binary in the censor lab against servers that answer as

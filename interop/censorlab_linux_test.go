@@ -44,6 +44,9 @@ const (
 	censorPrefix  = "lifeline-censor-"
 )
 
+// serviceAddrs are the server addresses of the lab's HTTPS services.
+var serviceAddrs = []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrDomestic, addrForeign}
+
 // Names the services are known by, and the addresses that are true for them.
 var censorNames = map[string]string{
 	"open." + labDomain:        addrShared,
@@ -99,7 +102,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrDomestic, addrForeign} {
+	for _, addr := range serviceAddrs {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
@@ -184,7 +187,7 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	}
 	// One listener per service address (not a wildcard), so other servers can take port 443
 	// of the lab's other addresses.
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked} {
+	for _, addr := range serviceAddrs {
 		var ln net.Listener
 		inNetns(t, lab.server, func() (err error) {
 			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))
