@@ -13,12 +13,10 @@ import (
 
 // runCheck runs one sweep and prints a full report.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("check", stderr, "lifeline check [-v] [--json] [--ascii] [--config FILE]")
-	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
-	verbose := fs.Bool("v", false, "show every target's phases and failure")
-	asJSON := fs.Bool("json", false, "print one JSON document")
-	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode")
-	if code := parseFlags(fs, args); code >= 0 {
+	fs := newFlags("check", stderr)
+	o := defineCheckFlags(fs)
+	path, verbose, asJSON, ascii := o.config, o.verbose, o.json, o.ascii
+	if code := parseFlags(fs, "check", args, stdout); code >= 0 {
 		return code
 	}
 	ctx, cancel := stopOnHangup(ctx)

@@ -9,16 +9,18 @@ import (
 	"github.com/lifeline-app/lifeline/config"
 )
 
-// runConfig handles `lifeline config init|check|path`.
-func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: lifeline config init|check|path [--config FILE]")
-		return checks.ExitUnknown
+// configCommand makes the run function of `lifeline config init|check|path`.
+func configCommand(sub string) func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return runConfig(ctx, sub, args, stdout, stderr)
 	}
-	sub := args[0]
-	fs := newFlags("config "+sub, stderr, "lifeline config "+sub+" [--config FILE]")
-	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
-	if code := parseFlags(fs, args[1:]); code >= 0 {
+}
+
+// runConfig handles `lifeline config SUB` with the arguments after SUB.
+func runConfig(ctx context.Context, sub string, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("config "+sub, stderr)
+	path := defineConfigFlags(fs)
+	if code := parseFlags(fs, "config "+sub, args, stdout); code >= 0 {
 		return code
 	}
 	file, _, err := config.Locate(*path)

@@ -18,13 +18,15 @@ import (
 // runDashboard opens the live dashboard; when stdout is not a terminal it prints status lines
 // instead, so `lifeline | tee` and cron jobs get text rather than an error.
 func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("lifeline", stderr, "lifeline [--config FILE] [--ascii] [--no-alt-screen] [--metrics ADDR] [--log FILE]")
-	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
-	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode (automatic when the locale is not UTF-8)")
-	noAlt := fs.Bool("no-alt-screen", false, "draw in the normal screen, keeping scrollback (useful over SSH)")
-	outputs := addOutputFlags(fs)
-	if code := parseFlags(fs, args); code >= 0 {
+	fs := newFlags("", stderr)
+	o := defineDashboardFlags(fs)
+	path, ascii, noAlt, outputs := o.config, o.ascii, o.noAlt, o.outputs
+	if code := parseFlags(fs, "", args, stdout); code >= 0 {
 		return code
+	}
+	if *o.version {
+		fmt.Fprintln(stdout, versionLine(readBuildInfo()))
+		return 0
 	}
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
 		return runStatus(ctx, setFlags(fs), stdout, stderr)
@@ -38,16 +40,19 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stopOutputs, err := startOutputs(cfg, outputs, stderr)
+	hist := openHistory(cfg, outputs.state, stderr)
+	defer hist.close()
+	hist.seedHistory(sched.History())
+	observe, stopOutputs, err := startOutputs(cfg, outputs, sched, hist.seed, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	defer stopOutputs()
+	observe = hist.observe(observe)
 	dashCtx, stopDashboard := context.WithCancel(ctx)
 	defer stopDashboard()
-	monitor := sched.Start(dashCtx)
-	runner := observed(dashCtx, monitor, observe)
+	monitor := sched.Start(dashCtx, observe)
 
 	opt := ui.DetectOptions(os.Getenv)
 	opt.ASCII = opt.ASCII || *ascii
@@ -62,7 +67,8 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return ui.ReloadResult{Title: res.title, Note: res.note}, nil
 	}
 	opt.ReloadRequests = forwardHangups(dashCtx, stopDashboard, stdout)
-	if err := ui.RunDashboard(dashCtx, sched.Plan(), runner, opt); err != nil {
+	opt.Timeline = hist.timeline()
+	if err := ui.RunDashboard(dashCtx, sched.Plan(), monitor, opt); err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
@@ -92,27 +98,3 @@ func setFlags(fs *flag.FlagSet) []string {
 	fs.Visit(func(f *flag.Flag) { args = append(args, "--"+f.Name+"="+f.Value.String()) })
 	return args
 }
-
-// observedRunner hands every event to the exporters before the dashboard sees it.
-type observedRunner struct {
-	*engine.Monitor
-	events chan checks.Event
-}
-
-func observed(ctx context.Context, m *engine.Monitor, observe func(checks.Event)) *observedRunner {
-	r := &observedRunner{Monitor: m, events: make(chan checks.Event, cap(m.Events()))}
-	go func() {
-		defer close(r.events)
-		for e := range m.Events() {
-			observe(e)
-			select {
-			case r.events <- e:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return r
-}
-
-func (r *observedRunner) Events() <-chan checks.Event { return r.events }

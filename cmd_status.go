@@ -14,12 +14,6 @@ import (
 	"github.com/lifeline-app/lifeline/ui"
 )
 
-const statusHelp = `lifeline status [--once] [--format F] [--route NAME] [--service LIST] [--short] [--config FILE]
-
-Prints one status line per sweep on stdout (diagnostics on stderr). With --once, one sweep and
-one line, and the exit code says how it went: 0 ok, 1 degraded, 2 down, 3 unknown.
-Formats: plain, json, tmux, waybar, i3bar, polybar, nagios (see README: Headless).`
-
 // statusRun is a parsed status command.
 type statusRun struct {
 	once    bool
@@ -31,21 +25,11 @@ type statusRun struct {
 
 // runStatus prints a status line per sweep.
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("status", stderr, statusHelp)
-	path := fs.String("config", "", "config file (default: $LIFELINE_CONFIG, then the user config directory)")
-	once := fs.Bool("once", false, "one sweep, one line, then exit with 0 ok, 1 degraded, 2 down, 3 unknown")
-	format := fs.String("format", "plain", "plain, json, tmux, waybar, i3bar, polybar or nagios")
-	route := fs.String("route", "", "show only the route `NAME`")
-	service := fs.String("service", "", "show only these services (`LIST`, comma-separated names or abbreviations)")
-	short := fs.Bool("short", false, "glyphs only: no latencies, no route names")
-	color := fs.String("color", "auto", "ANSI colour for plain output: auto, always or never (auto honours NO_COLOR)")
-	ascii := fs.Bool("ascii", false, "ASCII glyphs instead of Unicode")
-	warn := fs.Int("w", 0, "warning when a working service's latency passes `MS` milliseconds (0: none)")
-	crit := fs.Int("c", 0, "critical when a working service's latency passes `MS` milliseconds (0: none)")
-	timeout := fs.Int("t", 0, "with --once, give up after `SECONDS` and report unknown (0: none)")
-	fs.Bool("no-alt-screen", false, "accepted for the dashboard's sake; status lines never use the screen")
-	outputs := addOutputFlags(fs)
-	if code := parseFlags(fs, args); code >= 0 {
+	fs := newFlags("status", stderr)
+	o := defineStatusFlags(fs)
+	path, once, format, route, service, short := o.config, o.once, o.format, o.route, o.service, o.short
+	color, ascii, warn, crit, timeout, outputs := o.color, o.ascii, o.warn, o.crit, o.timeout, o.outputs
+	if code := parseFlags(fs, "status", args, stdout); code >= 0 {
 		return code
 	}
 
@@ -93,12 +77,16 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return configError(stderr, err)
 	}
-	observe, stop, err := startOutputs(cfg, outputs, stderr)
+	hist := openHistory(cfg, outputs.state, stderr)
+	defer hist.close()
+	hist.seedHistory(sched.History())
+	observe, stop, err := startOutputs(cfg, outputs, sched, hist.seed, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
 	defer stop()
+	observe = hist.observe(observe)
 
 	printer := ui.NewStatusPrinter(stdout, run.opt)
 	if run.once {
@@ -106,10 +94,10 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	monitor := sched.Start(watchCtx)
+	monitor := sched.Start(watchCtx, observe)
 	rl := &reloader{path: *path, narrow: narrow, monitor: monitor, alerts: cfg.Alerts}
 	go reloadOnHangup(watchCtx, rl, stopWatch, stdout, stderr)
-	return statusWatch(watchCtx, monitor, plan, printer, observe, stderr)
+	return statusWatch(watchCtx, monitor, plan, printer, stderr)
 }
 
 // statusOnce runs one sweep, prints its line and returns the exit code it deserves.
@@ -163,10 +151,9 @@ func statusOnce(ctx context.Context, sched *engine.Scheduler, run statusRun, pri
 // statusWatch prints a line after every sweep until ctx ends, then returns 0. Results persist
 // between sweeps, so a recheck of one route keeps the others' cells, and across reloads for
 // the cells that stay.
-func statusWatch(ctx context.Context, monitor *engine.Monitor, plan checks.Plan, printer *ui.StatusPrinter, observe func(checks.Event), stderr io.Writer) int {
+func statusWatch(ctx context.Context, monitor *engine.Monitor, plan checks.Plan, printer *ui.StatusPrinter, stderr io.Writer) int {
 	report := ui.NewSweepReport(plan)
 	for e := range monitor.Events() {
-		observe(e)
 		report.Add(e)
 		if e.Kind != checks.EventSweepFinished || ctx.Err() != nil {
 			// A sweep cut short by shutdown holds interrupted probes, not news.

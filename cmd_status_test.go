@@ -30,7 +30,7 @@ func statusConfig(t *testing.T) string {
 	good := fixture.Echo(t)
 	bad := fixture.RefusedAddr(t)
 	return writeFile(t, "config.yaml", fmt.Sprintf(`
-interval: 300ms
+interval: 1s
 timeout: 3s
 control: none
 routes:

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/config"
+	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/export"
 )
 
@@ -21,22 +18,14 @@ type outputFlags struct {
 	metricsPublic bool
 	log           string
 	logMaxBytes   int64
-}
-
-// addOutputFlags registers --metrics, --metrics-public, --log and --log-max-bytes on fs.
-func addOutputFlags(fs *flag.FlagSet) *outputFlags {
-	o := &outputFlags{}
-	fs.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on `ADDR`, e.g. 127.0.0.1:9464 (default off)")
-	fs.BoolVar(&o.metricsPublic, "metrics-public", false, "allow --metrics to listen on a non-loopback address")
-	fs.StringVar(&o.log, "log", "", "append one JSON line per check result to `FILE`")
-	fs.Int64Var(&o.logMaxBytes, "log-max-bytes", export.DefaultLogMaxBytes, "rotate the --log file when it would pass this size")
-	return o
+	state         string
 }
 
 // startOutputs starts the exporters the flags and the config ask for: metrics, the results
-// log, and alerts (on_change, webhook). observe must see every event of every sweep; it never
+// log, and alerts (on_change, webhook), whose state machine learns seed (stored results,
+// oldest first) without announcing it. observe must see every event of every sweep; it never
 // blocks on the network. stop shuts everything down and is safe to call once.
-func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
+func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, seed []checks.CheckResult, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
 	var sinks export.Sinks
 	var stops []func()
 	stopAll := func() {
@@ -50,8 +39,12 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 		}
 	}()
 
+	// lifeline's own failures (out of descriptors or memory) are said on stderr in every mode.
+	sinks = append(sinks, export.NewInternalErrors(stderr))
+	var metrics *export.Metrics
 	if o != nil && o.metrics != "" {
 		m := export.NewMetrics(cfg.Plan)
+		metrics = m
 		shutdown, err := serveMetrics(o.metrics, o.metricsPublic, m.Handler(), stderr)
 		if err != nil {
 			return nil, nil, err
@@ -65,23 +58,32 @@ func startOutputs(cfg *config.Config, o *outputFlags, stderr io.Writer) (observe
 			return nil, nil, err
 		}
 		l.Diagnostics = stderr
+		if metrics != nil {
+			metrics.CountLogLosses(l)
+		}
 		sinks = append(sinks, l)
 		stops = append(stops, func() { l.Close() })
 	}
-	if a := cfg.Alerts; a.OnChange != "" || a.Webhook != "" {
+	if a := cfg.Alerts; a.OnChange != "" || len(a.Notifiers) > 0 {
+		var deliveries []export.Delivery
+		for _, n := range a.Notifiers {
+			deliveries = append(deliveries, export.Delivery{Kind: n.Kind, URL: n.URL, Token: n.Token, Chat: n.Chat, Via: n.Via})
+		}
 		n := export.NewNotifier(export.NotifyOptions{
 			FailureThreshold: a.FailureThreshold, SuccessThreshold: a.SuccessThreshold,
-			OnChange: a.OnChange, Webhook: a.Webhook, Diagnostics: stderr,
+			OnChange: a.OnChange, SecretEnv: cfg.SecretEnv, Deliveries: deliveries,
+			Routes: cfg.Plan.Routes, Router: router, Diagnostics: stderr,
 		})
+		n.Prime(seed)
 		sinks = append(sinks, n)
 		stops = append(stops, n.Close)
 	}
 	return sinks.Observe, stopAll, nil
 }
 
-// serveMetrics listens on addr and serves h at /metrics (and /). A non-loopback address is
-// refused unless public is set: results tell anyone who can scrape them which routes a
-// person has and which work.
+// serveMetrics listens on addr and serves h at /metrics (and /) within the bounds of
+// export.ServeMetrics. A non-loopback address is refused unless public is set: results tell
+// anyone who can scrape them which routes a person has and which work.
 func serveMetrics(addr string, public bool, h http.Handler, stderr io.Writer) (shutdown func(), err error) {
 	if err := checkMetricsAddr(addr, public); err != nil {
 		return nil, err
@@ -90,31 +92,7 @@ func serveMetrics(addr string, public bool, h http.Handler, stderr io.Writer) (s
 	if err != nil {
 		return nil, fmt.Errorf("--metrics: %w", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", h)
-	mux.Handle("/", h)
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       time.Minute,
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintln(stderr, "lifeline: --metrics:", err)
-		}
-	}()
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if srv.Shutdown(ctx) != nil {
-			srv.Close()
-		}
-		<-done
-	}, nil
+	return export.ServeMetrics(ln, h, engine.MetricsConns, stderr), nil
 }
 
 // checkMetricsAddr accepts host:port with a loopback host (127.0.0.0/8, ::1, localhost), and

@@ -19,7 +19,7 @@ import (
 // resultOf finds route/service in a status line.
 func resultOf(line ui.StatusLineJSON, route, service string) (checks.ResultJSON, bool) {
 	for _, r := range line.Results {
-		if r.Route == route && r.Service == service {
+		if string(r.Route) == route && string(r.Service) == service {
 			return r, true
 		}
 	}
@@ -57,7 +57,7 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 		}
 		return b.String()
 	}
-	const head = "interval: 200ms\ntimeout: 3s\ncontrol: none\n"
+	const head = "interval: 1s\ntimeout: 3s\ncontrol: none\n"
 	write(head + "routes:\n  - {name: direct, direct: true}\nservices:\n" + services("good", "bad"))
 
 	logPath := filepath.Join(dir, "results.jsonl")
@@ -101,7 +101,7 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 	if _, ok := resultOf(line, "direct", "bad"); ok || len(line.Results) != 2 {
 		t.Errorf("removed service still reported: %+v", line.Results)
 	}
-	if !strings.Contains(c.stderr.String(), "lifeline: reloaded "+cfgPath+": 2 routes, 1 service") {
+	if !c.stderrHas("lifeline: reloaded " + cfgPath + ": 2 routes, 1 service") {
 		t.Errorf("stderr does not confirm the reload:\n%s", c.stderr.String())
 	}
 	scraped := scrapeMetrics(t, metrics)
@@ -159,7 +159,7 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("log line %q: %v", l, err)
 		}
-		routes[r.Route+"/"+r.Service] = true
+		routes[string(r.Route+"/"+r.Service)] = true
 	}
 	if !routes["direct/bad"] || !routes["second/good"] {
 		t.Errorf("the results log did not span the reload: %v", routes)
@@ -173,7 +173,7 @@ func TestReloadKeepsTheRouteFilter(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	write := func(routes string) {
 		t.Helper()
-		content := fmt.Sprintf("interval: 200ms\ntimeout: 3s\ncontrol: none\nroutes:\n%sservices:\n  - name: good\n    targets:\n      - {role: chat, tcp: %q}\n", routes, good)
+		content := fmt.Sprintf("interval: 1s\ntimeout: 3s\ncontrol: none\nroutes:\n%sservices:\n  - name: good\n    targets:\n      - {role: chat, tcp: %q}\n", routes, good)
 		if err := os.WriteFile(cfg+".tmp", []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -110,7 +110,9 @@ func (w *webhookSink) received() (bodies, paths []string) {
 func secretsLab(t *testing.T) (cfg, changes string, hook *webhookSink, toggles []*toggle) {
 	t.Helper()
 	t.Setenv("LL_PASS", secretEnv)
-	t.Setenv("LL_HOOK", secretHook)
+	// A secret under a LIFELINE_ name: the on_change command gets LIFELINE_* variables, but
+	// never one a secret was read from.
+	t.Setenv("LIFELINE_HOOK_TOKEN", secretHook)
 	srv := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, "chat.lifeline.test")})
 	socksOK := newToggle(t, fixture.NewSOCKS5(t, fixture.SOCKS5Options{User: secretUser, Password: secretEnv}).Addr)
 	socksBad := fixture.NewSOCKS5(t, fixture.SOCKS5Options{User: secretUser, Password: "another"})
@@ -126,15 +128,15 @@ func secretsLab(t *testing.T) (cfg, changes string, hook *webhookSink, toggles [
 	changes = filepath.Join(dir, "changes")
 	cfg = filepath.Join(dir, "config.yaml")
 	doc := fmt.Sprintf(`
-interval: 300ms
+interval: 1s
 timeout: 2s
 step_timeout: 1s
 control: none
 failure_threshold: 1
 success_threshold: 1
 ca_files: [%s]
-on_change: 'env | grep ^LIFELINE_ >> %s; echo >> %s'
-webhook: %s/hook/${LL_HOOK}
+on_change: 'env >> %s; echo >> %s'
+webhook: %s/hook/${LIFELINE_HOOK_TOKEN}
 routes:
   - {name: socks-ok, proxy: "socks5://%s:${LL_PASS}@%s"}
   - {name: socks-bad, proxy: "socks5://%s:%s@%s"}

@@ -32,9 +32,23 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "bad", childArgsEnv, err)
 			os.Exit(99)
 		}
+		if err := lowerFileLimit(os.Getenv(childNoFileEnv)); err != nil {
+			fmt.Fprintln(os.Stderr, "bad", childNoFileEnv, err)
+			os.Exit(99)
+		}
 		os.Exit(run(args, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	// Modes that keep history write it under the user's state directory: keep tests (and the
+	// children they start, which inherit the environment) out of the real one.
+	state, err := os.MkdirTemp("", "lifeline-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(99)
+	}
+	os.Setenv("XDG_STATE_HOME", state)
+	code := m.Run()
+	os.RemoveAll(state)
+	os.Exit(code)
 }
 
 // syncBuffer is a bytes.Buffer safe to read while the child writes to it.
@@ -68,9 +82,16 @@ type child struct {
 
 func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
+	return startChildEnv(t, nil, args...)
+}
+
+// startChildEnv is startChild with extra environment for the child.
+func startChildEnv(t *testing.T, env []string, args ...string) *child {
+	t.Helper()
 	raw, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childArgsEnv+"="+string(raw), "LC_ALL=C.UTF-8", "NO_COLOR=1")
+	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -125,6 +146,20 @@ func (c *child) statusLine() ui.StatusLineJSON {
 		c.t.Fatalf("status line does not parse (%v): %q", err, l)
 	}
 	return got
+}
+
+// stderrHas reports whether stderr holds text, waiting a bounded time for it: stderr and
+// stdout are written by different goroutines, so a message may follow the line that showed
+// its effect.
+func (c *child) stderrHas(text string) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(c.stderr.String(), text) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
 }
 
 func (c *child) signal(sig os.Signal) {

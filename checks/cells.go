@@ -13,3 +13,15 @@ func PlanCells(p Plan) map[Cell]bool {
 
 // Cell names one route × service.
 type Cell struct{ Route, Service string }
+
+// RetainCells is the one "replan, keep what stays" step every holder of per-cell state runs
+// after a reload (history, transfer memory, alert streaks, the report): it deletes from m each
+// entry whose cell (cellOf its key) is not in keep, so a route removed and added back later
+// starts afresh, and cells that stay keep what they had.
+func RetainCells[K comparable, V any](m map[K]V, keep map[Cell]bool, cellOf func(K) Cell) {
+	for k := range m {
+		if !keep[cellOf(k)] {
+			delete(m, k)
+		}
+	}
+}

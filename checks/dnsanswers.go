@@ -5,10 +5,6 @@ import (
 	"strings"
 )
 
-// DefaultDNSCompare is the resolver asked, over TCP through another route, for the honest
-// answer. DNS over TCP passes through SOCKS5 and most VPNs, and the censor cannot see it.
-const DefaultDNSCompare = "1.1.1.1:53"
-
 // DNSAnswers is one name resolved two ways: by the system resolver on the direct route and by
 // a resolver reached through another route.
 type DNSAnswers struct {
@@ -34,16 +30,6 @@ func (a DNSAnswers) Summary() string {
 		return strings.Join(ips, ", ")
 	}
 	return Sanitize("system: " + side(a.System, a.SystemErr) + "; via " + a.Via + ": " + side(a.Compare, a.CompareErr))
-}
-
-func DNSFailureWord(failure string) string {
-	switch failure {
-	case FailDNSNXDomain:
-		return "NXDOMAIN"
-	case FailDNSNoAnswer:
-		return "no answer"
-	}
-	return failure
 }
 
 // bogonPrefixes are ranges no public service lives in: RFC 6890 special-purpose blocks,

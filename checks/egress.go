@@ -2,13 +2,6 @@ package checks
 
 import "time"
 
-// DefaultEgressURL answers in Cloudflare's trace format: key=value lines with ip= and loc=.
-const DefaultEgressURL = "https://www.cloudflare.com/cdn-cgi/trace"
-
-// DefaultEgressEvery is how often a route's exit is looked up again: it rarely changes, and
-// every lookup is a request a censor can see.
-const DefaultEgressEvery = 5 * time.Minute
-
 // Egress is where a route exits to the internet. IP and Country come from a remote echo and
 // are sanitized.
 type Egress struct {

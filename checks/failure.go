@@ -13,7 +13,8 @@ import (
 	"syscall"
 )
 
-// OONI failure strings (df-007-errors) plus the proxy-specific ones lifeline adds.
+// The failure vocabulary: OONI's failure strings (df-007-errors) and the ones lifeline adds.
+// Each has one row in failureTable below, which gives its words.
 const (
 	FailConnectionRefused    = "connection_refused"
 	FailConnectionReset      = "connection_reset"
@@ -33,21 +34,95 @@ const (
 	FailSSLFailedHandshake   = "ssl_failed_handshake"
 	FailInterrupted          = "interrupted"
 	FailHTTPStatus           = "http_unexpected_status"
-	FailProxyAuth            = "proxy_auth_failed"
-	FailProxyProtocol        = "proxy_protocol_error"
-	FailSOCKSReply           = "socks_reply_error"
-	FailConnectStatus        = "http_connect_error"
-	FailInterfaceMissing     = "interface_not_found"
-	FailInterfaceDown        = "interface_down"
-	FailInterfaceNoAddress   = "interface_no_address"
+	FailUnknown              = "unknown_failure"
+	// FailInternal is lifeline's own failure, not the network's: it ran out of descriptors
+	// ("too many open files") or memory. It is never a verdict about a route or a service.
+	FailInternal = "internal_error"
+
+	// Proxies and interfaces.
+	FailProxyAuth          = "proxy_auth_failed"
+	FailProxyProtocol      = "proxy_protocol_error"
+	FailSOCKSReply         = "socks_reply_error"
+	FailConnectStatus      = "http_connect_error"
+	FailInterfaceMissing   = "interface_not_found"
+	FailInterfaceDown      = "interface_down"
+	FailInterfaceNoAddress = "interface_no_address"
+
+	// FailTooManyRedirects names an HTTP exchange that kept being redirected (a loop, or a
+	// portal sending the client in circles).
+	FailTooManyRedirects = "http_too_many_redirects"
+	// FailDNSTampered names a direct-route lookup that a comparison through another route
+	// shows to be forged: NXDOMAIN or empty here while the name resolves elsewhere, or a
+	// bogon answer.
+	FailDNSTampered = "dns_tampered"
+	// FailStalled names a transfer that stopped making progress without the connection
+	// closing: the "TCP 16-20" freeze. Its Detail says how far it got, e.g. "after 17 KB".
+	FailStalled = "stalled"
+
+	// UDP probes (calls). Their Detail is already the sentence a person reads.
+	FailUDPUnsupported = "udp_unsupported" // the route cannot carry UDP at all
+	FailSTUNNoAnswer   = "stun_no_answer"  // no STUN Binding answer: UDP (or STUN) dropped
+	FailUDPLoss        = "udp_loss"        // STUN answers, but a short burst loses too much
+
+	// Proof from the far end.
 	// FailBlockPage names a plain-HTTP answer that redirects to another host or carries a
 	// block page: a censor or portal answered in the service's place.
 	FailBlockPage = "http_block_page"
 	// FailNotService names an answer that is not the service's protocol: an HTTP page where
 	// MTProto was due, noise where a Noise hello was, a resPQ for someone else's nonce.
 	FailNotService = "not_the_service"
-	FailUnknown    = "unknown_failure"
 )
+
+// failureWords are a failure's words. In a sentence, {on} stands for " on <host>", {for} for
+// " for <host>", {host} for " <host>", {detail} for ": <detail>" and {d} for the bare detail,
+// each empty when there is none.
+type failureWords struct {
+	short    string // the word a narrow cell shows
+	what     string // what happened, after the step: "TLS handshake <what> on <host>"
+	sentence string // the whole sentence instead, when the failure says more than the step
+	ifDetail bool   // the sentence only when there is a detail; otherwise the step's words
+	answer   string // how a DNS answer summary words it ("" for the failure string itself)
+}
+
+// failureTable is the one table of failure words, one row per failure.
+var failureTable = map[string]failureWords{
+	FailConnectionRefused:    {short: "refused", what: "connection refused"},
+	FailConnectionReset:      {short: "reset", what: "reset"},
+	FailHostUnreachable:      {short: "unreach", what: "host unreachable"},
+	FailNetworkUnreachable:   {short: "unreach", what: "network unreachable"},
+	FailTimedOut:             {short: "timeout", what: "timed out"},
+	FailGenericTimeout:       {short: "timeout", what: "timed out"},
+	FailEOF:                  {short: "eof", what: "closed by peer"},
+	FailInterrupted:          {short: "error", what: "interrupted"},
+	FailDNSNXDomain:          {short: "dns", sentence: "DNS: NXDOMAIN{for}", answer: "NXDOMAIN"},
+	FailDNSNoAnswer:          {short: "dns", sentence: "DNS: no answer{for}", answer: "no answer"},
+	FailDNSRefused:           {short: "dns", sentence: "DNS: server failure{for}"},
+	FailDNSServfail:          {short: "dns", sentence: "DNS: server failure{for}"},
+	FailDNSServerMisbehaving: {short: "dns", sentence: "DNS: server failure{for}"},
+	FailDNSTampered:          {short: "dns", sentence: "DNS tampered{for}{detail}"},
+	FailSSLUnknownAuthority:  {short: "cert", sentence: "untrusted certificate{on} (interception?)"},
+	FailSSLInvalidHostname:   {short: "cert", sentence: "certificate for another name{on}"},
+	FailSSLInvalidCert:       {short: "cert", sentence: "invalid certificate{on}"},
+	FailSSLFailedHandshake:   {short: "tls", sentence: "TLS handshake failed{on}"},
+	FailHTTPStatus:           {short: "status", sentence: "unexpected HTTP status{on}{detail}"},
+	FailTooManyRedirects:     {short: "status", sentence: "too many redirects{on}"},
+	FailBlockPage:            {short: "blockpage", sentence: "block page{on}{detail}"},
+	FailNotService:           {short: "fake", sentence: "{d}{on}", ifDetail: true, what: "answer is not the service"},
+	FailProxyAuth:            {short: "auth", sentence: "proxy rejected the credentials{detail}"},
+	FailProxyProtocol:        {short: "proxy", sentence: "proxy spoke garbage{detail}"},
+	FailSOCKSReply:           {short: "proxy", sentence: "proxy could not reach{host}{detail}"},
+	FailConnectStatus:        {short: "proxy", sentence: "proxy refused CONNECT{for}{detail}"},
+	FailInterfaceMissing:     {short: "iface", sentence: "{d}"},
+	FailInterfaceDown:        {short: "iface", sentence: "{d}"},
+	FailInterfaceNoAddress:   {short: "iface", sentence: "{d}"},
+	FailStalled:              {short: "stall", sentence: "stalls {d}{on}"},
+	FailUDPUnsupported:       {short: "udp", sentence: "{d}", ifDetail: true},
+	FailSTUNNoAnswer:         {short: "udp", sentence: "{d}", ifDetail: true},
+	FailUDPLoss:              {short: "udp", sentence: "{d}", ifDetail: true},
+	FailUnknown:              {short: "error"},
+	FailInternal: {short: "internal", sentence: "internal error: lifeline {d}, not a verdict about the route", ifDetail: true,
+		what: "failed: lifeline ran out of descriptors or memory (internal error)"},
+}
 
 // Operations: the step that failed.
 const (
@@ -62,6 +137,7 @@ const (
 	OpWrite         = "write"
 	OpInterface     = "interface"
 	OpRouteControl  = "control"
+	OpSTUN          = "stun"
 	OpUnknown       = "unknown"
 )
 
@@ -99,8 +175,30 @@ func Classify(op string, err error) *Error {
 	if errors.As(err, &named) {
 		return named
 	}
-	return &Error{Failure: failureString(err), Operation: op, Err: err}
+	named = &Error{Failure: failureString(err), Operation: op, Err: err}
+	if named.Failure == FailInternal {
+		named.Detail = exhaustion(err) + " (" + op + ")"
+	}
+	return named
 }
+
+// exhaustion names what of lifeline's own an error says ran out, "" when it is about
+// something else.
+func exhaustion(err error) string {
+	switch {
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		return "too many open files"
+	case errors.Is(err, syscall.ENOMEM):
+		return "out of memory"
+	}
+	if strings.Contains(err.Error(), "too many open files") {
+		return "too many open files"
+	}
+	return ""
+}
+
+// Internal is true for lifeline's own failure (FailInternal): no verdict may rest on it.
+func (e *Error) Internal() bool { return e != nil && e.Failure == FailInternal }
 
 func failureString(err error) string {
 	var dnsErr *net.DNSError
@@ -139,6 +237,9 @@ func failureString(err error) string {
 	var verifyErr *tls.CertificateVerificationError
 	if errors.As(err, &verifyErr) {
 		return FailSSLInvalidCert
+	}
+	if exhaustion(err) != "" {
+		return FailInternal
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
@@ -181,73 +282,19 @@ func failureString(err error) string {
 // Human says what happened in plain words, naming host, e.g.
 // "TLS reset after ClientHello on chat.signal.org" or "DNS: NXDOMAIN for web.whatsapp.com".
 func (e *Error) Human(host string) string {
-	on := ""
+	on, for_, at := "", "", ""
 	if host != "" {
-		on = " on " + Sanitize(host)
-	}
-	for_ := ""
-	if host != "" {
-		for_ = " for " + Sanitize(host)
+		on, for_, at = " on "+Sanitize(host), " for "+Sanitize(host), " "+Sanitize(host)
 	}
 	detail := ""
 	if e.Detail != "" {
 		detail = ": " + e.Detail
 	}
-	switch e.Failure {
-	case FailDNSNXDomain:
-		return "DNS: NXDOMAIN" + for_
-	case FailDNSNoAnswer:
-		return "DNS: no answer" + for_
-	case FailDNSRefused, FailDNSServfail, FailDNSServerMisbehaving:
-		return "DNS: server failure" + for_
-	case FailSSLUnknownAuthority:
-		return "untrusted certificate" + on + " (interception?)"
-	case FailSSLInvalidHostname:
-		return "certificate for another name" + on
-	case FailSSLInvalidCert:
-		return "invalid certificate" + on
-	case FailSSLFailedHandshake:
-		return "TLS handshake failed" + on
-	case FailHTTPStatus:
-		return "unexpected HTTP status" + on + detail
-	case FailTooManyRedirects:
-		return "too many redirects" + on
-	case FailBlockPage:
-		return "block page" + on + detail
-	case FailNotService:
-		if e.Detail != "" {
-			return e.Detail + on
-		}
-		return "answer is not the service" + on
-	case FailProxyAuth:
-		return "proxy rejected the credentials" + detail
-	case FailProxyProtocol:
-		return "proxy spoke garbage" + detail
-	case FailSOCKSReply:
-		return "proxy could not reach" + strings.TrimPrefix(on, " on") + detail
-	case FailConnectStatus:
-		return "proxy refused CONNECT" + for_ + detail
-	case FailInterfaceMissing, FailInterfaceDown, FailInterfaceNoAddress:
-		return e.Detail
-	case FailDNSTampered:
-		return "DNS tampered" + for_ + detail
-	case FailStalled:
-		return "stalls " + e.Detail + on
-	case FailUDPUnsupported, FailSTUNNoAnswer, FailUDPLoss:
-		if e.Detail != "" {
-			return e.Detail
-		}
+	words := failureTable[e.Failure]
+	if words.sentence != "" && (!words.ifDetail || e.Detail != "") {
+		return strings.NewReplacer("{on}", on, "{for}", for_, "{host}", at, "{detail}", detail, "{d}", e.Detail).Replace(words.sentence)
 	}
-	what := map[string]string{
-		FailConnectionRefused:  "connection refused",
-		FailConnectionReset:    "reset",
-		FailHostUnreachable:    "host unreachable",
-		FailNetworkUnreachable: "network unreachable",
-		FailTimedOut:           "timed out",
-		FailGenericTimeout:     "timed out",
-		FailEOF:                "closed by peer",
-		FailInterrupted:        "interrupted",
-	}[e.Failure]
+	what := words.what
 	if what == "" {
 		what = "failed (" + e.Failure + ")"
 	}
@@ -283,37 +330,8 @@ func (e *Error) Human(host string) string {
 
 // Short is the word a narrow cell shows: "reset", "timeout", "dns", "refused", "cert"…
 func (e *Error) Short() string {
-	switch e.Failure {
-	case FailConnectionReset:
-		return "reset"
-	case FailConnectionRefused:
-		return "refused"
-	case FailGenericTimeout, FailTimedOut:
-		return "timeout"
-	case FailEOF:
-		return "eof"
-	case FailHostUnreachable, FailNetworkUnreachable:
-		return "unreach"
-	case FailSSLUnknownAuthority, FailSSLInvalidHostname, FailSSLInvalidCert:
-		return "cert"
-	case FailSSLFailedHandshake:
-		return "tls"
-	case FailHTTPStatus, FailTooManyRedirects:
-		return "status"
-	case FailBlockPage:
-		return "blockpage"
-	case FailNotService:
-		return "fake"
-	case FailProxyAuth:
-		return "auth"
-	case FailProxyProtocol, FailSOCKSReply, FailConnectStatus:
-		return "proxy"
-	case FailInterfaceMissing, FailInterfaceDown, FailInterfaceNoAddress:
-		return "iface"
-	case FailUDPUnsupported, FailSTUNNoAnswer, FailUDPLoss:
-		return "udp"
-	case FailStalled:
-		return "stall"
+	if w := failureTable[e.Failure].short; w != "" {
+		return w
 	}
 	if strings.HasPrefix(e.Failure, "dns_") {
 		return "dns"
@@ -321,23 +339,10 @@ func (e *Error) Short() string {
 	return "error"
 }
 
-// FailTooManyRedirects names an HTTP exchange that kept being redirected (a loop, or a
-// portal sending the client in circles).
-const FailTooManyRedirects = "http_too_many_redirects"
-
-// Failures and the operation of UDP probes (calls). They are not in OONI's list; their
-// Detail is already the sentence a person reads.
-const (
-	FailUDPUnsupported = "udp_unsupported" // the route cannot carry UDP at all
-	FailSTUNNoAnswer   = "stun_no_answer"  // no STUN Binding answer: UDP (or STUN) dropped
-	FailUDPLoss        = "udp_loss"        // STUN answers, but a short burst loses too much
-	OpSTUN             = "stun"
-)
-
-// FailStalled names a transfer that stopped making progress without the connection closing:
-// the "TCP 16-20" freeze. Its Detail says how far it got, e.g. "after 17 KB".
-const FailStalled = "stalled"
-
-// FailDNSTampered names a direct-route lookup that a comparison through another route shows
-// to be forged: NXDOMAIN or empty here while the name resolves elsewhere, or a bogon answer.
-const FailDNSTampered = "dns_tampered"
+// DNSFailureWord is how a DNS answer summary words a failed lookup, e.g. "NXDOMAIN".
+func DNSFailureWord(failure string) string {
+	if w := failureTable[failure].answer; w != "" {
+		return w
+	}
+	return failure
+}

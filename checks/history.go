@@ -6,17 +6,14 @@ import (
 	"time"
 )
 
-// DefaultHistorySize is how many results each cell remembers.
-const DefaultHistorySize = 120
-
 // Stats summarise a cell's recent results.
 type Stats struct {
 	Samples    int             // results remembered
-	Uptime     float64         // share of remembered results that worked (ok or slow), 0..1
+	Uptime     float64         // share of remembered results that worked (ok or slow), 0..1; n/a ones do not count
 	P50, P95   time.Duration   // latency percentiles over working results
 	Recent     []time.Duration // latencies oldest→newest; 0 marks a result that did not work
 	Verdicts   []Verdict       // verdicts oldest→newest, aligned with Recent
-	LastFailed time.Time       // when a result last did not work; zero if never
+	LastFailed time.Time       // when a result last failed (partial, blocked, route-down); zero if never
 	LastChange time.Time       // when the verdict last differed from the one before
 }
 
@@ -42,9 +39,6 @@ func NewHistory(size int) *History {
 	return &History{size: size, cells: map[Cell]*cellHistory{}}
 }
 
-// Works reports whether a verdict means the service can be used.
-func (v Verdict) Works() bool { return v == VerdictOK || v == VerdictSlow }
-
 // Add records r and returns the cell's stats including it.
 func (h *History) Add(r CheckResult) Stats {
 	h.mu.Lock()
@@ -59,7 +53,7 @@ func (h *History) Add(r CheckResult) Stats {
 	if n := len(c.verdicts); n > 0 && c.verdicts[n-1] != r.Verdict {
 		c.lastChange = at
 	}
-	if !r.Verdict.Works() {
+	if r.Verdict.Info().Failed {
 		c.lastFailed = at
 	}
 	latency := time.Duration(0)
@@ -94,11 +88,8 @@ func (h *History) Retain(keep map[Cell]bool, size int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.size = size
-	for key, c := range h.cells {
-		if !keep[key] {
-			delete(h.cells, key)
-			continue
-		}
+	RetainCells(h.cells, keep, func(c Cell) Cell { return c })
+	for _, c := range h.cells {
 		if extra := len(c.verdicts) - size; extra > 0 {
 			c.verdicts = slices.Delete(c.verdicts, 0, extra)
 			c.latencies = slices.Delete(c.latencies, 0, extra)
@@ -115,13 +106,17 @@ func (c *cellHistory) stats() Stats {
 		LastChange: c.lastChange,
 	}
 	var working []time.Duration
+	applicable := 0 // n/a samples are neither up nor down
 	for i, v := range c.verdicts {
 		if v.Works() {
 			working = append(working, c.latencies[i])
 		}
+		if v.Info().Class != ClassNA {
+			applicable++
+		}
 	}
-	if s.Samples > 0 {
-		s.Uptime = float64(len(working)) / float64(s.Samples)
+	if applicable > 0 {
+		s.Uptime = float64(len(working)) / float64(applicable)
 	}
 	if len(working) > 0 {
 		slices.Sort(working)

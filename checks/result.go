@@ -5,35 +5,6 @@ import (
 	"time"
 )
 
-// Verdict is the state of one route × service.
-type Verdict string
-
-const (
-	VerdictPending   Verdict = "pending"
-	VerdictOK        Verdict = "ok"
-	VerdictSlow      Verdict = "slow"
-	VerdictPartial   Verdict = "partial"
-	VerdictBlocked   Verdict = "blocked"
-	VerdictRouteDown Verdict = "route-down"
-)
-
-// Severity orders verdicts from best to worst; pending sorts last as unknown.
-func (v Verdict) Severity() int {
-	switch v {
-	case VerdictOK:
-		return 0
-	case VerdictSlow:
-		return 1
-	case VerdictPartial:
-		return 2
-	case VerdictBlocked:
-		return 3
-	case VerdictRouteDown:
-		return 4
-	}
-	return 5
-}
-
 // Phases are the durations a probe reached; a zero phase was not reached or does not apply.
 type Phases struct {
 	DNS       time.Duration

@@ -6,27 +6,35 @@ type Summary struct {
 	Degraded int // slow or partial
 	Down     int // blocked or route-down
 	Pending  int
+	NA       int     // n/a: roles a route cannot carry, which are not failures
+	Internal int     // cells left unknown by lifeline's own failure (FailInternal); counted in Pending too
 	Worst    Verdict // the worst verdict seen; pending when there is none
 }
 
-// Summarize counts the verdicts of results.
+// Summarize counts the verdicts of results by their class in the verdict table.
 func Summarize(results []CheckResult) Summary {
 	s := Summary{Worst: VerdictPending}
 	worstKnown := -1
 	for _, r := range results {
-		switch r.Verdict {
-		case VerdictOK:
+		info := r.Verdict.Info()
+		switch info.Class {
+		case ClassWorking:
 			s.OK++
-		case VerdictSlow, VerdictPartial:
+		case ClassDegraded:
 			s.Degraded++
-		case VerdictBlocked, VerdictRouteDown:
+		case ClassDown:
 			s.Down++
+		case ClassNA:
+			s.NA++
 		default:
 			s.Pending++
+			if r.Cause.Internal() {
+				s.Internal++
+			}
 			continue
 		}
-		if sev := r.Verdict.Severity(); sev > worstKnown {
-			worstKnown, s.Worst = sev, r.Verdict
+		if info.Severity > worstKnown {
+			worstKnown, s.Worst = info.Severity, r.Verdict
 		}
 	}
 	return s
@@ -40,18 +48,19 @@ const (
 	ExitUnknown  = 3
 )
 
-// ExitCode is 0 when everything is ok, 1 when something is slow or partial, 2 when something is
-// blocked or route-down, 3 when nothing is known.
+// ExitCode is the worst verdict's exit code (0 ok or n/a, 1 slow or partial, 2 blocked or
+// route-down), raised to 1 when some results are still pending, and 3 when nothing is known or
+// when lifeline failed itself (an internal error left a cell unknown) and nothing is down.
 func (s Summary) ExitCode() int {
-	switch {
-	case s.Down > 0:
-		return ExitDown
-	case s.Degraded > 0:
-		return ExitDegraded
-	case s.OK > 0 && s.Pending == 0:
-		return ExitOK
-	case s.OK > 0:
-		return ExitDegraded
+	if s.OK+s.Degraded+s.Down+s.NA == 0 {
+		return ExitUnknown
 	}
-	return ExitUnknown
+	code := s.Worst.Info().Exit
+	if s.Internal > 0 && code < ExitDown {
+		return ExitUnknown
+	}
+	if s.Pending > 0 && code < ExitDegraded {
+		code = ExitDegraded
+	}
+	return code
 }

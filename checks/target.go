@@ -32,7 +32,17 @@ const (
 	// KindWebSocket upgrades a wss:// URL to a WebSocket; only 101 Switching Protocols with
 	// the right Sec-WebSocket-Accept counts.
 	KindWebSocket = "websocket"
+	// KindUpload sends one HTTPS POST of a block of random bytes to the service's own host,
+	// over a verified TLS connection, and waits for the answer: the freeze that stops a flow
+	// after ~16–20 KB applies to uploads too, so no server of the user's is needed to see it
+	// (the method of dpi-checkers' webhost check). Any HTTP answer after the whole body
+	// counts; the probe shares transfer's bytes, interval, stall window and carry-over.
+	KindUpload = "upload"
 )
+
+// FindScript finds the scripts an HTML page loads: a web app's bundles are its largest
+// static objects, served from the service's own CDN.
+const FindScript = `<script[^>]*\ssrc="([^"]+)"`
 
 // Roles a target can play in a service.
 const (
@@ -42,6 +52,10 @@ const (
 	RoleCalls    = "calls"
 	RoleRegister = "register"
 	RoleControl  = "control"
+	// Push channels, each its own role so one blocked provider is a partial push service:
+	// Google's FCM (every Android app) and Apple's APNs (every iPhone app).
+	RoleFCM  = "fcm"
+	RoleAPNs = "apns"
 )
 
 // Target is one endpoint and the probe that tests it.
@@ -63,6 +77,12 @@ type Target struct {
 	// every endpoint is covered over time. In between, its last result is shown, marked, and
 	// does not count in the verdict.
 	Rotate, Slot int
+	// Find, on a transfer target, makes the probe discover what it fetches: Addr is a page or
+	// manifest the service publishes, Find a regular expression whose first group is the URL
+	// of an object in it (relative URLs resolve against Addr). The object is then fetched as
+	// a plain transfer target would be. Built-in services use it so their downloads follow
+	// the services' own renamed files instead of rotting.
+	Find string
 	// RootCAs is the trust store for tls and https: system roots plus any extra anchors the
 	// configuration gives. nil means system roots only.
 	RootCAs *x509.CertPool
@@ -87,7 +107,7 @@ func (t Target) Host() string {
 
 // AddrHost is the host part of Addr, a name or an IP.
 func (t Target) AddrHost() string {
-	if t.Kind == KindHTTPS || t.Kind == KindTransfer || t.Kind == KindWebSocket {
+	if t.Kind == KindHTTPS || t.Kind == KindTransfer || t.Kind == KindWebSocket || t.Kind == KindUpload {
 		if u, err := url.Parse(t.Addr); err == nil {
 			return u.Hostname()
 		}
@@ -101,8 +121,11 @@ func (t Target) AddrHost() string {
 
 // String is the target as configured, e.g. "tls chat.signal.org:443" or an https URL.
 func (t Target) String() string {
-	if t.Kind == KindHTTPS {
+	switch {
+	case t.Kind == KindHTTPS:
 		return t.Addr
+	case t.Find != "":
+		return t.Kind + " " + t.Addr + " (found)"
 	}
 	return t.Kind + " " + t.Addr
 }

@@ -5,14 +5,6 @@ import (
 	"time"
 )
 
-// Transfer defaults: enough data to pass the ~16–20 KB freeze, little enough for a metered
-// link; throttling pins flows near 130–150 kbit/s, well under the 1 Mbit/s threshold.
-const (
-	DefaultTransferBytes     = 64 << 10
-	DefaultTransferEvery     = 10 * time.Minute
-	DefaultTransferSlowBelow = 1_000_000 // bits per second
-)
-
 // TransferStats is what a transfer probe measured.
 type TransferStats struct {
 	Wanted  int64         // bytes the probe meant to move
@@ -24,6 +16,14 @@ type TransferStats struct {
 	// often than reachability checks; Age is how old it is.
 	CarriedOver bool
 	Age         time.Duration
+	// Upload marks a transfer that sent its bytes (an upload probe) rather than fetched them.
+	Upload bool
+	// Tries is how many times the probe ran in this check (a stall is confirmed by trying
+	// again) and Stalls how many of them stalled; 0 when it ran once.
+	Tries, Stalls int
+	// Object is the URL a transfer found on the service's page or manifest, sanitized; ""
+	// when it fetched its own address.
+	Object string
 }
 
 // Summary is the one-line measurement, e.g. "64 KB of 64 KB at 1.7 Mbit/s, first byte 12ms"
@@ -38,8 +38,14 @@ func (s TransferStats) Summary() string {
 	default:
 		out = fmt.Sprintf("%s of %s", FormatBytes(s.Bytes), FormatBytes(s.Wanted))
 	}
+	if s.Upload {
+		out = "sent " + out
+	}
 	if s.TTFB > 0 {
 		out += ", first byte " + ShortDuration(s.TTFB)
+	}
+	if s.Tries > 1 {
+		out += fmt.Sprintf(", stalled in %d of %d tries", s.Stalls, s.Tries)
 	}
 	if s.CarriedOver {
 		out += ", carried over from " + shortAge(s.Age) + " ago"

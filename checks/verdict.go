@@ -1,174 +1,106 @@
 package checks
 
-import (
-	"fmt"
-	"slices"
-	"time"
+// Verdict is the state of one route × service.
+type Verdict string
+
+// The verdicts. Each has one row in verdictTable below, which is all that the rest of the
+// program knows about it: adding a verdict is one constant and one row.
+const (
+	VerdictPending   Verdict = "pending"
+	VerdictOK        Verdict = "ok"
+	VerdictSlow      Verdict = "slow"
+	VerdictPartial   Verdict = "partial"
+	VerdictBlocked   Verdict = "blocked"
+	VerdictRouteDown Verdict = "route-down"
+	// VerdictNA is for a role the route cannot carry at all, e.g. calls over a route without
+	// UDP. It is not a failure: the route was never meant to carry it.
+	VerdictNA Verdict = "n/a"
 )
 
-// Thresholds are the limits past which a working service counts as slow.
-type Thresholds struct {
-	Slow      time.Duration // felt latency above this is slow; 0 disables
-	SlowBelow float64       // transfer goodput (bits/s) under this is slow ("throttled"); 0 disables
+// VerdictClass is how a verdict counts in summaries, status lines and exit codes.
+type VerdictClass int
+
+const (
+	ClassPending  VerdictClass = iota // no result yet
+	ClassWorking                      // the service can be used as it should
+	ClassDegraded                     // it can be used, or partly, but not as it should
+	ClassDown                         // it cannot be used through this route
+	ClassNA                           // the route cannot carry it; not a failure
+)
+
+// Basic (16-colour) terminal colour numbers, for VerdictInfo.Basic.
+const (
+	basicRed, basicGreen, basicYellow, basicMagenta, basicCyan = 1, 2, 3, 5, 6
+	basicBright                                                = 8 // added to a colour for its bright shade
+	basicGrey                                                  = basicBright + 0
+)
+
+// VerdictInfo is everything lifeline shows or decides about one verdict.
+type VerdictInfo struct {
+	Verdict  Verdict
+	Severity int          // orders verdicts from best to worst; pending sorts last as unknown
+	Class    VerdictClass // how it counts in summaries
+	Works    bool         // the service can be used
+	Failed   bool         // counts as a failure in a cell's history
+	Urgent   bool         // status bars that can flag urgency flag it
+	Exit     int          // the exit code of `check` and `status --once` when it is the worst
+	Glyph    string       // on UTF-8 terminals
+	ASCII    string       // with --ascii and on non-UTF-8 locales
+	Word     string       // the cell word when nothing more precise is known, e.g. "route down"
+	Narrow   string       // the word in narrow columns and compact status lines; "" for Word
+	Hex      string       // #RRGGBB on a dark background (and status bars)
+	HexLight string       // #RRGGBB on a light background
+	Basic    [2]uint8     // 16-colour terminal colours {light background, dark background}
+	Tmux     string       // tmux colour name
+	SGR      string       // ANSI SGR foreground parameters
 }
 
-// Judge is JudgeWith with the default transfer goodput threshold.
-func Judge(svc Service, results []TargetResult, slow time.Duration) (Verdict, time.Duration, string, *Error) {
-	return JudgeWith(svc, results, Thresholds{Slow: slow, SlowBelow: DefaultTransferSlowBelow})
+// verdictTable is the one table of verdicts, best first.
+var verdictTable = []VerdictInfo{
+	{Verdict: VerdictNA, Severity: 0, Class: ClassNA, Exit: ExitOK,
+		Glyph: "○", ASCII: "_", Word: "n/a",
+		Hex: "#6e7681", HexLight: "#6e7781", Basic: [2]uint8{basicGrey, basicGrey}, Tmux: "colour242", SGR: "2"},
+	{Verdict: VerdictOK, Severity: 1, Class: ClassWorking, Works: true, Exit: ExitOK,
+		Glyph: "✓", ASCII: "+", Word: "ok",
+		Hex: "#3fb950", HexLight: "#1a7f37", Basic: [2]uint8{basicGreen, basicBright + basicGreen}, Tmux: "green", SGR: "32"},
+	{Verdict: VerdictSlow, Severity: 2, Class: ClassDegraded, Works: true, Exit: ExitDegraded,
+		Glyph: "◐", ASCII: "~", Word: "slow",
+		Hex: "#d29922", HexLight: "#9a6700", Basic: [2]uint8{basicYellow, basicBright + basicYellow}, Tmux: "yellow", SGR: "33"},
+	{Verdict: VerdictPartial, Severity: 3, Class: ClassDegraded, Failed: true, Exit: ExitDegraded,
+		Glyph: "◑", ASCII: "/", Word: "partial", Narrow: "part",
+		Hex: "#db6d28", HexLight: "#bc4c00", Basic: [2]uint8{basicCyan, basicBright + basicCyan}, Tmux: "colour208", SGR: "38;5;208"},
+	{Verdict: VerdictBlocked, Severity: 4, Class: ClassDown, Failed: true, Urgent: true, Exit: ExitDown,
+		Glyph: "✗", ASCII: "x", Word: "blocked",
+		Hex: "#f85149", HexLight: "#cf222e", Basic: [2]uint8{basicRed, basicBright + basicRed}, Tmux: "red", SGR: "31"},
+	{Verdict: VerdictRouteDown, Severity: 5, Class: ClassDown, Failed: true, Urgent: true, Exit: ExitDown,
+		Glyph: "—", ASCII: "-", Word: "route down", Narrow: "down",
+		Hex: "#a371f7", HexLight: "#8250df", Basic: [2]uint8{basicMagenta, basicBright + basicMagenta}, Tmux: "magenta", SGR: "35"},
+	{Verdict: VerdictPending, Severity: 6, Class: ClassPending, Exit: ExitUnknown,
+		Glyph: "…", ASCII: ".", Word: "pending",
+		Hex: "#8b949e", HexLight: "#57606a", Basic: [2]uint8{basicGrey, basicGrey}, Tmux: "colour245", SGR: "90"},
 }
 
-// JudgeWith turns a service's target results into a verdict, the latency a user feels and a
-// one-line reason. Every role needs one working target, and a role whose transfer stalled is
-// broken whatever else works in it (the app's media would freeze). The latency is the
-// TLS-ready time of the fastest working chat target (or of any working target when the
-// service has no chat role). A throttled transfer makes a working service slow.
-func JudgeWith(svc Service, results []TargetResult, th Thresholds) (Verdict, time.Duration, string, *Error) {
-	if len(results) == 0 {
-		return VerdictPending, 0, "no result yet", nil
+// Verdicts lists every verdict, best first.
+func Verdicts() []Verdict {
+	out := make([]Verdict, len(verdictTable))
+	for i, row := range verdictTable {
+		out[i] = row.Verdict
 	}
-	var roles []string
-	working := map[string]bool{}
-	stalled := map[string]bool{}
-	for _, r := range results {
-		if !slices.Contains(roles, r.Target.Role) {
-			roles = append(roles, r.Target.Role)
-		}
-		if r.OK {
-			working[r.Target.Role] = true
-		}
-		if r.Err != nil && r.Err.Failure == FailStalled {
-			stalled[r.Target.Role] = true
-		}
-	}
-	for role := range stalled {
-		delete(working, role)
-	}
-	if len(working) == 0 {
-		cause := mostTelling(results, "")
-		return VerdictBlocked, 0, failureReason(cause, ""), cause.Err
-	}
-	latency, via := feltLatency(results)
-	if len(working) < len(roles) {
-		var broken []string
-		for _, role := range roles {
-			if !working[role] {
-				broken = append(broken, role)
-			}
-		}
-		cause := mostTelling(results, broken[0])
-		return VerdictPartial, latency, failureReason(cause, joinRoles(broken)), cause.Err
-	}
-	if slowest, ok := throttled(results, th.SlowBelow); ok {
-		return VerdictSlow, latency, fmt.Sprintf("%s throttled to %s on %s", slowest.Target.Role,
-			FormatRate(slowest.Transfer.Goodput), Sanitize(slowest.Target.Host())), nil
-	}
-	if th.Slow > 0 && latency > th.Slow {
-		return VerdictSlow, latency, fmt.Sprintf("%s to %s, slower than %s", ShortDuration(latency), via, ShortDuration(th.Slow)), nil
-	}
-	return VerdictOK, latency, fmt.Sprintf("%s to %s", ShortDuration(latency), via), nil
+	return out
 }
 
-// failureReason says why cause's role fails: "media stalls after 17 KB on host", or
-// "web blocked: <what happened>" when broken names the roles of a partial verdict.
-func failureReason(cause TargetResult, broken string) string {
-	what := cause.Explain()
-	if cause.Err.Failure == FailStalled {
-		return cause.Target.Role + " " + what
+// Info is v's row of the verdict table; an unknown verdict gets pending's row.
+func (v Verdict) Info() VerdictInfo {
+	for _, row := range verdictTable {
+		if row.Verdict == v {
+			return row
+		}
 	}
-	if broken == "" {
-		return what
-	}
-	return broken + " blocked: " + what
+	return verdictTable[len(verdictTable)-1]
 }
 
-// throttled is the working transfer with the lowest goodput under limit, if any.
-func throttled(results []TargetResult, limit float64) (TargetResult, bool) {
-	var slowest TargetResult
-	found := false
-	for _, r := range results {
-		if !r.OK || r.Transfer == nil || r.Transfer.Goodput <= 0 || r.Transfer.Goodput >= limit {
-			continue
-		}
-		if !found || r.Transfer.Goodput < slowest.Transfer.Goodput {
-			slowest, found = r, true
-		}
-	}
-	return slowest, found
-}
+// Severity orders verdicts from best to worst; pending sorts last as unknown.
+func (v Verdict) Severity() int { return v.Info().Severity }
 
-// feltLatency is the ready time of the fastest working chat target, else of any working target.
-func feltLatency(results []TargetResult) (time.Duration, string) {
-	best, via := time.Duration(0), ""
-	for _, pass := range []bool{true, false} {
-		for _, r := range results {
-			if !r.OK || (pass && r.Target.Role != RoleChat) {
-				continue
-			}
-			if l := ReadyTime(r); best == 0 || l < best {
-				best, via = l, r.Target.Host()
-			}
-		}
-		if via != "" {
-			break
-		}
-	}
-	return best, Sanitize(via)
-}
-
-// ReadyTime is connect plus handshake: what a client waits before it can talk.
-func ReadyTime(r TargetResult) time.Duration {
-	if d := r.Phases.Ready(); d > 0 {
-		return d
-	}
-	return r.Phases.Total
-}
-
-// mostTelling picks the failure that explains most: in the given role (or any), a named
-// interference (reset, DNS, certificate) over a plain timeout, a chat target over others,
-// and a block page over everything.
-func mostTelling(results []TargetResult, role string) TargetResult {
-	var best TargetResult
-	bestScore := -1
-	for _, r := range results {
-		if r.OK || r.Err == nil || (role != "" && r.Target.Role != role) {
-			continue
-		}
-		score := 0
-		if r.Target.Role == RoleChat {
-			score++
-		}
-		if r.Err.Failure != FailGenericTimeout && r.Err.Failure != FailUnknown {
-			score += 2
-		}
-		if r.Err.Failure == FailBlockPage {
-			score += 2 // names who answered in the service's place
-		}
-		if score > bestScore {
-			best, bestScore = r, score
-		}
-	}
-	if best.Err == nil {
-		best.Err = NewError(FailUnknown, OpUnknown, "no failure recorded")
-	}
-	return best
-}
-
-func joinRoles(roles []string) string {
-	switch len(roles) {
-	case 1:
-		return roles[0]
-	case 2:
-		return roles[0] + " and " + roles[1]
-	}
-	return fmt.Sprintf("%s and %d more roles", roles[0], len(roles)-1)
-}
-
-func ShortDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return "<1ms"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1fs", d.Seconds())
-}
+// Works reports whether a verdict means the service can be used.
+func (v Verdict) Works() bool { return v.Info().Works }

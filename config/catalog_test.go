@@ -16,32 +16,33 @@ func TestCatalogShape(t *testing.T) {
 	for _, s := range services {
 		names = append(names, s.Name)
 	}
-	want := []string{"whatsapp", "telegram", "signal", "max", "messenger", "discord", "viber"}
+	want := []string{"whatsapp", "telegram", "signal", "max", "messenger", "discord", "viber",
+		"instagram", "facebook", "youtube", "facetime", "push", "yandex", "vk"}
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("catalog = %v, want %v", names, want)
 	}
 	titles := map[string][2]string{
 		"whatsapp": {"WhatsApp", "WA"}, "telegram": {"Telegram", "TG"}, "signal": {"Signal", "SIG"},
 		"max": {"MAX", "MAX"}, "messenger": {"Messenger", "FB"}, "discord": {"Discord", "DC"}, "viber": {"Viber", "VB"},
+		"instagram": {"Instagram", "IG"}, "facebook": {"Facebook", "FBK"}, "youtube": {"YouTube", "YT"},
+		"facetime": {"FaceTime", "FT"}, "push": {"Push", "PUSH"}, "yandex": {"Yandex", "YA"}, "vk": {"VK", "VK"},
 	}
 	for _, s := range services {
 		if got := [2]string{s.Title, s.Short}; got != titles[s.Name] {
 			t.Errorf("%s title/short = %v, want %v", s.Name, got, titles[s.Name])
 		}
-		// A check stays a handful of connections in every sweep, rotation or not.
+		// A check stays a handful of connections in every sweep, rotation or not; transfer and
+		// upload targets run every transfer.every, not every sweep.
 		for sweep := uint64(1); sweep <= 40; sweep++ {
 			due := 0
 			for _, tg := range s.Targets {
-				if tg.DueIn(sweep) {
+				if tg.DueIn(sweep) && tg.Kind != checks.KindTransfer && tg.Kind != checks.KindUpload {
 					due++
 				}
 			}
 			if due < 2 || due > 8 {
 				t.Errorf("%s probes %d targets in sweep %d; a check should stay a handful of connections", s.Name, due, sweep)
 			}
-		}
-		if !slices.ContainsFunc(s.Targets, func(t checks.Target) bool { return t.Role == checks.RoleChat }) {
-			t.Errorf("%s has no chat target: its latency would be unknown", s.Name)
 		}
 		for _, tg := range s.Targets {
 			if tg.RootCAs == nil {
@@ -50,12 +51,17 @@ func TestCatalogShape(t *testing.T) {
 			// Each built-in target must pass the same validation a config file gets.
 			var problem string
 			switch tg.Kind {
-			case checks.KindHTTPS:
+			case checks.KindHTTPS, checks.KindUpload:
 				problem = checkHTTPSURL(tg.Addr)
 			case checks.KindWebSocket:
 				problem = checkWebSocketURL(tg.Addr)
+			case checks.KindTransfer:
+				problem = checkTransferAddr(tg.Addr)
 			default:
 				problem = checkHostPort(tg.Addr)
+			}
+			if tg.Find != "" && problem == "" {
+				problem = checkFind(tg.Find)
 			}
 			if problem != "" || !slices.Contains(serviceRoles, tg.Role) || !slices.Contains(targetKinds, tg.Kind) {
 				t.Errorf("%s target %+v is invalid: %s", s.Name, tg, problem)

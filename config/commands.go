@@ -71,8 +71,9 @@ func (c *Config) Summary() []string {
 	if c.Alerts.OnChange != "" {
 		hooks = append(hooks, "on_change command")
 	}
-	if c.Alerts.Webhook != "" {
-		hooks = append(hooks, "webhook") // the URL itself may hold a token: never shown
+	for _, n := range c.Alerts.Notifiers {
+		// The URL and token are secrets: the kind and the way out only.
+		hooks = append(hooks, n.Kind+" via "+n.Via)
 	}
 	if len(hooks) > 0 {
 		lines = append(lines, fmt.Sprintf("alerts after %d bad / %d good results: %s",

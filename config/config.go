@@ -6,8 +6,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,10 +20,17 @@ import (
 type Config struct {
 	Plan   checks.Plan // settings, routes, services, ready to run
 	Alerts Alerts
-	Path   string   // file it came from; "" for the embedded default
-	Notes  []string // human notes, e.g. discovered routes "tor: socks5 127.0.0.1:9050 (Tor)"
+	Path   string // file it came from; "" for the embedded default
+	// State is the history store's directory from `state:`: "" for the default, "off" to
+	// keep no history; a relative path is taken from the config file's directory.
+	State string
+	Notes []string // human notes, e.g. discovered routes "tor: socks5 127.0.0.1:9050 (Tor)"
+	// SecretEnv names the environment variables the config's ${…} references read: they may
+	// hold passwords and tokens, so no child process (on_change) is given them.
+	SecretEnv []string
 
 	inlineSecret bool // a password is written in the file itself
+	tokenInURL   bool // an alert token is written in the file itself
 }
 
 // Alerts say when and how a change of state is announced.
@@ -33,7 +38,18 @@ type Alerts struct {
 	FailureThreshold int    // consecutive bad results before a change is announced (default 2)
 	SuccessThreshold int    // consecutive good results before recovery is announced (default 2)
 	OnChange         string // command run on each change (sh -c), "" = none
-	Webhook          string // URL POSTed a JSON body on each change, "" = none (secret-bearing: never print)
+	// Notifiers are the HTTP alerts (webhook, ntfy, telegram), each with its way out.
+	Notifiers []Notifier
+}
+
+// Webhook is the generic webhook's URL, "" when none (secret-bearing: never print).
+func (a Alerts) Webhook() string {
+	for _, n := range a.Notifiers {
+		if n.Kind == checks.NotifyWebhook {
+			return n.URL
+		}
+	}
+	return ""
 }
 
 // DefaultAlerts are used for anything a configuration leaves out.
@@ -41,22 +57,24 @@ var DefaultAlerts = Alerts{FailureThreshold: 2, SuccessThreshold: 2}
 
 var topKeys = []string{
 	"interval", "timeout", "step_timeout", "slow", "concurrency", "per_route", "history",
-	"ca_files", "control", "failure_threshold", "success_threshold", "on_change", "webhook",
+	"ca_files", "control", "failure_threshold", "success_threshold", "on_change", "webhook", "ntfy", "telegram",
 	"routes", "services", "dns_compare", "egress", "egress_url", "egress_every", "transfer",
-	"domestic",
+	"domestic", "state",
 }
 
 // maxConfigSize bounds a config file: a few hundred lines, not a disk image.
 const maxConfigSize = 1 << 20
 
-// Load reads and parses the file at path.
+// Load reads and parses the regular file at path, at most maxConfigSize bytes of it within
+// ReadDeadline; a FIFO or a device is refused without blocking.
 func Load(path string) (*Config, error) {
-	info, err := os.Stat(path)
-	if err == nil && info.Size() > maxConfigSize {
-		return nil, &Error{File: path, Msg: "too large for a config file"}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, info, err := readRegularInfo(path, maxConfigSize)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, &Error{File: path, Msg: "too large for a config file", Err: err}
+	case errors.Is(err, errNotRegular):
+		return nil, &Error{File: path, Msg: "cannot read: it is " + err.Error(), Err: err}
+	case err != nil:
 		return nil, &Error{File: path, Msg: "cannot read: " + pathErr(err).Error(), Err: err}
 	}
 	cfg, err := Parse(path, data)
@@ -64,9 +82,22 @@ func Load(path string) (*Config, error) {
 		return nil, err
 	}
 	cfg.Path = path
-	if cfg.inlineSecret && sharedFile(path) {
+	shared := info.Mode().Perm()&0o044 != 0
+	if cfg.inlineSecret && shared {
 		cfg.Notes = append(cfg.Notes, checks.Sanitize(path)+" holds a password and is readable by other users; "+
 			"chmod 600 it, or move the password to password_file or ${ENV}")
+	}
+	if cfg.tokenInURL && shared {
+		cfg.Notes = append(cfg.Notes, checks.Sanitize(path)+" holds an alert token (in a webhook or ntfy URL, or a "+
+			"token: written out) and is readable by other users; chmod 600 it, or write the token as ${ENV}")
+	}
+	if cfg.Alerts.OnChange != "" {
+		if who := writableByOthers(path, info); who != "" {
+			// As OpenSSH refuses a world-writable authorized_keys: anyone could make
+			// lifeline run anything.
+			return nil, &Error{File: path, Msg: "holds an on_change command and " + who +
+				", who could make lifeline run any command; refusing it (chmod o-w)"}
+		}
 	}
 	return cfg, nil
 }
@@ -110,6 +141,8 @@ func Parse(filename string, data []byte) (cfg *Config, err error) {
 	}
 	cfg.Notes = p.notes
 	cfg.inlineSecret = p.inlineSecret
+	cfg.SecretEnv = p.secretEnv
+	cfg.tokenInURL = p.tokenInURL
 	return cfg, nil
 }
 
@@ -164,7 +197,8 @@ func (p *parser) document(body ast.Node) *Config {
 	}
 	s := &cfg.Plan.Settings
 	if f, ok := fs["interval"]; ok {
-		s.Interval = p.duration(f, "interval")
+		s.Interval = p.durationAtLeast(f, "interval", checks.MinInterval,
+			"each sweep connects through every route to every service")
 	}
 	if f, ok := fs["timeout"]; ok {
 		s.Timeout = p.duration(f, "timeout")
@@ -190,6 +224,10 @@ func (p *parser) document(body ast.Node) *Config {
 		s.HistorySize = p.integer(f, "history", 1)
 	}
 
+	if f, ok := fs["state"]; ok {
+		cfg.State = p.stateDir(f)
+	}
+
 	a := &cfg.Alerts
 	if f, ok := fs["failure_threshold"]; ok {
 		a.FailureThreshold = p.integer(f, "failure_threshold", 1)
@@ -200,8 +238,10 @@ func (p *parser) document(body ast.Node) *Config {
 	if f, ok := fs["on_change"]; ok {
 		a.OnChange = p.text(f, "on_change")
 	}
-	if f, ok := fs["webhook"]; ok {
-		a.Webhook = p.webhook(f)
+	for _, kind := range notifierKinds {
+		if f, ok := fs[kind.name]; ok {
+			a.Notifiers = append(a.Notifiers, p.notifier(kind, f))
+		}
 	}
 
 	if f, ok := fs["ca_files"]; ok {
@@ -229,6 +269,7 @@ func (p *parser) document(body ast.Node) *Config {
 	} else {
 		p.fail(nil, "no routes: add a routes list, e.g. routes: [{name: direct, direct: true}]")
 	}
+	p.checkVias(cfg.Plan.Routes)
 	if f, ok := fs["services"]; ok {
 		cfg.Plan.Services = p.services(f)
 	} else {
@@ -237,33 +278,32 @@ func (p *parser) document(body ast.Node) *Config {
 	return cfg
 }
 
-// defaultControl is the control every route gets unless the config says otherwise.
-func (p *parser) defaultControl() *checks.Target {
-	t, _, _ := parseControl(DefaultControl)
-	t.RootCAs = p.globalPool
-	return &t
+// stateDir reads `state:`: a directory for the history store (~ and relative paths as for
+// every path of the config), or off.
+func (p *parser) stateDir(f field) string {
+	dir := strings.TrimSpace(p.text(f, "state"))
+	switch {
+	case p.err != nil:
+		return ""
+	case dir == "":
+		p.fail(f.value, "state: want a directory for the history store, or off")
+		return ""
+	case dir == "off":
+		return dir
+	}
+	path, err := p.resolvePath(dir)
+	if err != nil {
+		p.fail(f.value, "state: %v", err)
+		return ""
+	}
+	return path
 }
 
-// webhook reads the webhook URL. It is a secret (tokens live in webhook URLs): messages never
-// quote it.
-func (p *parser) webhook(f field) string {
-	raw := strings.TrimSpace(p.text(f, "webhook"))
-	if p.err != nil || raw == "" {
-		return ""
-	}
-	from, to := userinfoSpan(raw)
-	p.noteInlinePassword(raw[from:to])
-	expanded, err := expandEnv(raw, func(off int) bool { return off >= from && off < to })
-	if err != nil {
-		p.fail(f.value, "webhook: %v", err)
-		return ""
-	}
-	u, err := url.Parse(expanded)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.fail(f.value, "webhook: must be an http:// or https:// URL")
-		return ""
-	}
-	return expanded
+// defaultControl is the control every route gets unless the config says otherwise.
+func (p *parser) defaultControl() *checks.Target {
+	t, _, _ := parseControl(checks.DefaultControl)
+	t.RootCAs = p.globalPool
+	return &t
 }
 
 // String describes where the config came from, for `config path` and logs.

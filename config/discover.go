@@ -18,6 +18,13 @@ type Interface struct {
 	Up       bool
 	Loopback bool
 	Addrs    []net.IP
+	// Description is the driver's name for the device where the system has one (Windows:
+	// "WireGuard Tunnel", "Wintun Userspace Tunnel", "TAP-Windows Adapter V9"); adapter names
+	// there are the user's ("Ethernet 2", "office") and say little.
+	Description string
+	// PointToPoint: the system itself says the device is a PPP link or a virtual tunnel
+	// (Windows' built-in VPN connections, Wintun).
+	PointToPoint bool
 }
 
 // KnownProxy is a local proxy a circumvention tool usually opens.
@@ -51,11 +58,12 @@ type Discovery struct {
 	DialTimeout time.Duration               // per port; a local listener answers at once
 }
 
-// SystemDiscovery looks at this machine's interfaces and at KnownProxies on 127.0.0.1.
+// SystemDiscovery looks at this machine's interfaces, and on 127.0.0.1 at KnownProxies and
+// at the proxy the system's settings name (Windows, macOS).
 func SystemDiscovery() Discovery {
 	return Discovery{
 		Interfaces:  systemInterfaces,
-		Proxies:     KnownProxies,
+		Proxies:     withSystemProxies(KnownProxies, systemProxies()),
 		Host:        "127.0.0.1",
 		DialTimeout: 200 * time.Millisecond,
 	}
@@ -116,7 +124,7 @@ func Discover(ctx context.Context, d Discovery) ([]checks.RouteSpec, []string) {
 			}
 			name := unique(routeNameFor(ifc.Name))
 			routes = append(routes, checks.RouteSpec{
-				Name: name, Kind: checks.RouteInterface, Interface: ifc.Name, DNS: DefaultDNS,
+				Name: name, Kind: checks.RouteInterface, Interface: ifc.Name, DNS: checks.DefaultInterfaceDNS,
 			})
 			notes = append(notes, name+": interface "+clip(ifc.Name)+" ("+what+")")
 		}
@@ -192,8 +200,38 @@ var vpnPrefixes = []struct{ prefix, what string }{
 	{"outline-tun", "Outline"},
 }
 
-// notVPN are container and bridge devices that never lead out through a VPN.
-var notVPN = []string{"lo", "docker", "veth", "br-", "virbr", "vnet", "vmnet", "vboxnet", "cni", "flannel", "cali", "kube"}
+// notVPN are container and bridge devices that never lead out through a VPN (loopback is
+// known by its flag: a prefix "lo" would also take Windows' "Local Area Connection 3").
+var notVPN = []string{"docker", "veth", "br-", "virbr", "vnet", "vmnet", "vboxnet", "cni", "flannel", "cali", "kube"}
+
+// vpnWords are words in a device's description or name that VPN drivers and clients use on
+// systems whose device names are the user's (Windows), with what they usually are.
+var vpnWords = []struct{ word, what string }{
+	{"wireguard", "WireGuard"},
+	{"wintun", "Wintun tunnel: WireGuard, sing-box, Clash, v2rayN…"},
+	{"tap-windows", "TAP: OpenVPN"},
+	{"openvpn", "OpenVPN"},
+	{"tailscale", "Tailscale"},
+	{"nordlynx", "NordVPN"},
+	{"proton", "Proton VPN"},
+	{"mullvad", "Mullvad"},
+	{"amnezia", "AmneziaVPN"},
+	{"outline", "Outline"},
+	{"zerotier", "ZeroTier"},
+	{"anyconnect", "Cisco AnyConnect"},
+	{"pangp", "GlobalProtect"},
+	{"fortinet", "FortiClient"},
+	{"hamachi", "Hamachi"},
+	{"sing-box", "sing-box"},
+	{"singbox", "sing-box"},
+	{"mihomo", "Clash/mihomo TUN"},
+	{"clash", "Clash TUN"},
+	{"hiddify", "Hiddify"},
+}
+
+// notVPNWords are descriptions of virtual devices that never lead out through a VPN: the
+// hypervisors' adapters and Windows' own IPv6 transition tunnels.
+var notVPNWords = []string{"hyper-v", "virtualbox", "vmware", "loopback", "teredo", "isatap", "6to4", "ip-https", "kernel debug"}
 
 // vpnLike says whether ifc looks like a working VPN device, and what it probably is.
 func vpnLike(ifc Interface) (string, bool) {
@@ -201,8 +239,14 @@ func vpnLike(ifc Interface) (string, bool) {
 		return "", false
 	}
 	name := strings.ToLower(ifc.Name)
+	desc := strings.ToLower(ifc.Description)
 	for _, p := range notVPN {
 		if strings.HasPrefix(name, p) {
+			return "", false
+		}
+	}
+	for _, w := range notVPNWords {
+		if strings.Contains(desc, w) || strings.Contains(name, w) {
 			return "", false
 		}
 	}
@@ -210,6 +254,14 @@ func vpnLike(ifc Interface) (string, bool) {
 		if strings.HasPrefix(name, p.prefix) {
 			return p.what, true
 		}
+	}
+	for _, w := range vpnWords {
+		if strings.Contains(desc, w.word) || strings.Contains(name, w.word) {
+			return w.what, true
+		}
+	}
+	if ifc.PointToPoint {
+		return "point-to-point link: a VPN connection", true
 	}
 	return "", false
 }
@@ -247,8 +299,8 @@ func routeNameFor(dev string) string {
 	return name
 }
 
-// systemInterfaces lists this machine's devices.
-func systemInterfaces() ([]Interface, error) {
+// netInterfaces lists this machine's devices as the net package sees them.
+func netInterfaces() ([]Interface, error) {
 	ifaces, err := net.Interfaces()
 	if err != nil {
 		return nil, err

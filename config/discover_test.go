@@ -6,6 +6,7 @@ import (
 	"net"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func TestDefaultDiscovers(t *testing.T) {
 	var names []string
 	for _, r := range cfg.Plan.Routes {
 		names = append(names, r.Name)
-		if r.Control == nil || r.Control.Addr != DefaultControl {
+		if r.Control == nil || r.Control.Addr != checks.DefaultControl {
 			t.Errorf("route %s control = %+v, want the default control", r.Name, r.Control)
 		}
 	}
@@ -78,7 +79,7 @@ func TestDefaultDiscovers(t *testing.T) {
 		t.Fatalf("routes = %v, want %v", names, want)
 	}
 	wg := cfg.Plan.Routes[1]
-	if wg.Kind != checks.RouteInterface || wg.Interface != "wg0" || wg.DNS != DefaultDNS {
+	if wg.Kind != checks.RouteInterface || wg.Interface != "wg0" || wg.DNS != checks.DefaultInterfaceDNS {
 		t.Errorf("wg0 route = %+v", wg)
 	}
 	clash := cfg.Plan.Routes[4]
@@ -179,5 +180,49 @@ func TestKnownProxiesAreWellFormed(t *testing.T) {
 		if !found {
 			t.Errorf("well-known port %d missing", port)
 		}
+	}
+}
+
+// On Windows adapter names are the user's; the driver's description and the interface type
+// tell a VPN apart. On macOS the system's own utun devices carry only link-local addresses.
+func TestVPNLikeOnWindowsAndMacOS(t *testing.T) {
+	addr := []net.IP{net.ParseIP("10.7.0.2")}
+	cases := []struct {
+		ifc  Interface
+		want bool
+	}{
+		{Interface{Name: "office", Up: true, Addrs: addr, Description: "WireGuard Tunnel", PointToPoint: true}, true},
+		{Interface{Name: "OpenVPN Wintun", Up: true, Addrs: addr, Description: "Wintun Userspace Tunnel"}, true},
+		{Interface{Name: "Local Area Connection 3", Up: true, Addrs: addr, Description: "TAP-Windows Adapter V9"}, true},
+		{Interface{Name: "Tailscale", Up: true, Addrs: []net.IP{net.ParseIP("100.90.1.2")}, Description: "Tailscale Tunnel"}, true},
+		{Interface{Name: "Work VPN", Up: true, Addrs: addr, Description: "Work VPN", PointToPoint: true}, true},
+		{Interface{Name: "Ethernet", Up: true, Addrs: addr, Description: "Intel(R) Ethernet Connection I219-V"}, false},
+		{Interface{Name: "vEthernet (WSL)", Up: true, Addrs: addr, Description: "Hyper-V Virtual Ethernet Adapter"}, false},
+		{Interface{Name: "Teredo Tunneling Pseudo-Interface", Up: true, Addrs: []net.IP{net.ParseIP("2001:0:1::1")}, PointToPoint: true}, false},
+		{Interface{Name: "VirtualBox Host-Only Network", Up: true, Addrs: addr, Description: "VirtualBox Host-Only Ethernet Adapter"}, false},
+		{Interface{Name: "office", Up: false, Addrs: addr, Description: "WireGuard Tunnel"}, false},
+		{Interface{Name: "utun0", Up: true, Addrs: []net.IP{net.ParseIP("fe80::1")}}, false},
+		{Interface{Name: "utun4", Up: true, Addrs: []net.IP{net.ParseIP("100.64.0.7")}}, true},
+		{Interface{Name: "en0", Up: true, Addrs: addr}, false},
+		{Interface{Name: "ipsec0", Up: true, Addrs: addr}, true},
+	}
+	for _, c := range cases {
+		what, got := vpnLike(c.ifc)
+		if got != c.want {
+			t.Errorf("vpnLike(%q, %q) = %v (%s), want %v", c.ifc.Name, c.ifc.Description, got, what, c.want)
+		}
+		if got && what == "" {
+			t.Errorf("%q: found without saying what it is", c.ifc.Name)
+		}
+	}
+	// A route discovered from a Windows adapter keeps the adapter's real name for binding.
+	routes, notes := Discover(context.Background(), Discovery{Interfaces: func() ([]Interface, error) {
+		return []Interface{cases[1].ifc}, nil
+	}})
+	if len(routes) != 1 || routes[0].Interface != "OpenVPN Wintun" || routes[0].Name != "OpenVPN-Wintun" {
+		t.Errorf("routes = %+v", routes)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "Wintun") {
+		t.Errorf("notes = %q", notes)
 	}
 }

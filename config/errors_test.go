@@ -34,6 +34,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad duration", "timeout: soon\n" + okRoutes + okServices, "1:10", `"soon" is not a duration`},
 		{"negative duration", "slow: -1s\n" + okRoutes + okServices, "1:7", "slow must be positive"},
 		{"duration as list", "interval: [1s]\n" + okRoutes + okServices, "1:11", "interval must be a duration"},
+		{"interval under its floor", "interval: 1ms\n" + okRoutes + okServices, "1:11", "interval: 1ms is below the floor of 1s"},
 		{"step over timeout", "timeout: 5s\nstep_timeout: 6s\n" + okRoutes + okServices, "2:15", "must not exceed timeout"},
 		{"negative number", "concurrency: -4\n" + okRoutes + okServices, "1:14", "concurrency must not be negative"},
 		{"zero per_route", "per_route: 0\n" + okRoutes + okServices, "1:12", "per_route must be at least 1"},

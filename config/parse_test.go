@@ -80,10 +80,10 @@ func TestParseFullExample(t *testing.T) {
 	}
 	wantAlerts := Alerts{
 		FailureThreshold: 3, SuccessThreshold: 1,
-		OnChange: `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
-		Webhook:  "https://hooks.example.net/lifeline/tok123",
+		OnChange:  `notify-send lifeline "$LIFELINE_ROUTE $LIFELINE_SERVICE $LIFELINE_TO"`,
+		Notifiers: []Notifier{{Kind: checks.NotifyWebhook, URL: "https://hooks.example.net/lifeline/tok123", Via: checks.ViaAuto}},
 	}
-	if cfg.Alerts != wantAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, wantAlerts) {
 		t.Errorf("alerts = %+v, want %+v", cfg.Alerts, wantAlerts)
 	}
 
@@ -121,7 +121,7 @@ func TestParseFullExample(t *testing.T) {
 			t.Errorf("route %s control = %v, want set=%v", w.name, r.Control, w.control)
 		}
 		if r.Control != nil {
-			if r.Control.Kind != checks.KindHTTPS || r.Control.Addr != DefaultControl || r.Control.Role != checks.RoleControl {
+			if r.Control.Kind != checks.KindHTTPS || r.Control.Addr != checks.DefaultControl || r.Control.Role != checks.RoleControl {
 				t.Errorf("route %s control = %+v", w.name, r.Control)
 			}
 			if !trusts(r.Control.RootCAs, extra) {
@@ -192,11 +192,11 @@ func TestParseDefaultsWhenSettingsMissing(t *testing.T) {
 	if cfg.Plan.Settings != checks.DefaultSettings {
 		t.Errorf("settings = %+v, want defaults", cfg.Plan.Settings)
 	}
-	if cfg.Alerts != DefaultAlerts {
+	if !reflect.DeepEqual(cfg.Alerts, DefaultAlerts) {
 		t.Errorf("alerts = %+v, want defaults", cfg.Alerts)
 	}
 	c := cfg.Plan.Routes[0].Control
-	if c == nil || c.Addr != DefaultControl || c.Kind != checks.KindHTTPS {
+	if c == nil || c.Addr != checks.DefaultControl || c.Kind != checks.KindHTTPS {
 		t.Errorf("default control = %+v", c)
 	}
 	if cfg.Plan.Services[0].Title != "Signal" {
@@ -285,7 +285,7 @@ func TestParseInterfaceDNSDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := []string{cfg.Plan.Routes[0].DNS, cfg.Plan.Routes[1].DNS, cfg.Plan.Routes[2].DNS}
-	want := []string{DefaultDNS, "10.8.0.1:53", "[fd00::1]:5353"}
+	want := []string{checks.DefaultInterfaceDNS, "10.8.0.1:53", "[fd00::1]:5353"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("dns = %v, want %v", got, want)
 	}
@@ -363,5 +363,31 @@ func TestParseInlineServiceReplacesCatalog(t *testing.T) {
 	}
 	if !trusts(cfg.Plan.Services[1].Targets[0].RootCAs, signalRoot()) {
 		t.Error("an inline signal service should still trust Signal's root CA")
+	}
+}
+
+// state: takes a directory relative to the config file, ~, or off; it is empty by default.
+func TestParseStateDir(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	dir := t.TempDir()
+	base := "routes: [{name: direct, direct: true}]\nservices: [signal]\n"
+	for doc, want := range map[string]string{
+		base:                          "",
+		"state: off\n" + base:         "off",
+		"state: hist\n" + base:        filepath.Join(dir, "hist"),
+		"state: ~/lifeline\n" + base:  filepath.Join(home, "lifeline"),
+		"state: /var/lib/ll\n" + base: "/var/lib/ll",
+	} {
+		cfg, err := Parse(filepath.Join(dir, "c.yaml"), []byte(doc))
+		if err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		if cfg.State != want {
+			t.Errorf("%q: state %q, want %q", doc, cfg.State, want)
+		}
+	}
+	if _, err := Parse("c.yaml", []byte("state: ''\n"+base)); err == nil || !strings.Contains(err.Error(), "state") {
+		t.Errorf("empty state: %v", err)
 	}
 }

@@ -11,10 +11,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultDNS is the resolver an interface route uses when none is set, reached through the
-// interface itself so the answer is the tunnel's, not the local censor's.
-const DefaultDNS = "1.1.1.1:53"
-
 var routeKeys = []string{"name", "direct", "interface", "dns", "proxy", "password_file", "control", "ca_files", "metered"}
 
 // routes reads the routes list. control is the global control (nil for none).
@@ -99,7 +95,7 @@ func (p *parser) route(n ast.Node, i int, control *checks.Target) (checks.RouteS
 		if p.err == nil && !validInterface(spec.Interface) {
 			p.fail(fs["interface"].value, "interface %q is not a device name such as wg0", clip(spec.Interface))
 		}
-		spec.DNS = DefaultDNS
+		spec.DNS = checks.DefaultInterfaceDNS
 		if f, ok := fs["dns"]; ok {
 			spec.DNS = p.dns(f)
 		}
@@ -141,7 +137,7 @@ func (p *parser) proxy(spec *checks.RouteSpec, fs map[string]field) {
 	}
 	from, to := userinfoSpan(raw)
 	p.noteInlinePassword(raw[from:to])
-	expanded, err := expandEnv(raw, func(off int) bool { return off >= from && off < to })
+	expanded, err := p.expandEnv(raw, func(off int) bool { return off >= from && off < to })
 	if err != nil {
 		p.fail(f.value, "proxy: %v", err)
 		return
@@ -219,7 +215,7 @@ func (p *parser) dns(f field) string {
 	if p.err != nil {
 		return ""
 	}
-	expanded, err := expandEnv(raw, nil)
+	expanded, err := p.expandEnv(raw, nil)
 	if err != nil {
 		p.fail(f.value, "dns: %v", err)
 		return ""

@@ -3,16 +3,17 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
-// expandEnv replaces each ${VAR} in raw with the variable's value. escape, when non-nil, says
-// whether the reference at a byte offset must be percent-encoded (inside a URL's userinfo, so
-// a password with '@' or ':' still parses). Errors name the variable, never a value.
-func expandEnv(raw string, escape func(offset int) bool) (string, error) {
+// expandEnv replaces each ${VAR} in raw with the variable's value and remembers the name, so
+// that no child process is handed it (Config.SecretEnv). escape, when non-nil, says whether
+// the reference at a byte offset must be percent-encoded (inside a URL's userinfo, so a
+// password with '@' or ':' still parses). Errors name the variable, never a value.
+func (p *parser) expandEnv(raw string, escape func(offset int) bool) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(raw); {
 		j := strings.Index(raw[i:], "${")
@@ -32,6 +33,9 @@ func expandEnv(raw string, escape func(offset int) bool) (string, error) {
 			return "", errors.New("a ${…} reference is not a variable name (letters, digits and _)")
 		}
 		value, ok := os.LookupEnv(name)
+		if !slices.Contains(p.secretEnv, name) {
+			p.secretEnv = append(p.secretEnv, name)
+		}
 		if !ok {
 			return "", fmt.Errorf("environment variable %s is not set", name)
 		}
@@ -157,34 +161,20 @@ const maxPasswordFile = 4 << 10
 // people other than the owner can read it. Errors never include the file's content.
 // shown is the path as the config wrote it, for messages.
 func readPasswordFile(path, shown string) (password string, shared bool, err error) {
-	// Stat before opening: a FIFO or device named here must not block or stream forever.
-	info, err := os.Stat(path)
-	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
-	}
-	if info.IsDir() {
-		return "", false, fmt.Errorf("password_file %s is a directory", clip(shown))
-	}
-	if !info.Mode().IsRegular() {
-		return "", false, fmt.Errorf("password_file %s is not a regular file", clip(shown))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
-	if err != nil {
-		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
-	}
-	if len(data) > maxPasswordFile {
+	data, err := readRegular(path, maxPasswordFile)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return "", false, fmt.Errorf("password_file %s is too large for a password", clip(shown))
+	case errors.Is(err, errNotRegular):
+		return "", false, fmt.Errorf("password_file %s is %v", clip(shown), err)
+	case err != nil:
+		return "", false, fmt.Errorf("cannot read password_file %s: %w", clip(shown), pathErr(err))
 	}
 	password = strings.TrimRight(string(data), "\r\n")
 	if password == "" {
 		return "", false, fmt.Errorf("password_file %s is empty", clip(shown))
 	}
-	return password, info.Mode().Perm()&0o044 != 0, nil
+	return password, sharedFile(path), nil
 }
 
 // pathErr keeps the reason of a file error without repeating the path.

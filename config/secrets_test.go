@@ -91,7 +91,7 @@ services: [max]
 	if p, _ := cfg.Plan.Routes[1].Proxy.User.Password(); p != "Sekr1tEnv" {
 		t.Errorf("env password = %q", p)
 	}
-	if !strings.HasSuffix(cfg.Alerts.Webhook, "/Sekr1tToken") {
+	if !strings.HasSuffix(cfg.Alerts.Webhook(), "/Sekr1tToken") {
 		t.Error("webhook token not expanded")
 	}
 }

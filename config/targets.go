@@ -3,6 +3,7 @@ package config
 import (
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,15 +13,12 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultControl is the neutral target a route is checked against when nothing else is set.
-const DefaultControl = "https://www.gstatic.com/generate_204"
-
 var (
-	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister}
+	serviceRoles = []string{checks.RoleChat, checks.RoleWeb, checks.RoleMedia, checks.RoleCalls, checks.RoleRegister, checks.RoleFCM, checks.RoleAPNs}
 	targetKinds  = []string{checks.KindTCP, checks.KindTLS, checks.KindHTTPS, checks.KindHTTPPost, checks.KindSTUN, checks.KindTransfer,
-		checks.KindMTProto, checks.KindMTProtoHTTP, checks.KindNoise, checks.KindWebSocket}
-	targetKeys = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer",
-		"mtproto", "mtproto_http", "noise", "websocket", "sni", "expect", "origin"}
+		checks.KindUpload, checks.KindMTProto, checks.KindMTProtoHTTP, checks.KindNoise, checks.KindWebSocket}
+	targetKeys = []string{"role", "tcp", "tls", "https", "http_post", "stun", "transfer", "upload",
+		"mtproto", "mtproto_http", "noise", "websocket", "find", "sni", "expect", "origin"}
 )
 
 // target reads one service target, e.g. {role: chat, tls: host:443, sni: name}.
@@ -71,7 +69,7 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 	if p.err != nil {
 		return t
 	}
-	if t.Kind == checks.KindHTTPS {
+	if t.Kind == checks.KindHTTPS || t.Kind == checks.KindUpload {
 		if msg := checkHTTPSURL(t.Addr); msg != "" {
 			p.fail(kindField.value, "%s: %s", t.Kind, msg)
 		}
@@ -104,6 +102,15 @@ func (p *parser) targetBody(n ast.Node, fs map[string]field, what string) checks
 			if u, err := url.Parse(t.Origin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") {
 				p.fail(f.value, "origin: %q is not an origin such as https://web.whatsapp.com", clip(t.Origin))
 			}
+		}
+	}
+	if f, ok := fs["find"]; ok {
+		if t.Kind != checks.KindTransfer || !strings.HasPrefix(t.Addr, "http") {
+			p.fail(f.key, "find applies to http(s) transfer targets only")
+		}
+		t.Find = p.text(f, "find")
+		if msg := checkFind(t.Find); p.err == nil && msg != "" {
+			p.fail(f.value, "find: %s", msg)
 		}
 	}
 	if f, ok := fs["expect"]; ok {
@@ -226,4 +233,17 @@ func validHostname(h string) bool {
 		}
 	}
 	return true
+}
+
+// checkFind says what is wrong with a transfer's find pattern, or "" when nothing is: a
+// regular expression (Go syntax) whose first group captures the object's URL.
+func checkFind(pattern string) string {
+	re, err := regexp.Compile(pattern)
+	switch {
+	case err != nil:
+		return "not a regular expression: " + clip(err.Error())
+	case re.NumSubexp() < 1:
+		return "needs a group ( ) around the object's URL"
+	}
+	return ""
 }

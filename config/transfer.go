@@ -27,7 +27,8 @@ func (p *parser) transferPlan(f field) checks.TransferPlan {
 		return t
 	}
 	if v, ok := fs["every"]; ok {
-		t.Every = p.duration(v, "transfer.every")
+		t.Every = p.durationAtLeast(v, "transfer.every", checks.MinTransferEvery,
+			"each transfer moves data through every route")
 	}
 	if v, ok := fs["bytes"]; ok {
 		t.Bytes = p.size(v, "transfer.bytes")

@@ -87,6 +87,7 @@ func TestTransferConfigErrors(t *testing.T) {
 		{"unknown transfer key", "transfer:\n  evry: 10m\n" + okRoutes + okServices, "2:3", `unknown key "evry" in transfer`},
 		{"transfer not a mapping", "transfer: 10m\n" + okRoutes + okServices, "1:11", "transfer must be a mapping"},
 		{"every without unit", "transfer: {every: 10}\n" + okRoutes + okServices, "1:19", "transfer.every needs a unit"},
+		{"every under its floor", "transfer: {every: 10s}\n" + okRoutes + okServices, "1:19", "transfer.every: 10s is below the floor of 1m"},
 		{"bad size", "transfer: {bytes: lots}\n" + okRoutes + okServices, "1:19", `transfer.bytes: "lots" is not a size`},
 		{"size unit typo", "transfer: {bytes: 64KiBs}\n" + okRoutes + okServices, "1:19", "is not a size"},
 		{"size too small", "transfer: {bytes: 100}\n" + okRoutes + okServices, "1:19", "at least 1KiB"},

@@ -7,8 +7,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
 )
 
@@ -122,25 +120,14 @@ func (p *parser) caFiles(f field, name string) []*x509.Certificate {
 }
 
 func loadCAFile(path string) ([]*x509.Certificate, error) {
-	// Stat before opening: a FIFO or device named here must not block or stream forever.
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, pathErr(err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, errors.New("is not a regular file")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, pathErr(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
-	if err != nil {
-		return nil, pathErr(err)
-	}
-	if len(data) > maxCAFile {
+	data, err := readRegular(path, maxCAFile)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return nil, fmt.Errorf("larger than %d MiB", maxCAFile>>20)
+	case errors.Is(err, errNotRegular):
+		return nil, fmt.Errorf("is %v", err)
+	case err != nil:
+		return nil, pathErr(err)
 	}
 	return parsePEMCerts(data)
 }

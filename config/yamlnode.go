@@ -28,6 +28,11 @@ type parser struct {
 	// inlineSecret: a password is written in the file itself, not in ${ENV} or a
 	// password_file, so the file's permissions protect it.
 	inlineSecret bool
+	// secretEnv names the environment variables ${…} references were read from.
+	secretEnv []string
+	// tokenInURL: an alert URL or token is written out in the file itself.
+	tokenInURL bool
+	vias       []viaUse
 
 	globalAnchors []*x509.Certificate // ca_files at the top: trusted by every TLS target
 	globalPool    *x509.CertPool      // system roots plus globalAnchors
@@ -209,6 +214,29 @@ func (p *parser) duration(f field, name string) time.Duration {
 	}
 	p.fail(valueOrKey(f), "%s must be a duration (e.g. 500ms, 10s, 1m)", name)
 	return 0
+}
+
+// durationAtLeast reads a duration that may not go under floor; the error names the floor.
+func (p *parser) durationAtLeast(f field, name string, floor time.Duration, why string) time.Duration {
+	d := p.duration(f, name)
+	if p.err == nil && d < floor {
+		p.fail(p.unwrap(f.value), "%s: %s is below the floor of %s (%s); use %s or more",
+			name, shortDuration(d), shortDuration(floor), why, shortDuration(floor))
+		return 0
+	}
+	return d
+}
+
+// shortDuration writes d as a person would: 1m, not 1m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // list reads a sequence; each element keeps its node for messages.

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package e2e drives the real lifeline binary in tmux the way a person would: start it, read
 // the screen, press keys, resize, quit.
 package e2e

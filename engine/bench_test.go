@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/internal/fixture"
+	"github.com/lifeline-app/lifeline/internal/hostilelab"
 )
 
 const benchDelay = 50 * time.Millisecond
@@ -142,4 +144,22 @@ func watchGoroutines(peak *atomic.Int64) (stop func()) {
 		}
 	}()
 	return func() { close(done) }
+}
+
+// BenchmarkHostilePeer measures one check against each hostile peer through the scheduler:
+// ns/op is how long the peer holds a check (bounded by the step or check deadline for the
+// silent and dripping ones), B/op the bytes the whole process allocates meanwhile, fixture
+// included, however much the peer offers.
+func BenchmarkHostilePeer(b *testing.B) {
+	for _, peer := range hostilelab.Peers(b) {
+		b.Run(strings.ReplaceAll(peer.Name, " ", "_"), func(b *testing.B) {
+			s := oneCheck(b, hostilelab.Settings, peer.Route, peer.Target)
+			b.ReportAllocs()
+			for b.Loop() {
+				if got, _ := sweepOne(s); got.Verdict != peer.Verdict {
+					b.Fatalf("verdict %s, want %s (%s)", got.Verdict, peer.Verdict, got.Reason)
+				}
+			}
+		})
+	}
 }

@@ -61,7 +61,7 @@ func TestSNIContrastTellsAFilteredNameFromABlockedAddress(t *testing.T) {
 			if v != checks.VerdictBlocked || !strings.HasSuffix(reason, want) {
 				t.Fatalf("verdict %s, reason %q; want blocked ending %q", v, reason, want)
 			}
-			if j := res.JSON(); j.SNIContrast != "sni-filtered" || j.SNIContrastName != res.Contrast.Name || !strings.HasSuffix(j.Reason, want) {
+			if j := res.JSON(); j.SNIContrast != "sni-filtered" || string(j.SNIContrastName) != res.Contrast.Name || !strings.HasSuffix(string(j.Reason), want) {
 				t.Fatalf("JSON = %+v, want sni_contrast sni-filtered and the note in the reason", j)
 			}
 		})

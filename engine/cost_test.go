@@ -39,6 +39,8 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 	dc := fixture.FakeDC(t, fixture.DCOptions{})
 	wsSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.WebSocketHandler("/ws/chat", "", fixture.WebSocketUpgrade)})
 	mtprotoM, mtprotoHTTPM, wsM := meter(dc), meter(dc), meter(wsSrv.Addr)
+	siteSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: cert, Handler: fixture.ServiceSiteHandler()})
+	uploadM, foundM := meter(siteSrv.Addr), meter(siteSrv.Addr)
 	rows := []metered{
 		{"tcp", checks.Target{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: tcpM.Addr}, tcpM},
 		{"tls", checks.Target{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: tlsM.Addr, SNI: name, RootCAs: fixture.Pool()}, tlsM},
@@ -51,7 +53,12 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 		{"transfer https", checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://" + blobM.Addr + "/blob", SNI: name, RootCAs: fixture.Pool()}, blobM},
 		{"transfer norange", checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://" + wholeM.Addr + "/blob", SNI: name, RootCAs: fixture.Pool()}, wholeM},
 		{"transfer tcp", checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "tcp://" + echoM.Addr, SNI: name}, echoM},
+		// The built-in services' default flow checks: an upload to the service's host, and a
+		// download of an object found on its page (here a page of 200 bytes).
+		{"upload", checks.Target{Role: checks.RoleMedia, Kind: checks.KindUpload, Addr: "https://" + uploadM.Addr + "/", SNI: name, RootCAs: fixture.Pool()}, uploadM},
+		{"transfer found", checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://" + foundM.Addr + "/", Find: checks.FindScript, SNI: name, RootCAs: fixture.Pool()}, foundM},
 	}
+	moves := func(label string) bool { return strings.HasPrefix(label, "transfer") || label == "upload" }
 	var services []checks.Service
 	for i, row := range rows {
 		services = append(services, checks.Service{Name: fmt.Sprintf("s%d", i), Title: row.label, Targets: []checks.Target{row.target}})
@@ -94,10 +101,10 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 		up2, down2 := counts(row)
 		up2, down2 = up2-up, down2-down
 		fmt.Fprintf(&table, "%-17s %10d %10d   %d up, %d down\n", row.label, up, down, up2, down2)
-		if row.label != "transfer norange" { // an alternative to transfer https, not an extra
+		if row.label != "transfer norange" && row.label != "transfer found" { // alternatives to transfer https, not extras
 			total[0], total[1] = total[0]+up, total[1]+down
 		}
-		if !strings.HasPrefix(row.label, "transfer") {
+		if !moves(row.label) {
 			totalNoTransfer[0], totalNoTransfer[1] = totalNoTransfer[0]+up, totalNoTransfer[1]+down
 		}
 		switch {
@@ -105,9 +112,9 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 			t.Errorf("a tcp probe only connects, yet moved %d/%d bytes", up, down)
 		case row.label != "tcp" && (up == 0 || down == 0):
 			t.Errorf("%s moved %d up, %d down; a working probe moves bytes both ways", row.label, up, down)
-		case strings.HasPrefix(row.label, "transfer") && (up2 != 0 || down2 != 0):
+		case moves(row.label) && (up2 != 0 || down2 != 0):
 			t.Errorf("%s ran again within transfer.every: %d/%d bytes", row.label, up2, down2)
-		case !strings.HasPrefix(row.label, "transfer") && row.label != "tcp" && (up2 == 0 || down2 == 0):
+		case !moves(row.label) && row.label != "tcp" && (up2 == 0 || down2 == 0):
 			t.Errorf("%s did not run in the second sweep", row.label)
 		}
 	}
@@ -126,7 +133,13 @@ func TestSweepCostPerTargetKind(t *testing.T) {
 	if up, down := at("transfer tcp")[0], at("transfer tcp")[1]; up != checks.DefaultTransferBytes || down != checks.DefaultTransferBytes {
 		t.Errorf("transfer tcp moved %d up, %d down; want %d each way", up, down, checks.DefaultTransferBytes)
 	}
-	fmt.Fprintf(&table, "one sweep of one target of each kind (tcp, tls, https, http_post, mtproto, mtproto_http, websocket, stun, transfer https, transfer tcp): %d up, %d down; without transfer probes: %d up, %d down\n",
+	if up, down := at("upload")[0], at("upload")[1]; up < checks.DefaultTransferBytes || up > checks.DefaultTransferBytes+4<<10 || down > 4<<10 {
+		t.Errorf("upload moved %d up, %d down; want its %d bytes and a few headers up", up, down, checks.DefaultTransferBytes)
+	}
+	if up, down := at("transfer found")[0], at("transfer found")[1]; down < checks.DefaultTransferBytes || down > checks.DefaultTransferBytes+8<<10 || up > 8<<10 {
+		t.Errorf("transfer found moved %d up, %d down; want the page, then %d bytes of the object", up, down, checks.DefaultTransferBytes)
+	}
+	fmt.Fprintf(&table, "one sweep of one target of each kind (tcp, tls, https, http_post, mtproto, mtproto_http, websocket, stun, transfer https, transfer tcp, upload): %d up, %d down; without transfer probes: %d up, %d down\n",
 		total[0], total[1], totalNoTransfer[0], totalNoTransfer[1])
 	t.Log("\n" + table.String())
 }

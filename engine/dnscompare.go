@@ -185,3 +185,47 @@ func tamperedCause(a checks.DNSAnswers) *checks.Error {
 	return &checks.Error{Failure: checks.FailDNSTampered, Operation: checks.OpResolve, Detail: checks.Sanitize(a.Why),
 		Err: errors.New("dns answers differ")}
 }
+
+// maxDNSCompareVias bounds how many other routes a DNS comparison tries before giving up.
+const maxDNSCompareVias = 3
+
+// noteDNSTampering looks for forged DNS behind a failing check on the direct route: each
+// target name is resolved by the route's resolver and through another route, and a forged
+// answer becomes the check's reason.
+func (s *Scheduler) noteDNSTampering(ctx context.Context, n uint64, r Route, svc checks.Service, res *checks.CheckResult) {
+	d, ok := r.(*directRoute)
+	if s.dnsTamper == nil || !ok || res.Verdict == checks.VerdictOK || res.Verdict == checks.VerdictSlow {
+		return
+	}
+	var vias []Route
+	for _, other := range s.routes {
+		if other.Spec().Kind != checks.RouteDirect && len(vias) < maxDNSCompareVias {
+			vias = append(vias, other)
+		}
+	}
+	if len(vias) == 0 {
+		return
+	}
+	var names []string
+	for _, t := range svc.Targets {
+		if h := t.AddrHost(); net.ParseIP(h) == nil && h != "" && !slices.Contains(names, h) {
+			names = append(names, h)
+		}
+	}
+	answers := make([]checks.DNSAnswers, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { answers[i] = s.dnsTamper.compare(ctx, n, d.resolver, vias, name) })
+	}
+	wg.Wait()
+	for _, a := range answers {
+		if a.Via == "" {
+			continue
+		}
+		res.DNS = append(res.DNS, a)
+		if a.Tampered && (res.Cause == nil || res.Cause.Failure != checks.FailDNSTampered) {
+			res.Cause = tamperedCause(a)
+			res.Reason = checks.Sanitize(res.Cause.Human(a.Name))
+		}
+	}
+}

@@ -106,7 +106,7 @@ func TestLyingResolverIsNamedDNSTamperedWithBothAnswers(t *testing.T) {
 	if !web.Tampered || web.SystemErr != checks.FailDNSNXDomain || !strings.Contains(web.Why, "NXDOMAIN here, 127.0.0.1 via proxy") {
 		t.Errorf("web.test = %+v, want NXDOMAIN here but an answer via proxy", web)
 	}
-	if j := d.JSON(); len(j.DNS) != 2 || j.Failure != checks.FailDNSTampered || !strings.HasPrefix(j.Reason, "DNS tampered") {
+	if j := d.JSON(); len(j.DNS) != 2 || j.Failure != checks.FailDNSTampered || !strings.HasPrefix(string(j.Reason), "DNS tampered") {
 		t.Errorf("JSON = %+v, want both comparisons and the dns_tampered failure", j)
 	}
 	if !lab.honest.Asked("chat.test") || !lab.honest.Asked("web.test") {

@@ -49,9 +49,6 @@ func newEgressTracker(s checks.ExtraChecks, timeout time.Duration) *egressTracke
 	t := &egressTracker{url: s.EgressURL, every: s.EgressEvery, timeout: timeout,
 		off: s.EgressOff || s.EgressURL == "", systemDNS: systemResolvers,
 		entries: map[string]*egressEntry{}, results: map[string]*checks.Egress{}}
-	if t.every <= 0 {
-		t.every = checks.DefaultEgressEvery
-	}
 	return t
 }
 
@@ -132,7 +129,7 @@ func (t *egressTracker) known(route string) *checks.Egress {
 func (t *egressTracker) localDNSFlag(spec checks.RouteSpec) string {
 	dns := spec.DNS
 	if dns == "" {
-		dns = DefaultInterfaceDNS
+		dns = checks.DefaultInterfaceDNS
 	}
 	host, _, err := net.SplitHostPort(dns)
 	if err != nil {
@@ -243,4 +240,44 @@ func isUpperAlpha(s string) bool {
 		}
 	}
 	return true
+}
+
+// startEgress looks up r's exit in the background; the returned func waits for the answer.
+// It returns nil quickly when there is nothing to report.
+func (s *Scheduler) startEgress(ctx context.Context, r Route) func() *checks.Egress {
+	if s.egress == nil {
+		return func() *checks.Egress { return nil }
+	}
+	var direct Route
+	for _, other := range s.routes {
+		if other.Spec().Kind == checks.RouteDirect {
+			direct = other
+			break
+		}
+	}
+	pool := s.egressPool(r)
+	var directPool = pool
+	if direct != nil {
+		directPool = s.egressPool(direct)
+	}
+	done := make(chan *checks.Egress, 1)
+	go func() { done <- s.egress.resultFor(ctx, r, direct, pool, directPool) }()
+	// A slow echo must not hold the route's row: after a grace period the last known exit
+	// is shown and this lookup lands in the cache for the next sweep.
+	return sync.OnceValue(func() *checks.Egress {
+		select {
+		case e := <-done:
+			return e
+		case <-time.After(egressGrace):
+			return s.egress.known(r.Spec().Name)
+		}
+	})
+}
+
+// egressGrace is how long a proven route's result waits for its exit lookup.
+var egressGrace = 2 * time.Second
+
+// egressPool is the trust store for the echo through r: the route's extra anchors included.
+func (s *Scheduler) egressPool(r Route) *x509.CertPool {
+	return s.trusted(r.Spec(), checks.Target{Kind: checks.KindHTTPS}).RootCAs
 }

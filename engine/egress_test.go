@@ -105,7 +105,7 @@ func TestEgressOffFetchesNothing(t *testing.T) {
 
 func TestEgressIsCachedBetweenSweeps(t *testing.T) {
 	lab := newEgressLab(t)
-	tr := newEgressTracker(checks.ExtraChecks{EgressURL: "https://echo.test:" + lab.echo.Port() + "/"}, 2*time.Second)
+	tr := newEgressTracker(checks.Plan{Extra: checks.ExtraChecks{EgressURL: "https://echo.test:" + lab.echo.Port() + "/"}}.WithDefaults().Extra, 2*time.Second)
 	tr.rootCAs = fixture.Pool()
 	first := tr.lookup(context.Background(), lab.direct, nil)
 	lab.echo.Close()

@@ -1,14 +1,12 @@
 package engine_test
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
-	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
@@ -81,26 +79,9 @@ func TestEveryFaultGetsItsNameVerdictAndReason(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			plan := checks.Plan{
-				Settings: checks.Settings{StepTimeout: faultStep, Timeout: faultTimeout},
-				Routes:   []checks.RouteSpec{tc.route},
-				Services: []checks.Service{{Name: "chatapp", Targets: []checks.Target{tc.target}}},
-			}
-			s, err := engine.NewScheduler(plan)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got checks.CheckResult
-			var route checks.RouteResult
+			s := oneCheck(t, checks.Settings{StepTimeout: faultStep, Timeout: faultTimeout}, tc.route, tc.target)
 			start := time.Now()
-			s.Sweep(context.Background(), nil, func(e checks.Event) {
-				switch e.Kind {
-				case checks.EventCheckDone:
-					got = e.Check
-				case checks.EventRouteChecked:
-					route = e.Route
-				}
-			})
+			got, route := sweepOne(s)
 			if took := time.Since(start); took > faultTimeout+faultSlack {
 				t.Errorf("the sweep took %s; its check deadline is %s", took, faultTimeout)
 			}

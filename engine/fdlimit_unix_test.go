@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/engine"
@@ -29,7 +30,10 @@ func TestSweepAboveTheOpenFileLimitRunsOutOfNoDescriptors(t *testing.T) {
 	}
 	srv := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, "svc.lifeline.test")})
 	const routes, services = 100, 4
-	plan := checks.Plan{Settings: checks.Settings{Concurrency: routes * services, PerRoute: services}}
+	// Generous deadlines: the claim is about descriptors, not speed, and 100 handshakes at once
+	// on a starved machine (the race detector, other jobs) can take seconds each.
+	plan := checks.Plan{Settings: checks.Settings{Concurrency: routes * services, PerRoute: services,
+		StepTimeout: 30 * time.Second, Timeout: time.Minute}}
 	for i := range routes {
 		plan.Routes = append(plan.Routes, checks.RouteSpec{Name: fmt.Sprintf("r%03d", i), Kind: checks.RouteDirect})
 	}

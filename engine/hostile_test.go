@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"encoding/json"
 	"runtime"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
-	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/internal/hostilelab"
 )
 
@@ -20,27 +18,10 @@ import (
 func TestHostilePeersCannotHangBloatFoolOrInject(t *testing.T) {
 	for _, peer := range hostilelab.Peers(t) {
 		t.Run(peer.Name, func(t *testing.T) {
-			plan := checks.Plan{
-				Settings: hostilelab.Settings,
-				Routes:   []checks.RouteSpec{peer.Route},
-				Services: []checks.Service{{Name: "chatapp", Targets: []checks.Target{peer.Target}}},
-			}
-			s, err := engine.NewScheduler(plan)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := oneCheck(t, hostilelab.Settings, peer.Route, peer.Target)
 			var got checks.CheckResult
 			var route checks.RouteResult
-			took, allocated := measure(func() {
-				s.Sweep(context.Background(), nil, func(e checks.Event) {
-					switch e.Kind {
-					case checks.EventCheckDone:
-						got = e.Check
-					case checks.EventRouteChecked:
-						route = e.Route
-					}
-				})
-			})
+			took, allocated := measure(func() { got, route = sweepOne(s) })
 			t.Logf("took %s, allocated %d bytes; verdict %s, cause %v, reason %q", took.Round(100*time.Microsecond), allocated, got.Verdict, got.Cause, got.Reason)
 			if took > hostilelab.Settings.Timeout+hostilelab.Slack {
 				t.Errorf("the sweep took %s; its check deadline is %s", took, hostilelab.Settings.Timeout)

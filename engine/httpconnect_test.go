@@ -113,6 +113,15 @@ func TestHTTPConnectSilentProxyCannotOutliveTheDeadline(t *testing.T) {
 	wantRouteErr(t, err, checks.FailGenericTimeout, checks.OpProxyConnect, "")
 }
 
+// The deadline cutting a status line half-way is a timeout at the CONNECT, not garbage from the
+// proxy: what arrived was well-formed, only late.
+func TestHTTPConnectStatusLineCutByTheDeadlineIsATimeout(t *testing.T) {
+	proxy := fixture.NewConnect(t, fixture.ConnectOptions{Mode: fixture.ConnectDripStatus})
+	r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, "", "")
+	_, _, err := dialWithin(t, r, "chat.example.test:443", 300*time.Millisecond)
+	wantRouteErr(t, err, checks.FailGenericTimeout, checks.OpProxyConnect, "")
+}
+
 // A status line is remote text: it must reach the screen without escape sequences.
 func TestHTTPConnectStatusLineIsSanitized(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

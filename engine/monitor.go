@@ -11,10 +11,11 @@ import (
 // Monitor runs sweeps every interval and on demand, and streams their events. It is what the
 // dashboard, the status line and the exporters consume.
 type Monitor struct {
-	s        *Scheduler
-	events   chan checks.Event
-	rechecks chan []string
-	pauses   chan bool
+	s         *Scheduler
+	observers []func(checks.Event)
+	events    chan checks.Event
+	rechecks  chan []string
+	pauses    chan bool
 
 	reloadMu sync.Mutex
 	reload   *preparedPlan // the newest plan waiting for the current sweep to end
@@ -22,14 +23,17 @@ type Monitor struct {
 }
 
 // Start runs a first sweep at once and then one every interval until ctx ends, when the
-// events channel is closed.
-func (s *Scheduler) Start(ctx context.Context) *Monitor {
+// events channel is closed. Every event goes to each observer (the exporters), in the sweep's
+// emit path and before Events delivers it: the one fan-out every mode shares. Observers must
+// return quickly.
+func (s *Scheduler) Start(ctx context.Context, observers ...func(checks.Event)) *Monitor {
 	m := &Monitor{
-		s:        s,
-		events:   make(chan checks.Event, 64),
-		rechecks: make(chan []string, 8),
-		pauses:   make(chan bool, 8),
-		reloads:  make(chan struct{}, 1),
+		s:         s,
+		observers: observers,
+		events:    make(chan checks.Event, 64),
+		rechecks:  make(chan []string, 8),
+		pauses:    make(chan bool, 8),
+		reloads:   make(chan struct{}, 1),
 	}
 	go m.loop(ctx)
 	return m
@@ -85,6 +89,19 @@ func (m *Monitor) takeReload() *preparedPlan {
 	return p
 }
 
+// emit hands e to every observer, then to Events; it reports false if ctx ended first.
+func (m *Monitor) emit(ctx context.Context, e checks.Event) bool {
+	for _, observe := range m.observers {
+		observe(e)
+	}
+	select {
+	case m.events <- e:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
 func (m *Monitor) loop(ctx context.Context) {
 	defer close(m.events)
 	interval := m.s.Plan().Settings.Interval
@@ -104,10 +121,7 @@ func (m *Monitor) loop(ctx context.Context) {
 					e.Next = next
 				}
 			}
-			select {
-			case m.events <- e:
-			case <-ctx.Done():
-			}
+			m.emit(ctx, e)
 		})
 		if periodic && !paused {
 			timer.Reset(time.Until(next))
@@ -130,9 +144,7 @@ func (m *Monitor) loop(ctx context.Context) {
 			m.s.replace(*p)
 			interval = p.plan.Settings.Interval
 			plan := p.plan
-			select {
-			case m.events <- checks.Event{Kind: checks.EventPlanChanged, At: time.Now(), Plan: &plan}:
-			case <-ctx.Done():
+			if !m.emit(ctx, checks.Event{Kind: checks.EventPlanChanged, At: time.Now(), Plan: &plan}) {
 				return
 			}
 			sweep(nil)

@@ -21,8 +21,9 @@ type ProbeOptions struct {
 	KnownName string
 }
 
-// DefaultProbeOptions are used where a caller gives none.
-var DefaultProbeOptions = ProbeOptions{StepTimeout: 5 * time.Second, BodyLimit: 64 << 10, TransferBytes: checks.DefaultTransferBytes}
+// DefaultProbeOptions are used where a caller gives none: the plan's defaults.
+var DefaultProbeOptions = ProbeOptions{StepTimeout: checks.DefaultSettings.StepTimeout,
+	BodyLimit: checks.DefaultSettings.BodyLimit, TransferBytes: checks.DefaultTransferBytes}
 
 // ProbeFunc tests one target through one route.
 type ProbeFunc func(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) checks.TargetResult
@@ -35,7 +36,8 @@ var probes = map[string]ProbeFunc{
 	checks.KindHTTPS:       probeHTTPS,
 	checks.KindHTTPPost:    probeHTTPPost,
 	checks.KindSTUN:        probeSTUN,
-	checks.KindTransfer:    probeTransfer,
+	checks.KindTransfer:    confirmStall(probeTransfer),
+	checks.KindUpload:      confirmStall(probeUpload),
 	checks.KindMTProto:     probeMTProto,
 	checks.KindMTProtoHTTP: probeMTProtoHTTP,
 	checks.KindNoise:       probeNoise,

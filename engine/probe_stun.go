@@ -49,6 +49,9 @@ func probeSTUN(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) 
 		res.Err = serr
 		if serr.Failure == checks.FailSTUNNoAnswer || serr.Failure == checks.FailGenericTimeout {
 			res.Err = checks.NewError(checks.FailSTUNNoAnswer, checks.OpSTUN, "STUN unanswered by "+t.Addr+" (UDP blocked?)")
+			if _, relayed := conn.(*socksUDPConn); relayed {
+				res.Err = relaySilent()
+			}
 		}
 		return res
 	}

@@ -36,6 +36,9 @@ func probeTransfer(ctx context.Context, r Route, t checks.Target, opt ProbeOptio
 	if want <= 0 {
 		want = checks.DefaultTransferBytes
 	}
+	if t.Find != "" {
+		return transferFound(ctx, r, t, opt, want)
+	}
 	u, err := url.Parse(t.Addr)
 	if err != nil || u.Host == "" {
 		return checks.TargetResult{Target: t, Err: checks.NewError(checks.FailUnknown, checks.OpConnect, "invalid transfer address")}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"golang.org/x/sync/semaphore"
 )
 
 // preparedPlan is a plan whose routes are built and validated, ready to replace the running
@@ -53,12 +54,12 @@ func (s *Scheduler) replace(p preparedPlan) {
 	old := s.plan
 	s.planMu.Lock()
 	s.plan = p.plan
-	s.planMu.Unlock()
 	s.routes = p.routes
-	s.global = make(chan struct{}, p.plan.Settings.Concurrency)
-	s.perRoute = map[string]chan struct{}{}
+	s.planMu.Unlock()
+	s.global = semaphore.NewWeighted(int64(p.plan.Settings.Concurrency))
+	s.perRoute = map[string]*semaphore.Weighted{}
 	for _, r := range p.routes {
-		s.perRoute[r.Spec().Name] = make(chan struct{}, p.plan.Settings.PerRoute)
+		s.perRoute[r.Spec().Name] = semaphore.NewWeighted(int64(p.plan.Settings.PerRoute))
 	}
 	s.poolsMu.Lock()
 	s.pools = map[poolKey]*x509.CertPool{}

@@ -23,14 +23,7 @@ func TestMonitorReloadKeepsHistoryOfCellsThatStay(t *testing.T) {
 		Routes:   []checks.RouteSpec{direct("r1"), direct("r2")},
 		Services: []checks.Service{service("wa", chat("a:443")), service("tg", chat("b:443"))},
 	}
-	s, err := NewScheduler(plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.probe = fp.probe
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	m := s.Start(ctx)
+	s, m := startWithProbe(t, plan, fp.probe)
 	sweep := func() (results map[string]checks.CheckResult, changed *checks.Plan) {
 		results = map[string]checks.CheckResult{}
 		for {
@@ -101,14 +94,7 @@ func TestMonitorReloadRefusesABadPlanAndKeepsTheOld(t *testing.T) {
 		Routes:   []checks.RouteSpec{{Name: "r1", Kind: checks.RouteDirect}},
 		Services: []checks.Service{service("wa", chat("a:443"))},
 	}
-	s, err := NewScheduler(plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.probe = fp.probe
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	m := s.Start(ctx)
+	s, m := startWithProbe(t, plan, fp.probe)
 	bad := plan
 	bad.Routes = []checks.RouteSpec{{Name: "r1", Kind: checks.RouteDirect}, {Name: "r1", Kind: checks.RouteDirect}}
 	if err := m.Reload(bad); err == nil || !strings.Contains(err.Error(), "twice") {
@@ -147,4 +133,17 @@ func TestHistoryRetainForgetsRemovedCellsAndShrinks(t *testing.T) {
 	if st := h.Add(checks.CheckResult{Route: "a", Service: "x", Verdict: checks.VerdictBlocked}); st.Samples != 2 || st.Uptime != 0.5 {
 		t.Errorf("after a new result: %+v", st)
 	}
+}
+
+// startWithProbe starts a monitor of plan whose probes are probe; it stops when t ends.
+func startWithProbe(t *testing.T, plan checks.Plan, probe ProbeFunc) (*Scheduler, *Monitor) {
+	t.Helper()
+	s, err := NewScheduler(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.probe = probe
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return s, s.Start(ctx)
 }

@@ -29,17 +29,20 @@ type Route interface {
 	Dial(ctx context.Context, addr string, trace *DialTrace) (net.Conn, error)
 }
 
+// routeKinds is the registry of route kinds: adding a kind is one entry here, its constant
+// in checks/route.go and its own route_<kind>.go.
+var routeKinds = map[string]func(checks.RouteSpec) (Route, error){
+	checks.RouteDirect:    func(spec checks.RouteSpec) (Route, error) { return newDirect(spec), nil },
+	checks.RouteInterface: newInterfaceRoute,
+	checks.RouteSOCKS5:    newSOCKS5,
+	checks.RouteHTTP:      newHTTPConnect,
+}
+
 // NewRoute builds the route a spec describes.
 func NewRoute(spec checks.RouteSpec) (Route, error) {
-	switch spec.Kind {
-	case checks.RouteDirect:
-		return newDirect(spec), nil
-	case checks.RouteInterface:
-		return newInterfaceRoute(spec)
-	case checks.RouteSOCKS5:
-		return newSOCKS5(spec)
-	case checks.RouteHTTP:
-		return newHTTPConnect(spec)
+	build, ok := routeKinds[spec.Kind]
+	if !ok {
+		return nil, fmt.Errorf("route %q: unknown kind %q", spec.Name, spec.Kind)
 	}
-	return nil, fmt.Errorf("route %q: unknown kind %q", spec.Name, spec.Kind)
+	return build(spec)
 }

@@ -67,3 +67,9 @@ func dialResolved(ctx context.Context, resolver *net.Resolver, dialer *net.Diale
 	trace.Connect = time.Since(start)
 	return nil, checks.Classify(checks.OpConnect, lastErr)
 }
+
+// DialUDP on the direct route resolves with the system resolver and sends from an ordinary
+// socket.
+func (d *directRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
+	return dialUDPResolved(ctx, d.resolver, &d.dialer, addr)
+}

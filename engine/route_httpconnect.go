@@ -45,10 +45,9 @@ func (h *httpConnectRoute) Spec() checks.RouteSpec { return h.spec }
 func (h *httpConnectRoute) Check(ctx context.Context) *checks.Error {
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", h.proxy)
+	conn, err := dialProxy(ctx, h.proxy)
 	if err != nil {
-		return checks.Classify(checks.OpConnect, err)
+		return err
 	}
 	conn.Close()
 	return nil
@@ -64,10 +63,9 @@ func (h *httpConnectRoute) Dial(ctx context.Context, addr string, trace *DialTra
 	defer cancel()
 	start := time.Now()
 	defer func() { trace.DNS, trace.Connect = 0, time.Since(start) }()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", h.proxy)
-	if err != nil {
-		return nil, checks.Classify(checks.OpConnect, err)
+	conn, derr := dialProxy(ctx, h.proxy)
+	if derr != nil {
+		return nil, derr
 	}
 	stop := bindDeadline(ctx, conn)
 	tunnel, cerr := h.connect(conn, addr)
@@ -91,10 +89,16 @@ func (h *httpConnectRoute) connect(conn net.Conn, addr string) (net.Conn, *check
 	if _, err := io.WriteString(conn, req); err != nil {
 		return nil, checks.Classify(checks.OpProxyConnect, err)
 	}
-	limited := &io.LimitedReader{R: conn, N: maxConnectHeader}
+	watched := &readErrReader{r: conn}
+	limited := &io.LimitedReader{R: watched, N: maxConnectHeader}
 	br := bufio.NewReader(limited)
 	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
 	if err != nil {
+		// bufio hands a line cut short by a read error to the parser as if it were whole, so
+		// a status line cut by the deadline would read as garbage: the read's own error names it.
+		if isTimeout(watched.err) {
+			return nil, checks.Classify(checks.OpProxyConnect, watched.err)
+		}
 		if limited.N <= 0 {
 			return nil, checks.NewError(checks.FailProxyProtocol, checks.OpProxyConnect,
 				fmt.Sprintf("http proxy: answer header larger than %d KiB", maxConnectHeader>>10))
@@ -135,4 +139,23 @@ func (c *prefixedConn) Read(p []byte) (int, error) {
 		return n, nil
 	}
 	return c.Conn.Read(p)
+}
+
+// readErrReader remembers the first error its reader returned.
+type readErrReader struct {
+	r   io.Reader
+	err error
+}
+
+func (w *readErrReader) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// DialUDP on an HTTP proxy route always fails: CONNECT tunnels TCP only.
+func (h *httpConnectRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
+	return nil, checks.NewError(checks.FailUDPUnsupported, checks.OpSTUN, "an HTTP proxy tunnels TCP only")
 }

@@ -11,11 +11,6 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// DefaultInterfaceDNS is the resolver an interface route uses when its spec names none. A
-// fixed public resolver is the least surprising guess for a VPN: the host's own resolver is
-// usually on the censored network, and the tunnel's gateway may not serve DNS at all.
-const DefaultInterfaceDNS = "1.1.1.1:53"
-
 // ifaceRoute sends traffic out of one network device (wg0, tun0, utun3…) by binding each
 // socket to it, and resolves names with a resolver reached through the same device.
 type ifaceRoute struct {
@@ -30,7 +25,7 @@ func newInterfaceRoute(spec checks.RouteSpec) (Route, error) {
 	}
 	dns := spec.DNS
 	if dns == "" {
-		dns = DefaultInterfaceDNS
+		dns = checks.DefaultInterfaceDNS
 	}
 	if _, _, err := net.SplitHostPort(dns); err != nil {
 		dns = net.JoinHostPort(dns, "53")
@@ -46,6 +41,9 @@ func (r *ifaceRoute) Spec() checks.RouteSpec { return r.spec }
 // do not count: they cannot reach anything beyond the link.
 func (r *ifaceRoute) Check(ctx context.Context) *checks.Error {
 	name := r.spec.Interface
+	if bindUnsupported != "" {
+		return checks.NewError(checks.FailUnknown, checks.OpInterface, bindUnsupported)
+	}
 	ifi, err := net.InterfaceByName(name)
 	if err != nil {
 		return &checks.Error{Failure: checks.FailInterfaceMissing, Operation: checks.OpInterface,
@@ -113,7 +111,7 @@ func (r *ifaceRoute) nameBindFailure(err error) error {
 			Detail: checks.Sanitize("interface " + name + " not found"), Err: err}
 	case errors.Is(bind.err, syscall.EPERM), errors.Is(bind.err, syscall.EACCES):
 		return &checks.Error{Failure: checks.FailUnknown, Operation: checks.OpInterface,
-			Detail: checks.Sanitize("not permitted to bind to " + name + " (Linux before 5.7 needs CAP_NET_RAW)"), Err: err}
+			Detail: checks.Sanitize("not permitted to bind to " + name + permissionHint), Err: err}
 	}
 	return &checks.Error{Failure: checks.FailUnknown, Operation: checks.OpInterface,
 		Detail: checks.Sanitize("cannot bind to " + name + ": " + bind.err.Error()), Err: err}
@@ -127,3 +125,19 @@ type bindError struct{ err error }
 
 func (e *bindError) Error() string { return "bind to device: " + e.err.Error() }
 func (e *bindError) Unwrap() error { return e.err }
+
+// DialUDP on an interface route resolves through the device and sends from a socket bound
+// to it, like Dial.
+func (r *ifaceRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
+	resolver := &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return r.dialer.DialContext(ctx, network, r.dns)
+		},
+	}
+	conn, err := dialUDPResolved(ctx, resolver, &r.dialer, addr)
+	if err != nil {
+		return nil, r.nameBindFailure(err)
+	}
+	return conn, nil
+}

@@ -8,6 +8,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// bindUnsupported is empty: this system can send a socket out of a chosen interface.
+const bindUnsupported = ""
+
+// permissionHint adds to a refused bind what would allow it.
+const permissionHint = ""
+
 // bindControl binds each socket to the device with IP_BOUND_IF or IPV6_BOUND_IF. The index
 // is looked up per dial because utun devices come and go with the VPN.
 func bindControl(name string) func(network, address string, c syscall.RawConn) error {

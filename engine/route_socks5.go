@@ -13,10 +13,6 @@ import (
 	"golang.org/x/net/proxy"
 )
 
-// defaultRouteTimeout bounds a route step when the caller's context has no deadline, so a
-// silent proxy can never hold a check forever.
-const defaultRouteTimeout = 10 * time.Second
-
 // socks5Route tunnels through a SOCKS5 proxy. Target names go to the proxy as they are
 // (ATYP domain): a local lookup would leak the name to the censor and return its answer.
 type socks5Route struct {
@@ -53,10 +49,9 @@ func (s *socks5Route) Spec() checks.RouteSpec { return s.spec }
 func (s *socks5Route) Check(ctx context.Context) *checks.Error {
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.proxy)
+	conn, err := dialProxy(ctx, s.proxy)
 	if err != nil {
-		return checks.Classify(checks.OpConnect, err)
+		return err
 	}
 	defer conn.Close()
 	stop := bindDeadline(ctx, conn)
@@ -248,12 +243,23 @@ func (c *countingConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// withDefaultTimeout gives ctx a deadline when it has none.
+// dialProxy opens TCP to a proxy, naming a failure at the connect step.
+func dialProxy(ctx context.Context, proxy string) (net.Conn, *checks.Error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", proxy)
+	if err != nil {
+		return nil, checks.Classify(checks.OpConnect, err)
+	}
+	return conn, nil
+}
+
+// withDefaultTimeout gives ctx a deadline when it has none (the default check timeout), so a
+// silent proxy can never hold a caller that set no deadline forever.
 func withDefaultTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok {
 		return context.WithCancel(ctx)
 	}
-	return context.WithTimeout(ctx, defaultRouteTimeout)
+	return context.WithTimeout(ctx, checks.DefaultSettings.Timeout)
 }
 
 // bindDeadline makes conn's I/O end at ctx's deadline or cancellation; stop releases it and

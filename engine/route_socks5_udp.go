@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"syscall"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -34,10 +35,9 @@ func (s *socks5Route) DialUDP(ctx context.Context, addr string) (net.Conn, error
 	}
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
-	var d net.Dialer
-	ctrl, err := d.DialContext(ctx, "tcp", s.proxy)
-	if err != nil {
-		return nil, checks.Classify(checks.OpConnect, err)
+	ctrl, derr := dialProxy(ctx, s.proxy)
+	if derr != nil {
+		return nil, derr
 	}
 	stop := bindDeadline(ctx, ctrl)
 	relay, nerr := s.associate(ctrl)
@@ -46,6 +46,7 @@ func (s *socks5Route) DialUDP(ctx context.Context, addr string) (net.Conn, error
 		ctrl.Close()
 		return nil, nerr
 	}
+	var d net.Dialer
 	udp, err := d.DialContext(ctx, "udp", relay)
 	if err != nil {
 		ctrl.Close()
@@ -71,6 +72,12 @@ func (s *socks5Route) associate(ctrl net.Conn) (string, *checks.Error) {
 	}
 	var head [4]byte
 	if _, err := io.ReadFull(ctrl, head[:]); err != nil {
+		// The greeting went through, so the proxy is up: closing on this command (as
+		// OpenSSH's ssh -D does for anything but CONNECT) means it does not relay UDP.
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+			return "", &checks.Error{Failure: checks.FailUDPUnsupported, Operation: checks.OpProxyConnect,
+				Detail: "the SOCKS5 proxy closed the connection when asked for UDP ASSOCIATE, as ssh -D does", Err: err}
+		}
 		return "", checks.Classify(checks.OpProxyConnect, err)
 	}
 	if head[0] != 5 {
@@ -79,7 +86,7 @@ func (s *socks5Route) associate(ctrl net.Conn) (string, *checks.Error) {
 	switch head[1] {
 	case 0:
 	case 7: // command not supported
-		return "", checks.NewError(checks.FailUDPUnsupported, checks.OpProxyConnect, "proxy does not carry UDP")
+		return "", checks.NewError(checks.FailUDPUnsupported, checks.OpProxyConnect, "the SOCKS5 proxy does not offer UDP ASSOCIATE")
 	default:
 		return "", socksReplyError(socksReplyText(head[1]), errors.New("socks5 reply "+strconv.Itoa(int(head[1]))))
 	}
@@ -168,9 +175,25 @@ func (c *socksUDPConn) Write(p []byte) (int, error) {
 	msg := make([]byte, 0, len(c.header)+len(p))
 	msg = append(append(msg, c.header...), p...)
 	if _, err := c.Conn.Write(msg); err != nil {
-		return 0, err
+		return 0, relayFailure(err)
 	}
 	return len(p), nil
+}
+
+// relayFailure names a refused datagram to the relay (ICMP port unreachable): the proxy
+// granted UDP ASSOCIATE but nothing listens there, as with ss-local started without -u.
+func relayFailure(err error) error {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return &checks.Error{Failure: checks.FailUDPUnsupported, Operation: checks.OpSTUN,
+			Detail: "the SOCKS5 proxy granted UDP ASSOCIATE, but nothing listens on its relay", Err: err}
+	}
+	return err
+}
+
+// relaySilent is the failure of a STUN exchange that got no answer through the relay: the
+// proxy granted UDP ASSOCIATE and took the datagrams, but nothing came back.
+func relaySilent() *checks.Error {
+	return checks.NewError(checks.FailUDPUnsupported, checks.OpSTUN, "the SOCKS5 proxy granted UDP ASSOCIATE, but no datagram came back through its relay")
 }
 
 // Read returns the payload of the next datagram; fragments and malformed datagrams are
@@ -180,7 +203,7 @@ func (c *socksUDPConn) Read(p []byte) (int, error) {
 	for {
 		n, err := c.Conn.Read(buf)
 		if err != nil {
-			return 0, err
+			return 0, relayFailure(err)
 		}
 		off, ok := socksUDPPayload(buf[:n])
 		if !ok {

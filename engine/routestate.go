@@ -5,7 +5,6 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -20,15 +19,9 @@ func (s *Scheduler) watchesAllowlist(spec checks.RouteSpec) bool {
 	return spec.Kind == checks.RouteDirect && spec.Control != nil && len(s.plan.Domestic) > 0
 }
 
-// checkDomestic probes the domestic references through r, each in a slot like any target.
+// checkDomestic probes the domestic references through r, as one check within its deadline.
 func (s *Scheduler) checkDomestic(ctx context.Context, r Route) []checks.TargetResult {
-	out := make([]checks.TargetResult, len(s.plan.Domestic))
-	var wg sync.WaitGroup
-	for i, t := range s.plan.Domestic {
-		wg.Go(func() { out[i] = s.probeInSlot(ctx, r, t) })
-	}
-	wg.Wait()
-	return out
+	return s.probeAll(ctx, r, s.plan.Domestic, nil)
 }
 
 // knownName is the server name the second SNI contrast sends: the first domestic reference's,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"golang.org/x/sync/semaphore"
 )
 
 // Scheduler runs sweeps: every route × service of a plan, concurrently, within the plan's
@@ -21,8 +23,8 @@ type Scheduler struct {
 	routes   []Route
 	history  *checks.History
 	probe    ProbeFunc
-	global   chan struct{}
-	perRoute map[string]chan struct{}
+	global   *semaphore.Weighted
+	perRoute map[string]*semaphore.Weighted
 
 	poolsMu sync.Mutex
 	pools   map[poolKey]*x509.CertPool
@@ -62,8 +64,8 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 		routes:   routes,
 		history:  checks.NewHistory(plan.Settings.HistorySize),
 		probe:    probe,
-		global:   make(chan struct{}, plan.Settings.Concurrency),
-		perRoute: map[string]chan struct{}{},
+		global:   semaphore.NewWeighted(int64(plan.Settings.Concurrency)),
+		perRoute: map[string]*semaphore.Weighted{},
 		pools:    map[poolKey]*x509.CertPool{},
 	}
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
@@ -75,7 +77,7 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 		if _, dup := s.perRoute[name]; dup {
 			return nil, fmt.Errorf("route %q is defined twice", name)
 		}
-		s.perRoute[name] = make(chan struct{}, plan.Settings.PerRoute)
+		s.perRoute[name] = semaphore.NewWeighted(int64(plan.Settings.PerRoute))
 	}
 	return s, nil
 }
@@ -83,39 +85,9 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 // completePlan fills in defaults and caps the concurrency by the open-file limit, the same
 // way for the first plan and for every reloaded one.
 func completePlan(plan checks.Plan) checks.Plan {
-	plan.Settings = withDefaults(plan.Settings)
-	plan.Transfer = transferDefaults(plan.Transfer)
+	plan = plan.WithDefaults()
 	plan.Settings.Concurrency = concurrencyWithin(plan.Settings.Concurrency, openFileLimit())
 	return plan
-}
-
-func withDefaults(s checks.Settings) checks.Settings {
-	d := checks.DefaultSettings
-	if s.Interval <= 0 {
-		s.Interval = d.Interval
-	}
-	if s.Timeout <= 0 {
-		s.Timeout = d.Timeout
-	}
-	if s.StepTimeout <= 0 {
-		s.StepTimeout = min(d.StepTimeout, s.Timeout)
-	}
-	if s.Slow <= 0 {
-		s.Slow = d.Slow
-	}
-	if s.Concurrency <= 0 {
-		s.Concurrency = d.Concurrency
-	}
-	if s.PerRoute <= 0 {
-		s.PerRoute = d.PerRoute
-	}
-	if s.HistorySize <= 0 {
-		s.HistorySize = d.HistorySize
-	}
-	if s.BodyLimit <= 0 {
-		s.BodyLimit = d.BodyLimit
-	}
-	return s
 }
 
 // Plan is what the scheduler runs, with defaults filled in and the concurrency capped by the
@@ -175,13 +147,26 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	routeResult := checks.RouteResult{Name: spec.Name, Kind: spec.Kind, Sweep: n}
 
 	var mechErr *checks.Error
-	s.withSlot(ctx, spec.Name, func() {
+	if slot := s.reserve(ctx, spec.Name, 1); slot != nil {
 		stepCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.StepTimeout)
-		defer cancel()
 		mechErr = r.Check(stepCtx)
-	})
+		cancel()
+		slot.release()
+	}
 	if mechErr == nil && ctx.Err() != nil {
 		mechErr = checks.Classify(checks.OpConnect, ctx.Err())
+	}
+	if mechErr.Internal() {
+		// lifeline failed itself (out of descriptors or memory): nothing is known about the
+		// route, so its state is left as it was and its services stay unknown.
+		for _, svc := range s.plan.Services {
+			now := time.Now()
+			s.emitCheck(send, checks.CheckResult{
+				Route: spec.Name, Service: svc.Name, Sweep: n, Verdict: checks.VerdictPending,
+				Reason: mechErr.Human(""), Cause: mechErr, Started: now, Finished: now,
+			})
+		}
+		return
 	}
 	if mechErr != nil {
 		routeResult.Err = mechErr
@@ -206,7 +191,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	control := make(chan checks.TargetResult, 1)
 	controlPending := spec.Control != nil
 	if controlPending {
-		go func() { control <- s.probeInSlot(ctx, r, *spec.Control) }()
+		go func() { control <- s.probeAll(ctx, r, []checks.Target{*spec.Control}, nil)[0] }()
 	}
 
 	// Results stream once the route is proven to carry traffic: by its own check alone for
@@ -248,6 +233,20 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 			held = append(held, c)
 		}
 		release()
+	}
+	if ownFailure(held, routeResult.Control) {
+		// The evidence about the route includes lifeline's own failure (out of descriptors or
+		// memory): no route state (down, offline, allowlist) may rest on it. A route proven by
+		// a working service is up; otherwise it keeps its state, and each service its verdict.
+		if proven {
+			watchAllowlist = false
+			release()
+			return
+		}
+		for _, c := range held {
+			s.emitCheck(send, c)
+		}
+		return
 	}
 	if watchAllowlist && !routeResult.Control.OK {
 		routeResult.Domestic = s.checkDomestic(ctx, r)
@@ -369,6 +368,15 @@ func proxyAuthFailure(results []checks.CheckResult, control *checks.TargetResult
 	return auth
 }
 
+// ownFailure is true when the control or a service failed for lifeline's own reasons (out of
+// descriptors or memory, checks.FailInternal).
+func ownFailure(held []checks.CheckResult, control *checks.TargetResult) bool {
+	if control != nil && control.Err.Internal() {
+		return true
+	}
+	return slices.ContainsFunc(held, func(c checks.CheckResult) bool { return c.Cause.Internal() })
+}
+
 // silentAfterGrant reports whether every failure through a proxy came after the proxy had
 // granted the connection, as silence or a hang-up: the mark of a local tunnel client that
 // answers CONNECT at once and then cannot reach its own server.
@@ -396,15 +404,38 @@ func silentAfterGrant(cells []checks.CheckResult, control *checks.TargetResult) 
 	return true
 }
 
-// emitCheck records c in the history and sends it with the cell's updated stats.
+// emitCheck records c in the history and sends it with the cell's updated stats. A result
+// lifeline's own failure left unknown is not history: it says nothing about the cell.
 func (s *Scheduler) emitCheck(send func(checks.Event), c checks.CheckResult) {
-	c.History = s.history.Add(c)
+	if c.Verdict == checks.VerdictPending && c.Cause.Internal() {
+		c.History = s.history.Stats(c.Route, c.Service)
+	} else {
+		c.History = s.history.Add(c)
+	}
 	send(checks.Event{Kind: checks.EventCheckDone, Check: c})
 }
 
-// runCheck probes every target of svc through r, each within the per-check deadline. Transfer
-// targets run only when due (their last result is carried over in between) and not at all
-// when transfers are off or the route is metered.
+// DialRoute opens a connection to addr through the named route of the running plan, the way
+// its probes do (names resolved the route's way). Alerts go out through it, to escape the
+// censorship they report.
+func (s *Scheduler) DialRoute(ctx context.Context, route, addr string) (net.Conn, error) {
+	s.planMu.RLock()
+	var r Route
+	for _, each := range s.routes {
+		if each.Spec().Name == route {
+			r = each
+		}
+	}
+	s.planMu.RUnlock()
+	if r == nil {
+		return nil, fmt.Errorf("no route named %q", checks.Sanitize(route))
+	}
+	return r.Dial(ctx, addr, nil)
+}
+
+// runCheck probes every target of svc through r within the check's one deadline (see
+// deadline.go). Transfer targets run only when due (their last result is carried over in
+// between) and not at all when transfers are off or the route is metered.
 func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.Service) checks.CheckResult {
 	spec := r.Spec()
 	res := checks.CheckResult{Route: spec.Name, Service: svc.Name, Sweep: n, Started: time.Now()}
@@ -415,9 +446,10 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 	}
 	res.Targets = make([]checks.TargetResult, len(targets))
 	probed := make([]bool, len(targets))
-	var wg sync.WaitGroup
+	var due []checks.Target
+	var at []int
 	for i, t := range targets {
-		if t.Kind == checks.KindTransfer {
+		if isTransfer(t) {
 			if last, ok := s.transfers.carried(spec.Name, svc.Name, t, res.Started); ok {
 				res.Targets[i], probed[i] = last, true
 				continue
@@ -428,17 +460,18 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 			continue
 		}
 		probed[i] = true
-		wg.Go(func() {
-			res.Targets[i] = s.probeInSlot(ctx, r, t)
-			if t.Kind == checks.KindTransfer {
-				s.transfers.remember(spec.Name, svc.Name, res.Targets[i], res.Started)
-			}
-			if t.Rotate > 1 {
-				s.rotation.remember(spec.Name, svc.Name, res.Targets[i], n, res.Started)
-			}
-		})
+		due, at = append(due, t), append(at, i)
 	}
-	wg.Wait()
+	var deadline time.Time
+	for j, tr := range s.probeAll(ctx, r, due, &deadline) {
+		res.Targets[at[j]] = tr
+		if isTransfer(tr.Target) {
+			s.transfers.remember(spec.Name, svc.Name, tr, res.Started)
+		}
+		if tr.Target.Rotate > 1 {
+			s.rotation.remember(spec.Name, svc.Name, tr, n, res.Started)
+		}
+	}
 	// A rotating target not probed yet has nothing to show.
 	kept := res.Targets[:0]
 	for i, tr := range res.Targets {
@@ -453,52 +486,57 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 		res.Reason = res.Skipped
 	}
 	res.Reason = checks.Sanitize(res.Reason)
-	dnsCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+	if deadline.IsZero() {
+		deadline = time.Now().Add(s.plan.Settings.Timeout)
+	}
+	dnsCtx, cancel := graceAfter(ctx, deadline, s.plan.Settings.StepTimeout)
 	defer cancel()
 	s.noteDNSTampering(dnsCtx, n, r, svc, &res)
 	return res
 }
 
-func isTransfer(t checks.Target) bool { return t.Kind == checks.KindTransfer }
-
-// probeInSlot probes t through r once a slot is free, with the route's trust anchors added.
-// The per-check deadline starts when the slot is taken: a target queued behind slow or
-// blackholed ones on the same route must not be judged on time it spent waiting.
-func (s *Scheduler) probeInSlot(ctx context.Context, r Route, t checks.Target) checks.TargetResult {
-	t = s.trusted(r.Spec(), t)
-	var res checks.TargetResult
-	ran := s.withSlot(ctx, r.Spec().Name, func() {
-		probeCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
-		defer cancel()
-		res = s.probe(probeCtx, r, t, s.probeOptions())
-	})
-	if !ran {
-		return checks.TargetResult{Target: t, Err: checks.NewError(checks.FailGenericTimeout, checks.OpConnect, "deadline passed before the probe could start")}
-	}
-	if !res.OK && res.Err == nil {
-		res.Err = checks.NewError(checks.FailUnknown, checks.OpUnknown, "probe reported no failure")
-	}
-	return res
+// isTransfer says whether t moves a block of data (download or upload): such probes run every
+// TransferPlan.Every, never on metered routes, and not at all when transfers are off.
+func isTransfer(t checks.Target) bool {
+	return t.Kind == checks.KindTransfer || t.Kind == checks.KindUpload
 }
 
-// withSlot runs f holding one of the route's slots and one global slot, taken in that order so
-// a busy route never holds global slots while it waits. It reports false if ctx ended first.
-func (s *Scheduler) withSlot(ctx context.Context, route string, f func()) bool {
-	routeSlots := s.perRoute[route]
-	select {
-	case routeSlots <- struct{}{}:
-	case <-ctx.Done():
-		return false
+// probeAll probes targets through r as one check: it reserves the check's slots, then starts
+// the check's clock (its deadline is stored in *deadline when deadline is not nil) and probes
+// every target within it, each with the route's trust anchors added.
+func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Target, deadline *time.Time) []checks.TargetResult {
+	out := make([]checks.TargetResult, len(targets))
+	if len(targets) == 0 {
+		return out
 	}
-	defer func() { <-routeSlots }()
-	select {
-	case s.global <- struct{}{}:
-	case <-ctx.Done():
-		return false
+	slot := s.reserve(ctx, r.Spec().Name, len(targets))
+	if slot == nil {
+		for i, t := range targets {
+			out[i] = notStarted(t, false)
+		}
+		return out
 	}
-	defer func() { <-s.global }()
-	f()
-	return true
+	defer slot.release()
+	checkCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+	defer cancel()
+	if deadline != nil {
+		*deadline, _ = checkCtx.Deadline()
+	}
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		t = s.trusted(r.Spec(), t)
+		wg.Go(func() {
+			if !slot.run(checkCtx, func() { out[i] = s.probe(checkCtx, r, t, s.probeOptions()) }) {
+				out[i] = notStarted(t, true)
+				return
+			}
+			if !out[i].OK && out[i].Err == nil {
+				out[i].Err = checks.NewError(checks.FailUnknown, checks.OpUnknown, "probe reported no failure")
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func (s *Scheduler) probeOptions() ProbeOptions {
@@ -508,7 +546,7 @@ func (s *Scheduler) probeOptions() ProbeOptions {
 
 // trusted adds the route's extra anchors to the target's trust store (built once per pair).
 func (s *Scheduler) trusted(spec checks.RouteSpec, t checks.Target) checks.Target {
-	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && t.Kind != checks.KindTransfer && t.Kind != checks.KindWebSocket) {
+	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && !isTransfer(t) && t.Kind != checks.KindWebSocket) {
 		return t
 	}
 	s.poolsMu.Lock()

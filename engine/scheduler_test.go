@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -428,5 +429,39 @@ func TestMonitorRechecksOneRouteAndPauses(t *testing.T) {
 	}
 	cancel()
 	for range m.Events() {
+	}
+}
+
+func TestObserversSeeEveryEventBeforeTheMonitorDeliversIt(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["a:443"] = works(time.Millisecond)
+	plan := checks.Plan{Settings: checks.Settings{Interval: time.Hour}, Services: []checks.Service{service("wa", chat("a:443"))}}
+	s, _ := newScheduler(plan, []Route{fakeRoute{spec: checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect}}}, fp.probe)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var observed []checks.EventKind
+	m := s.Start(ctx, func(e checks.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		observed = append(observed, e.Kind)
+	})
+	var delivered []checks.EventKind
+	for e := range m.Events() {
+		mu.Lock()
+		seen := len(observed)
+		mu.Unlock()
+		if seen <= len(delivered) {
+			t.Fatalf("event %d (%v) delivered before any observer saw it", len(delivered), e.Kind)
+		}
+		delivered = append(delivered, e.Kind)
+		if e.Kind == checks.EventSweepFinished {
+			break
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(observed[:len(delivered)], delivered) {
+		t.Errorf("observers saw %v, the monitor delivered %v", observed, delivered)
 	}
 }

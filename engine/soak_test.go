@@ -202,6 +202,16 @@ func TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind(t *testing.T
 		settings.HistorySize = checks.DefaultHistorySize
 	}
 	lab := newSoakLab(t, 2, 6, settings)
+	// Timeouts from a baseline measured in this run: a healthy sweep with generous timeouts
+	// shows what every step costs on this machine right now (the race detector, other jobs on
+	// the same cores). The faults' verdicts must come from the faults, not from a healthy
+	// handshake starved of CPU past a fixed 400 ms.
+	healthy := soakCalibrate(t, lab)
+	settings.StepTimeout = max(settings.StepTimeout, 4*healthy)
+	settings.Timeout = max(settings.Timeout, settings.StepTimeout*5/2)
+	settleBound := max(3*time.Second, 4*healthy)
+	lab.plan.Settings, lab.ifacePlan.Settings = settings, settings
+	t.Logf("a healthy sweep took %s: step timeout %s, check timeout %s", healthy.Round(time.Millisecond), settings.StepTimeout, settings.Timeout)
 	var schedulers []*engine.Scheduler
 	for _, plan := range []checks.Plan{lab.plan, lab.ifacePlan} {
 		if len(plan.Routes) == 0 {
@@ -239,7 +249,7 @@ func TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind(t *testing.T
 	gcPercent := debug.SetGCPercent(-1)
 	sweep(func(checks.Event) {})
 	debug.SetGCPercent(gcPercent)
-	fig.baseGoroutines, fig.baseFDs = steadyCounts(300*time.Millisecond, 5*time.Second)
+	fig.baseGoroutines, fig.baseFDs = steadyCounts(300*time.Millisecond, max(5*time.Second, 4*healthy))
 	fig.heapStart = heapAfterGC()
 
 	start := time.Now()
@@ -280,7 +290,7 @@ func TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind(t *testing.T
 			t.Fatalf("sweep %d (%s) reported %d checks, want %d", i+1, fault.name, got, perSweep)
 		}
 		lab.heal() // a refusing switch must listen again before descriptors are counted
-		if g, f, ok := settle(fig.baseGoroutines, fig.baseFDs, 3*time.Second); !ok {
+		if g, f, ok := settle(fig.baseGoroutines, fig.baseFDs, settleBound); !ok {
 			leak := fmt.Sprintf("after sweep %d (%s): %d goroutines (baseline %d), %d open fds (baseline %d)", i+1, fault.name, g, fig.baseGoroutines, f, fig.baseFDs)
 			fig.leaks = append(fig.leaks, leak)
 			if len(fig.leaks) == 1 {
@@ -315,6 +325,32 @@ func TestSoakRotatingFaultsLeaveNoGoroutinesDescriptorsOrHeapBehind(t *testing.T
 	if limit := fig.heapPlateau + fig.heapPlateau/2 + 4<<20; fig.heapEnd > limit {
 		t.Errorf("heap after GC grew from %.2f MiB (history full) to %.2f MiB after %d sweeps", mib(fig.heapPlateau), mib(fig.heapEnd), fig.sweeps)
 	}
+}
+
+// soakCalibrate times one healthy sweep of the lab's plans with generous timeouts, on
+// schedulers of their own, and fails if any check of it is not ok.
+func soakCalibrate(t *testing.T, lab *soakLab) time.Duration {
+	t.Helper()
+	lab.heal()
+	var slowest time.Duration
+	for _, plan := range []checks.Plan{lab.plan, lab.ifacePlan} {
+		if len(plan.Routes) == 0 {
+			continue
+		}
+		plan.Settings.StepTimeout, plan.Settings.Timeout = 10*time.Second, 20*time.Second
+		s, err := engine.NewScheduler(plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		s.Sweep(context.Background(), nil, func(e checks.Event) {
+			if e.Kind == checks.EventCheckDone && e.Check.Verdict != checks.VerdictOK {
+				t.Fatalf("calibration: healthy %s × %s is %s (%s)", e.Check.Route, e.Check.Service, e.Check.Verdict, e.Check.Reason)
+			}
+		})
+		slowest = max(slowest, time.Since(start))
+	}
+	return slowest
 }
 
 // soakDuration reads LIFELINE_SOAK (e.g. 10m); zero means the short run.

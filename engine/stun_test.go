@@ -105,7 +105,7 @@ func TestSOCKS5WithoutUDPSaysSo(t *testing.T) {
 	if res.OK || res.Err == nil || res.Err.Failure != checks.FailUDPUnsupported {
 		t.Fatalf("got ok=%v err=%v, want %s", res.OK, res.Err, checks.FailUDPUnsupported)
 	}
-	if got := res.Err.Human(res.Target.Host()); got != "proxy does not carry UDP" {
+	if got := res.Err.Human(res.Target.Host()); got != "the SOCKS5 proxy does not offer UDP ASSOCIATE" {
 		t.Errorf("reason = %q", got)
 	}
 }
@@ -116,7 +116,7 @@ func TestHTTPProxyCannotCarryUDP(t *testing.T) {
 	if res.OK || res.Err == nil || res.Err.Failure != checks.FailUDPUnsupported {
 		t.Fatalf("got ok=%v err=%v, want %s", res.OK, res.Err, checks.FailUDPUnsupported)
 	}
-	if got := res.Err.Human(""); got != "UDP is not possible through an HTTP proxy" {
+	if got := res.Err.Human(""); got != "an HTTP proxy tunnels TCP only" {
 		t.Errorf("reason = %q", got)
 	}
 }

@@ -20,7 +20,9 @@ type transferMemory struct {
 	last map[transferKey]transferRun
 }
 
-type transferKey struct{ route, service, role, addr string }
+// transferKey names one transfer target of one cell; the kind is part of it because a
+// service's upload and download may share an address (the service's web host).
+type transferKey struct{ route, service, role, kind, addr string }
 
 type transferRun struct {
 	res checks.TargetResult
@@ -31,25 +33,12 @@ func newTransferMemory(plan checks.TransferPlan, interval time.Duration) *transf
 	return &transferMemory{every: plan.Every, early: interval / 2, last: map[transferKey]transferRun{}}
 }
 
-func transferDefaults(p checks.TransferPlan) checks.TransferPlan {
-	if p.Every <= 0 {
-		p.Every = checks.DefaultTransferEvery
-	}
-	if p.Bytes <= 0 {
-		p.Bytes = checks.DefaultTransferBytes
-	}
-	if p.SlowBelow <= 0 {
-		p.SlowBelow = checks.DefaultTransferSlowBelow
-	}
-	return p
-}
-
 // carried returns the cell's last result for t, marked as carried over, when a run is not
 // yet due at now.
 func (m *transferMemory) carried(route, service string, t checks.Target, now time.Time) (checks.TargetResult, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	run, ok := m.last[transferKey{route, service, t.Role, t.Addr}]
+	run, ok := m.last[transferKey{route, service, t.Role, t.Kind, t.Addr}]
 	if !ok || now.Sub(run.at) >= m.every-m.early {
 		return checks.TargetResult{}, false
 	}
@@ -71,18 +60,14 @@ func (m *transferMemory) remember(route, service string, res checks.TargetResult
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.last[transferKey{route, service, res.Target.Role, res.Target.Addr}] = transferRun{res: res, at: at}
+	m.last[transferKey{route, service, res.Target.Role, res.Target.Kind, res.Target.Addr}] = transferRun{res: res, at: at}
 }
 
 // retain forgets the runs of cells a reloaded plan no longer checks.
 func (m *transferMemory) retain(cells map[checks.Cell]bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for k := range m.last {
-		if !cells[checks.Cell{Route: k.route, Service: k.service}] {
-			delete(m.last, k)
-		}
-	}
+	checks.RetainCells(m.last, cells, func(k transferKey) checks.Cell { return checks.Cell{Route: k.route, Service: k.service} })
 }
 
 // transferSkipped says why a route runs no transfer probes ("" when it runs them).

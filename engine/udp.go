@@ -25,33 +25,6 @@ func DialUDP(ctx context.Context, r Route, addr string) (net.Conn, error) {
 	return u.DialUDP(ctx, addr)
 }
 
-// DialUDP on the direct route resolves with the system resolver and sends from an ordinary
-// socket.
-func (d *directRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
-	return dialUDPResolved(ctx, d.resolver, &d.dialer, addr)
-}
-
-// DialUDP on an interface route resolves through the device and sends from a socket bound
-// to it, like Dial.
-func (r *ifaceRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
-	resolver := &net.Resolver{
-		PreferGo: true,
-		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return r.dialer.DialContext(ctx, network, r.dns)
-		},
-	}
-	conn, err := dialUDPResolved(ctx, resolver, &r.dialer, addr)
-	if err != nil {
-		return nil, r.nameBindFailure(err)
-	}
-	return conn, nil
-}
-
-// DialUDP on an HTTP proxy route always fails: CONNECT tunnels TCP only.
-func (h *httpConnectRoute) DialUDP(ctx context.Context, addr string) (net.Conn, error) {
-	return nil, checks.NewError(checks.FailUDPUnsupported, checks.OpSTUN, "UDP is not possible through an HTTP proxy")
-}
-
 // dialUDPResolved resolves addr's host with resolver and connects a UDP socket to the first
 // address. UDP "connect" sends nothing, so there is nothing to retry on other addresses.
 func dialUDPResolved(ctx context.Context, resolver *net.Resolver, dialer *net.Dialer, addr string) (net.Conn, error) {

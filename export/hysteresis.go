@@ -98,9 +98,5 @@ func (h *Hysteresis) Step(r checks.CheckResult) (Change, bool) {
 // Retain forgets the cells not in keep, so a route removed by a reload and added back later
 // starts afresh; cells that stay keep their state and streaks.
 func (h *Hysteresis) Retain(keep map[checks.Cell]bool) {
-	for id := range h.cells {
-		if !keep[checks.Cell{Route: id.route, Service: id.service}] {
-			delete(h.cells, id)
-		}
-	}
+	checks.RetainCells(h.cells, keep, func(id cellID) checks.Cell { return checks.Cell{Route: id.route, Service: id.service} })
 }

@@ -13,10 +13,7 @@ import (
 )
 
 // verdicts is the stable enum the one-hot lifeline_verdict gauge spans.
-var verdicts = []checks.Verdict{
-	checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
-	checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending,
-}
+var verdicts = checks.Verdicts()
 
 // Metrics keeps the latest results as Prometheus metrics on a registry of its own. Names follow
 // blackbox_exporter (probe_success, probe_duration_seconds, probe_http_duration_seconds) so
@@ -32,6 +29,7 @@ type Metrics struct {
 	verdict      *prometheus.GaugeVec
 	latency      *prometheus.GaugeVec
 	sweeps       prometheus.Counter
+	internal     prometheus.Counter
 	lastSweep    prometheus.Gauge
 	kinds        map[string]string // route name → kind
 	cells        map[checks.Cell]bool
@@ -71,13 +69,17 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		sweeps: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "lifeline_sweeps_total", Help: "Sweeps finished since start.",
 		}),
+		internal: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "lifeline_internal_errors_total",
+			Help: "Results lifeline could not get because it failed itself (out of descriptors or memory); never a verdict about a route.",
+		}),
 		lastSweep: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "lifeline_last_sweep_timestamp_seconds", Help: "When the last sweep finished (Unix time).",
 		}),
 		kinds:        map[string]string{},
 		targetLabels: map[string]string{},
 	}
-	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeState, m.verdict, m.latency, m.sweeps, m.lastSweep)
+	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeState, m.verdict, m.latency, m.sweeps, m.internal, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
 	m.transfer = newTransferMetrics(m.reg)
 	m.cells = map[checks.Cell]bool{}
@@ -122,6 +124,15 @@ func (m *Metrics) replan(plan checks.Plan) {
 // Registry is the registry the metrics live on, for callers that add their own.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
+// CountLogLosses exports how many records the results log could not write whole, as
+// lifeline_log_records_lost_total.
+func (m *Metrics) CountLogLosses(l *ResultLog) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "lifeline_log_records_lost_total",
+		Help: "Check results the --log file could not hold whole (full disk, size limit); the file keeps whole records only.",
+	}, func() float64 { return float64(l.Lost()) }))
+}
+
 // Handler serves the metrics in the Prometheus exposition formats.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
@@ -131,6 +142,11 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) Observe(e checks.Event) {
 	switch e.Kind {
 	case checks.EventRouteChecked:
+		if e.Route.Err.Internal() {
+			// Not known: the last answer stands.
+			m.internal.Inc()
+			return
+		}
 		kind := e.Route.Kind
 		if kind == "" {
 			kind = m.kinds[e.Route.Name]
@@ -152,6 +168,9 @@ func (m *Metrics) Observe(e checks.Event) {
 }
 
 func (m *Metrics) observeCheck(c checks.CheckResult) {
+	if c.Cause.Internal() {
+		m.internal.Inc()
+	}
 	m.setVerdict(c.Route, c.Service, c.Verdict)
 	if c.Verdict == checks.VerdictPending {
 		return

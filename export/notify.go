@@ -1,15 +1,12 @@
 package export
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
+	"net"
 	"os"
 	"os/exec"
-	"strconv"
 	"sync"
 	"time"
 
@@ -21,11 +18,26 @@ type NotifyOptions struct {
 	FailureThreshold int
 	SuccessThreshold int
 	// OnChange is run with `sh -c` for every change, with LIFELINE_ROUTE, LIFELINE_SERVICE,
-	// LIFELINE_FROM, LIFELINE_TO and LIFELINE_REASON in its environment. Empty: none.
+	// LIFELINE_FROM, LIFELINE_TO and LIFELINE_REASON in a minimal environment (see
+	// CommandEnv). Empty: none.
 	OnChange string
-	// Webhook receives a JSON POST per change. It is a secret (it often embeds a token): it is
-	// never printed, and errors only say "webhook". Empty: none.
+	// SecretEnv names environment variables that secrets were read from (${…} in the
+	// config): the command never sees them, whatever their name.
+	SecretEnv []string
+	// Webhook receives a JSON POST per change, delivered as Via says (auto when empty). It is
+	// a secret (it often embeds a token): it is never printed, and errors only say "webhook".
+	// Empty: none. It is a shorthand for a Delivery of kind webhook.
 	Webhook string
+	// Deliveries are the HTTP notifiers: webhook, ntfy, telegram (see deliveryKinds).
+	Deliveries []Delivery
+	// Routes are the plan's routes in order, for via: auto; the notifier follows their state
+	// from the events it observes.
+	Routes []checks.RouteSpec
+	// Router dials through a route by name, for deliveries sent via a route. nil: every
+	// delivery goes direct.
+	Router Router
+	// DialDirect opens a direct connection; nil means a plain net.Dialer. Tests replace it.
+	DialDirect func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	CommandTimeout time.Duration // default 10s
 	WebhookTimeout time.Duration // per attempt, default 5s
@@ -47,7 +59,7 @@ type WebhookPayload struct {
 }
 
 // Notifier turns check results into announced changes and delivers them to the on_change
-// command and the webhook from goroutines of its own, so a slow command or a hanging webhook
+// command and the HTTP notifiers (webhook, ntfy, telegram) from goroutines of its own, so a slow command or a hanging webhook
 // never holds up the checks: Observe only enqueues, and drops with a warning when full.
 type Notifier struct {
 	opt     NotifyOptions
@@ -57,8 +69,8 @@ type Notifier struct {
 	closing chan struct{}
 	stopped sync.WaitGroup
 	once    sync.Once
-	client  *http.Client
 	diagMu  sync.Mutex
+	routes  routeStates
 }
 
 // NewNotifier starts the delivery workers for whatever opt configures.
@@ -68,17 +80,13 @@ func NewNotifier(opt NotifyOptions) *Notifier {
 		opt:     opt,
 		states:  NewHysteresis(opt.FailureThreshold, opt.SuccessThreshold),
 		closing: make(chan struct{}),
-		client: &http.Client{
-			Timeout: opt.WebhookTimeout,
-			// The payload goes where it was sent, or nowhere.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
 	}
+	n.routes.replan(opt.Routes)
 	if opt.OnChange != "" {
 		n.start(n.runCommand)
 	}
-	if opt.Webhook != "" {
-		n.start(n.postWebhook)
+	for _, d := range opt.Deliveries {
+		n.start(func(c Change) { n.deliver(d, c) })
 	}
 	return n
 }
@@ -102,6 +110,18 @@ func withNotifyDefaults(opt NotifyOptions) NotifyOptions {
 	if opt.Diagnostics == nil {
 		opt.Diagnostics = io.Discard
 	}
+	if opt.Webhook != "" {
+		opt.Deliveries = append([]Delivery{{Kind: checks.NotifyWebhook, URL: opt.Webhook}}, opt.Deliveries...)
+		opt.Webhook = ""
+	}
+	for i := range opt.Deliveries {
+		if opt.Deliveries[i].Via == "" {
+			opt.Deliveries[i].Via = checks.ViaAuto
+		}
+	}
+	if opt.DialDirect == nil {
+		opt.DialDirect = (&net.Dialer{}).DialContext
+	}
 	return opt
 }
 
@@ -122,17 +142,34 @@ func (n *Notifier) start(deliver func(Change)) {
 	}()
 }
 
+// Prime feeds stored results (oldest first) to the state machine without announcing
+// anything, so that a restarted lifeline knows each cell's state and does not repeat an
+// alert it already sent.
+func (n *Notifier) Prime(results []checks.CheckResult) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, r := range results {
+		n.states.Step(r)
+	}
+}
+
 // Observe feeds a finished check to the state machine and queues the change it completes.
 func (n *Notifier) Observe(e checks.Event) {
 	if e.Kind == checks.EventPlanChanged && e.Plan != nil {
 		n.mu.Lock()
 		n.states.Retain(checks.PlanCells(*e.Plan))
 		n.mu.Unlock()
+		n.routes.replan(e.Plan.Routes)
+		return
+	}
+	if e.Kind == checks.EventRouteChecked {
+		n.routes.observe(e.Route)
 		return
 	}
 	if e.Kind != checks.EventCheckDone {
 		return
 	}
+	n.routes.observeCheck(e.Check)
 	n.mu.Lock()
 	change, ok := n.states.Step(e.Check)
 	n.mu.Unlock()
@@ -159,7 +196,7 @@ func (n *Notifier) runCommand(c Change) {
 	ctx, cancel := n.deliveryContext(n.opt.CommandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", n.opt.OnChange)
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(CommandEnv(os.Environ(), n.opt.SecretEnv),
 		"LIFELINE_ROUTE="+checks.Sanitize(c.Route),
 		"LIFELINE_SERVICE="+checks.Sanitize(c.Service),
 		"LIFELINE_FROM="+string(c.From),
@@ -177,60 +214,6 @@ func (n *Notifier) runCommand(c Change) {
 		}
 		n.warnf("on_change command failed: %v", err)
 	}
-}
-
-func (n *Notifier) postWebhook(c Change) {
-	body, _ := json.Marshal(WebhookPayload{
-		Route: c.Route, Service: c.Service, From: string(c.From), To: string(c.To),
-		Reason: checks.Sanitize(c.Reason), Time: c.Time.UTC(),
-	})
-	backoff := n.opt.Backoff
-	var problem string
-	for attempt := 1; attempt <= n.opt.Attempts; attempt++ {
-		if attempt > 1 {
-			select {
-			case <-time.After(backoff):
-				backoff *= 2
-			case <-n.closing:
-				return
-			}
-		}
-		var retry bool
-		problem, retry = n.postOnce(body)
-		if problem == "" || !retry {
-			break
-		}
-	}
-	if problem != "" {
-		n.warnf("webhook: %s; gave up on the change of %s/%s to %s", problem, c.Route, c.Service, c.To)
-	}
-}
-
-// postOnce makes one attempt; it describes a failure without the URL, and says whether
-// another attempt may help.
-func (n *Notifier) postOnce(body []byte) (problem string, retry bool) {
-	ctx, cancel := n.deliveryContext(n.opt.WebhookTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.opt.Webhook, bytes.NewReader(body))
-	if err != nil {
-		return "invalid URL", false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "lifeline")
-	resp, err := n.client.Do(req)
-	if err != nil {
-		// err names the URL, which may carry a token: say only what kind of failure it was.
-		return checks.Classify(checks.OpHTTPRoundTrip, err).Failure, true
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return "", false
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return "status " + strconv.Itoa(resp.StatusCode), true
-	}
-	return "status " + strconv.Itoa(resp.StatusCode), false
 }
 
 // deliveryContext ends at the timeout or when the notifier closes.

@@ -217,3 +217,45 @@ func TestHangingWebhookDoesNotStallChecks(t *testing.T) {
 func checkDone(route, service string, v checks.Verdict) checks.Event {
 	return done(result(route, service, v, 0, ""))
 }
+
+// TestOnChangeCommandGetsAMinimalEnvironment: the command sees PATH, HOME, LANG, LC_*, TZ and
+// LIFELINE_* only, and no variable a ${…} secret was read from even under a LIFELINE_ name.
+func TestOnChangeCommandGetsAMinimalEnvironment(t *testing.T) {
+	t.Setenv("LL_PROXY_PASS", "proxy-secret-1")
+	t.Setenv("LIFELINE_TOKEN", "hook-secret-2")
+	t.Setenv("HTTPS_PROXY", "http://user:proxy-secret-3@proxy.example:3128")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "cloud-secret-4")
+	t.Setenv("LC_TIME", "C")
+	t.Setenv("TZ", "UTC")
+	out := filepath.Join(t.TempDir(), "env")
+	n := NewNotifier(NotifyOptions{
+		FailureThreshold: 1, SuccessThreshold: 1,
+		OnChange:  "env > " + out,
+		SecretEnv: []string{"LL_PROXY_PASS", "LIFELINE_TOKEN"},
+	})
+	defer n.Close()
+	n.Observe(checks.Event{Kind: checks.EventCheckDone, Check: checks.CheckResult{
+		Route: "r", Service: "s", Verdict: checks.VerdictOK}})
+	n.Observe(checks.Event{Kind: checks.EventCheckDone, Check: checks.CheckResult{
+		Route: "r", Service: "s", Verdict: checks.VerdictBlocked, Reason: "reset"}})
+	var env string
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(env, "LIFELINE_TO=") {
+		if time.Now().After(deadline) {
+			t.Fatal("on_change never ran")
+		}
+		time.Sleep(20 * time.Millisecond)
+		data, _ := os.ReadFile(out)
+		env = string(data)
+	}
+	for _, secret := range []string{"proxy-secret-1", "hook-secret-2", "proxy-secret-3", "cloud-secret-4"} {
+		if strings.Contains(env, secret) {
+			t.Errorf("on_change environment holds %q:\n%s", secret, env)
+		}
+	}
+	for _, want := range []string{"PATH=", "LC_TIME=C", "TZ=UTC", "LIFELINE_TO=blocked"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("on_change environment lacks %s:\n%s", want, env)
+		}
+	}
+}

@@ -56,7 +56,7 @@ func TestResultLogWritesOneLinePerCheck(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("%d lines, want one per finished check", len(lines))
 	}
-	if lines[0].Service != "whatsapp" || lines[0].Verdict != checks.VerdictBlocked || strings.ContainsAny(lines[0].Reason, "\x1b\x07") {
+	if lines[0].Service != "whatsapp" || lines[0].Verdict != checks.VerdictBlocked || strings.ContainsAny(string(lines[0].Reason), "\x1b\x07") {
 		t.Errorf("first line %+v", lines[0])
 	}
 	if lines[1].LatencyMS == nil || *lines[1].LatencyMS != 120 {
@@ -119,7 +119,7 @@ func TestResultLogRotationKeepsTheSizeBound(t *testing.T) {
 			last = lines
 		}
 	}
-	if len(last) == 0 || last[len(last)-1].Service != fmt.Sprintf("svc%03d", written-1) {
+	if len(last) == 0 || string(last[len(last)-1].Service) != fmt.Sprintf("svc%03d", written-1) {
 		t.Errorf("the newest result should end the current file")
 	}
 }

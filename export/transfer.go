@@ -31,7 +31,7 @@ func newTransferMetrics(reg *prometheus.Registry) transferMetrics {
 // measurement, which is what it is.
 func (tm transferMetrics) observe(c checks.CheckResult, label func(checks.Target) string) {
 	for _, t := range c.Targets {
-		if t.Target.Kind != checks.KindTransfer {
+		if t.Transfer == nil && t.Target.Kind != checks.KindTransfer && t.Target.Kind != checks.KindUpload {
 			continue
 		}
 		target := label(t.Target)

@@ -129,7 +129,7 @@ var transferServices = []labService{
 	{"throttled", []string{`{role: media, transfer: "https://slow.lifeline.test/blob"}`}},
 }
 
-const transferSettings = "transfer: {every: 1s, bytes: 64KiB, slow_below: 1Mbit}\n"
+const transferSettings = "transfer: {every: 1m, bytes: 64KiB, slow_below: 1Mbit}\n"
 
 // config writes a lifeline config for the lab: the censored direct route and the bypass as
 // an interface route with the truthful resolver, which also serves the DNS comparison. No

@@ -39,16 +39,18 @@ const (
 	addrIPBlocked = "10.77.9.14"
 	addrDomestic  = "10.77.9.20" // a domestic service an allowlist keeps reachable
 	addrForeign   = "10.77.9.21" // a foreign address behind an SNI allowlist
+	addrCatalog   = "10.77.9.15" // every built-in service's names (censordefaults_linux_test.go)
 	labDomain     = "lifeline.test"
 	blobSize      = 2 << 20
 	censorPrefix  = "lifeline-censor-"
 )
 
 // serviceAddrs are the server addresses of the lab's HTTPS services.
-var serviceAddrs = []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrDomestic, addrForeign}
+var serviceAddrs = []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign}
 
-// Names the services are known by, and the addresses that are true for them.
-var censorNames = map[string]string{
+// Names the services are known by, and the addresses that are true for them; the built-in
+// services' own names all point at addrCatalog.
+var censorNames = withCatalogNames(map[string]string{
 	"open." + labDomain:        addrShared,
 	"sni-blocked." + labDomain: addrShared,
 	"nx." + labDomain:          addrShared,
@@ -61,7 +63,7 @@ var censorNames = map[string]string{
 	"max." + labDomain:         addrDomestic,
 	"control." + labDomain:     addrForeign,
 	"wa." + labDomain:          addrForeign,
-}
+})
 
 // The censor's lies: NXDOMAIN for one name, a loopback answer for another.
 const (
@@ -176,7 +178,14 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(blob)))
 		w.Write(blob)
 	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	site := fixture.ServiceSiteHandler()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if isCatalogHost(r.Host) {
+			site.ServeHTTP(w, r) // a built-in service's own host: pages, scripts, uploads
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
 	// WhatsApp Web's chat gateway, and a page where one should be.
 	mux.Handle(wsGatewayPath, fixture.WebSocketHandler(wsGatewayPath, "", fixture.WebSocketUpgrade))
 	mux.Handle(wsPagePath, fixture.WebSocketHandler(wsPagePath, "", fixture.WebSocketPage))

@@ -43,19 +43,20 @@ func paintedScreen(t *testing.T, profile colorprofile.Profile, opt Options, ligh
 	opts := append(programOptions(ctx, opt),
 		tea.WithInput(nil), tea.WithOutput(teeWriter{tape, meter}), tea.WithWindowSize(80, 24),
 		tea.WithColorProfile(profile))
-	prog := tea.NewProgram(NewModel(p, r, opt), opts...)
+	// The background and the sweep are in the model before the program starts, so the first
+	// frame is the whole painted screen: fed live, a starved machine draws it over several
+	// frames, and a pause between them would pass for the end of the screen.
+	m := NewModel(p, r, opt)
+	if light {
+		m = update(m, tea.BackgroundColorMsg{Color: lipglossWhite})
+	}
+	prog := tea.NewProgram(feed(m, fullSweep(p)...), opts...)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		prog.Run()
 	}()
-	if light {
-		prog.Send(tea.BackgroundColorMsg{Color: lipglossWhite})
-	}
-	for _, ev := range fullSweep(p) {
-		r.events <- ev
-	}
-	meter.settle(t, 300*time.Millisecond, 10*time.Second)
+	meter.settle(t, 300*time.Millisecond, 30*time.Second)
 	cancel()
 	select {
 	case <-done:

@@ -29,6 +29,9 @@ type Options struct {
 	// command (it does I/O), on ctrl+r and on each ReloadRequests receive. Nil: no reloading.
 	Reload         func() (ReloadResult, error)
 	ReloadRequests <-chan struct{} // e.g. SIGHUP
+	// Timeline loads the last 24 h of stored history for the timeline view ('t'). It is
+	// called from a command (it does I/O). Nil: history is off.
+	Timeline func() (Timeline, error)
 }
 
 // DetectOptions derives options from the environment: NO_COLOR (any non-empty value) turns

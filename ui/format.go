@@ -10,60 +10,47 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// Glyphs is one set of verdict symbols; every glyph goes with a word or number.
+// Glyphs is one set of verdict symbols (a column of the verdict table); every glyph goes with
+// a word or number. The named fields are for text that shows one glyph by itself.
 type Glyphs struct {
 	OK, Slow, Partial, Blocked, RouteDown, Pending string
 	Spinner                                        []string
+	ascii                                          bool
 }
 
 // UnicodeGlyphs are used on UTF-8 terminals.
-var UnicodeGlyphs = Glyphs{
-	OK: "✓", Slow: "◐", Partial: "◑", Blocked: "✗", RouteDown: "—", Pending: "…",
-	Spinner: []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"},
-}
+var UnicodeGlyphs = glyphSet(false, []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"})
 
 // ASCIIGlyphs are used with --ascii and when the locale is not UTF-8.
-var ASCIIGlyphs = Glyphs{
-	OK: "+", Slow: "~", Partial: "/", Blocked: "x", RouteDown: "-", Pending: ".",
-	Spinner: []string{"|", "/", "-", "\\"},
+var ASCIIGlyphs = glyphSet(true, []string{"|", "/", "-", "\\"})
+
+func glyphSet(ascii bool, spinner []string) Glyphs {
+	g := Glyphs{Spinner: spinner, ascii: ascii}
+	g.OK, g.Slow, g.Partial = g.For(checks.VerdictOK), g.For(checks.VerdictSlow), g.For(checks.VerdictPartial)
+	g.Blocked, g.RouteDown, g.Pending = g.For(checks.VerdictBlocked), g.For(checks.VerdictRouteDown), g.For(checks.VerdictPending)
+	return g
 }
 
 // For returns the glyph of a verdict.
 func (g Glyphs) For(v checks.Verdict) string {
-	switch v {
-	case checks.VerdictOK:
-		return g.OK
-	case checks.VerdictSlow:
-		return g.Slow
-	case checks.VerdictPartial:
-		return g.Partial
-	case checks.VerdictBlocked:
-		return g.Blocked
-	case checks.VerdictRouteDown:
-		return g.RouteDown
+	if g.ascii {
+		return v.Info().ASCII
 	}
-	return g.Pending
+	return v.Info().Glyph
 }
 
 // CellWord is the word or number that goes with the glyph: "142ms", "slow 1.4s",
 // "partial", "reset", "dns", "route down", "pending".
 func CellWord(r checks.CheckResult) string {
-	switch r.Verdict {
-	case checks.VerdictOK:
+	switch {
+	case r.Verdict == checks.VerdictOK:
 		return FormatLatency(r.Latency)
-	case checks.VerdictSlow:
+	case r.Verdict == checks.VerdictSlow:
 		return "slow " + FormatLatency(r.Latency)
-	case checks.VerdictPartial:
-		return "partial"
-	case checks.VerdictBlocked:
-		if r.Cause != nil {
-			return r.Cause.Short()
-		}
-		return "blocked"
-	case checks.VerdictRouteDown:
-		return "route down"
+	case r.Verdict == checks.VerdictBlocked && r.Cause != nil:
+		return r.Cause.Short()
 	}
-	return "pending"
+	return r.Verdict.Info().Word
 }
 
 // Cell is glyph and word together, e.g. "✓ 142ms".
@@ -87,21 +74,7 @@ func FormatLatency(d time.Duration) string {
 }
 
 // VerdictHex is the colour of a verdict for status bars that take #RRGGBB.
-func VerdictHex(v checks.Verdict) string {
-	switch v {
-	case checks.VerdictOK:
-		return "#3fb950"
-	case checks.VerdictSlow:
-		return "#d29922"
-	case checks.VerdictPartial:
-		return "#db6d28"
-	case checks.VerdictBlocked:
-		return "#f85149"
-	case checks.VerdictRouteDown:
-		return "#a371f7"
-	}
-	return "#8b949e"
-}
+func VerdictHex(v checks.Verdict) string { return v.Info().Hex }
 
 // LocaleIsUTF8 reports whether the locale (LC_ALL, then LC_CTYPE, then LANG) asks for UTF-8.
 // An unset locale is POSIX's "C", which is ASCII.

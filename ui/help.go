@@ -21,6 +21,7 @@ func (m Model) helpLines() []string {
 		"  arrows, h j k l   move between routes and services",
 		"  g / G             first / last route",
 		"  enter             show or hide details of the selected cell",
+		"  t                 timeline: the last 24 h of every cell, hour by hour",
 		"  esc               close details or this help",
 		"  r                 recheck the selected route now",
 		"  R                 recheck every route now",

@@ -40,6 +40,9 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.row = len(m.plan.Routes) - 1
 	case "enter":
 		m.detail = !m.detail
+		m.tl.open = false
+	case "t":
+		return m.toggleTimeline()
 	case "r":
 		if name, ok := m.selectedRoute(); ok {
 			return m, m.recheck(name)

@@ -176,13 +176,11 @@ func (m Model) serviceCell(i, j int, short bool) string {
 
 // narrowWord is CellWord for narrow columns.
 func narrowWord(r checks.CheckResult) string {
-	switch r.Verdict {
-	case checks.VerdictSlow:
+	if r.Verdict == checks.VerdictSlow {
 		return FormatLatency(r.Latency)
-	case checks.VerdictPartial:
-		return "part"
-	case checks.VerdictRouteDown:
-		return "down"
+	}
+	if w := r.Verdict.Info().Narrow; w != "" {
+		return w
 	}
 	return CellWord(r)
 }

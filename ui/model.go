@@ -68,6 +68,8 @@ type Model struct {
 	tickGen uint64
 	frame   int // spinner frame, advanced only while something is pending
 
+	tl timelineView // the timeline view ('t'), see timeline.go
+
 	reloadMsg    string // the last reload's outcome, shown in the footer
 	reloadFailed bool
 	reloadAt     time.Time
@@ -131,7 +133,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case eventMsg:
 		m.apply(msg.ev)
-		return m, m.waitEvent()
+		return m, tea.Batch(m.waitEvent(), m.refreshTimeline(msg.ev))
+	case timelineMsg:
+		m.timelineLoaded(msg)
+		return m, nil
 	case eventsClosedMsg:
 		m.closed = true
 		return m, nil
@@ -247,12 +252,12 @@ func (m Model) counts() (ok, degraded, down int) {
 			if !c.have {
 				continue
 			}
-			switch c.res.Verdict {
-			case checks.VerdictOK:
+			switch c.res.Verdict.Info().Class {
+			case checks.ClassWorking:
 				ok++
-			case checks.VerdictSlow, checks.VerdictPartial:
+			case checks.ClassDegraded:
 				degraded++
-			case checks.VerdictBlocked, checks.VerdictRouteDown:
+			case checks.ClassDown:
 				down++
 			}
 		}

@@ -50,7 +50,14 @@ func TestAChangedCellSendsTheChangeNotTheScreen(t *testing.T) {
 	opts := append(programOptions(ctx, Options{}),
 		tea.WithInput(nil), tea.WithOutput(meter), tea.WithWindowSize(80, 24),
 		tea.WithColorProfile(colorprofile.ANSI256))
-	prog := tea.NewProgram(NewModel(p, r, Options{}), opts...)
+	// The first sweep is in the model before the program starts, so the first frame is the
+	// whole screen at once: on a starved machine a sweep fed live is drawn over many frames
+	// with pauses between them, and a pause would pass for the end of the screen.
+	sweep := fullSweep(p)
+	// A live countdown, as in real use: the header changes every second while idle.
+	last := &sweep[len(sweep)-1]
+	last.At, last.Next = time.Now(), time.Now().Add(25*time.Second)
+	prog := tea.NewProgram(feed(NewModel(p, r, Options{}), sweep...), opts...)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -65,18 +72,14 @@ func TestAChangedCellSendsTheChangeNotTheScreen(t *testing.T) {
 		}
 	})
 
-	sweep := fullSweep(p)
-	// A live countdown, as in real use: the header changes every second while idle.
-	last := &sweep[len(sweep)-1]
-	last.At, last.Next = time.Now(), time.Now().Add(25*time.Second)
-	for _, ev := range sweep {
-		r.events <- ev
-	}
-	full := meter.settle(t, 400*time.Millisecond, 10*time.Second)
+	full := meter.settle(t, 400*time.Millisecond, 30*time.Second)
 
 	reset := checks.NewError(checks.FailConnectionReset, checks.OpTLSHandshake, "")
 	r.events <- check("wg0", "telegram", 1, checks.VerdictBlocked, 0, reset)
-	changed := meter.settle(t, 400*time.Millisecond, 10*time.Second) - full
+	for end := time.Now().Add(30 * time.Second); meter.n.Load() == full && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	changed := meter.settle(t, 400*time.Millisecond, 30*time.Second) - full
 
 	before := meter.n.Load()
 	time.Sleep(2 * time.Second)

@@ -53,11 +53,7 @@ func (r *SweepReport) replan(plan checks.Plan) {
 	r.Plan = plan
 	cells := checks.PlanCells(plan)
 	for route, byService := range r.Results {
-		for service := range byService {
-			if !cells[checks.Cell{Route: route, Service: service}] {
-				delete(byService, service)
-			}
-		}
+		checks.RetainCells(byService, cells, func(service string) checks.Cell { return checks.Cell{Route: route, Service: service} })
 	}
 	for name := range r.Routes {
 		if !slices.ContainsFunc(plan.Routes, func(s checks.RouteSpec) bool { return s.Name == name }) {

@@ -226,16 +226,16 @@ func cellToken(plan checks.Plan, r checks.CheckResult, opt StatusOptions) string
 
 // compactWord is CellWord without repeating what the glyph already says.
 func compactWord(r checks.CheckResult) string {
-	switch r.Verdict {
-	case checks.VerdictOK, checks.VerdictSlow:
+	switch info := r.Verdict.Info(); {
+	case info.Works:
 		if r.Latency > 0 {
 			return FormatLatency(r.Latency)
 		}
 		return ""
-	case checks.VerdictPending:
+	case info.Class == checks.ClassPending:
 		return ""
-	case checks.VerdictRouteDown:
-		return "down"
+	case r.Verdict == checks.VerdictRouteDown:
+		return info.Narrow
 	}
 	return CellWord(r)
 }
@@ -280,34 +280,6 @@ func tmuxEscape(s string) string { return strings.ReplaceAll(s, "#", "##") }
 // polybarEscape breaks up "%{", which polybar would read as a formatting tag.
 func polybarEscape(s string) string { return strings.ReplaceAll(s, "%{", "% {") }
 
-func tmuxColour(v checks.Verdict) string {
-	switch v {
-	case checks.VerdictOK:
-		return "green"
-	case checks.VerdictSlow:
-		return "yellow"
-	case checks.VerdictPartial:
-		return "colour208"
-	case checks.VerdictBlocked:
-		return "red"
-	case checks.VerdictRouteDown:
-		return "magenta"
-	}
-	return "colour245"
-}
+func tmuxColour(v checks.Verdict) string { return v.Info().Tmux }
 
-func ansiColour(v checks.Verdict) string {
-	switch v {
-	case checks.VerdictOK:
-		return "32"
-	case checks.VerdictSlow:
-		return "33"
-	case checks.VerdictPartial:
-		return "38;5;208"
-	case checks.VerdictBlocked:
-		return "31"
-	case checks.VerdictRouteDown:
-		return "35"
-	}
-	return "90"
-}
+func ansiColour(v checks.Verdict) string { return v.Info().SGR }

@@ -133,7 +133,7 @@ func i3barStatus(s StatusSnapshot, opt StatusOptions) string {
 				Name: "lifeline", Instance: name + "/" + checks.Sanitize(r.Service),
 				FullText: cellToken(s.Plan, r, opt), ShortText: cellToken(s.Plan, r, short),
 				Color:  VerdictHex(r.Verdict),
-				Urgent: r.Verdict == checks.VerdictBlocked || r.Verdict == checks.VerdictRouteDown,
+				Urgent: r.Verdict.Info().Urgent,
 			})
 		}
 		blocks[len(blocks)-1].Separator = true

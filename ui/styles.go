@@ -5,6 +5,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -16,32 +17,10 @@ type styles struct {
 	verdict                                    map[checks.Verdict]lipgloss.Style
 }
 
-// verdictLight are darker shades of VerdictHex that stay readable on a light background.
-var verdictLight = map[checks.Verdict]string{
-	checks.VerdictOK:        "#1a7f37",
-	checks.VerdictSlow:      "#9a6700",
-	checks.VerdictPartial:   "#bc4c00",
-	checks.VerdictBlocked:   "#cf222e",
-	checks.VerdictRouteDown: "#8250df",
-	checks.VerdictPending:   "#57606a",
-}
-
-// verdictBasic are the 16-colour choices: downsampling the RGB palette would paint slow,
-// partial and blocked the same red. Bright shades suit a dark background, plain ones a light.
-var verdictBasic = map[checks.Verdict][2]color.Color{ // {light, dark}
-	checks.VerdictOK:        {lipgloss.Green, lipgloss.BrightGreen},
-	checks.VerdictSlow:      {lipgloss.Yellow, lipgloss.BrightYellow},
-	checks.VerdictPartial:   {lipgloss.Cyan, lipgloss.BrightCyan},
-	checks.VerdictBlocked:   {lipgloss.Red, lipgloss.BrightRed},
-	checks.VerdictRouteDown: {lipgloss.Magenta, lipgloss.BrightMagenta},
-	checks.VerdictPending:   {lipgloss.BrightBlack, lipgloss.BrightBlack},
-}
-
 // newStyles builds the looks for a background and the terminal's colour profile.
 func newStyles(noColor, dark bool, profile colorprofile.Profile) styles {
 	s := styles{verdict: map[checks.Verdict]lipgloss.Style{}}
-	verdicts := []checks.Verdict{checks.VerdictOK, checks.VerdictSlow, checks.VerdictPartial,
-		checks.VerdictBlocked, checks.VerdictRouteDown, checks.VerdictPending}
+	verdicts := checks.Verdicts()
 	if noColor {
 		for _, v := range verdicts {
 			s.verdict[v] = lipgloss.NewStyle()
@@ -52,9 +31,12 @@ func newStyles(noColor, dark bool, profile colorprofile.Profile) styles {
 		return lipgloss.LightDark(dark)(lipgloss.Color(light), lipgloss.Color(darkHex))
 	}
 	for _, v := range verdicts {
-		fg := pick(verdictLight[v], VerdictHex(v))
+		info := v.Info()
+		fg := pick(info.HexLight, info.Hex)
 		if profile == colorprofile.ANSI {
-			fg = lipgloss.LightDark(dark)(verdictBasic[v][0], verdictBasic[v][1])
+			// Downsampling the RGB palette would paint slow, partial and blocked the same red:
+			// the table gives each verdict its own basic colour.
+			fg = lipgloss.LightDark(dark)(ansi.BasicColor(info.Basic[0]), ansi.BasicColor(info.Basic[1]))
 		}
 		s.verdict[v] = lipgloss.NewStyle().Foreground(fg)
 	}

@@ -27,6 +27,8 @@ func (m Model) render() string {
 	switch {
 	case m.help:
 		body = m.helpLines()
+	case m.tl.open:
+		body = m.timelineLines(m.width, l.bodyH)
 	case m.detail && l.detailSide:
 		table := m.matrix(l)
 		tableW := 0

@@ -86,6 +86,9 @@ func Peers(tb testing.TB) []Peer {
 			Verdict: checks.VerdictBlocked, Failure: checks.FailSSLFailedHandshake, Operation: checks.OpTLSHandshake, Reason: "TLS handshake failed on " + Name},
 		{Name: "CONNECT header one byte per 50ms", Route: connect(fixture.ConnectDripHeader), Target: tlsTo(good.Addr),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailGenericTimeout, Operation: checks.OpProxyConnect, Reason: "proxy could not reach " + Name + ": timed out"},
+		// The deadline cuts the status line mid-way: a timeout, not garbage.
+		{Name: "CONNECT status line one byte per 50ms", Route: connect(fixture.ConnectDripStatus), Target: tlsTo(good.Addr),
+			Verdict: checks.VerdictBlocked, Failure: checks.FailGenericTimeout, Operation: checks.OpProxyConnect, Reason: "proxy could not reach " + Name + ": timed out"},
 		{Name: "CONNECT multi-megabyte header", Route: connect(fixture.ConnectHugeHeader), Target: tlsTo(good.Addr),
 			Verdict: checks.VerdictBlocked, Failure: checks.FailProxyProtocol, Operation: checks.OpProxyConnect, Reason: "proxy spoke garbage: http proxy: answer header larger than 16 KiB"},
 		{Name: "TLS names with escapes", Route: direct, Target: tlsTo(fixture.StartTLS(tb, fixture.TLSOptions{Cert: hostileNames}).Addr),
