@@ -36,10 +36,15 @@ func runConfig(ctx context.Context, sub string, args []string, stdout, stderr io
 		fmt.Fprintln(stdout, report)
 		return 0
 	case "init":
-		if err := config.Init(file); err != nil {
+		// What the embedded default would check here goes into the file, not only direct.
+		found, notes := config.Discover(ctx, config.SystemDiscovery())
+		if err := config.InitWith(file, config.StarterWith(found, notes)); err != nil {
 			return configError(stderr, err)
 		}
 		fmt.Fprintf(stdout, "wrote a starter config to %s\n", file)
+		for _, note := range notes {
+			fmt.Fprintln(stdout, "  with", checks.Sanitize(note))
+		}
 		return 0
 	case "check":
 		cfg, summary, err := config.Check(*path)

@@ -62,7 +62,9 @@ LC_ALL, LC_CTYPE, LANG: a locale that is not UTF-8 makes the glyphs ASCII, as --
 Proxy variables (http_proxy, HTTPS_PROXY, ALL_PROXY...) are ignored: each route says how it goes out.`},
 			{Title: "Files", Body: `The config is read from --config, else $LIFELINE_CONFIG, else lifeline/config.yaml in the user config directory: $XDG_CONFIG_HOME or ~/.config on Linux and BSD, ~/Library/Application Support on macOS, %AppData% on Windows. lifeline config path shows which one applies.
 
-/usr/lib/systemd/user/lifeline.service: the user unit the packages install; it runs lifeline status with metrics on 127.0.0.1:9464 and a results log in the user's state directory. Enable it with: systemctl --user enable --now lifeline.service
+History is kept in the user state directory unless --state or state: says otherwise: $XDG_STATE_HOME/lifeline or ~/.local/state/lifeline on Linux and BSD, ~/Library/Application Support/lifeline on macOS, %LocalAppData%\lifeline on Windows.
+
+/usr/lib/systemd/user/lifeline.service: the user unit the packages install; it runs lifeline status with metrics on 127.0.0.1:9464, and history and a results log in the user's state directory. Enable it with: systemctl --user enable --now lifeline.service
 
 /usr/lib/systemd/system/lifeline.service: the same for a monitoring host, as a system service.`},
 			{Title: "Signals", Body: `SIGHUP reloads the config of the dashboard and of status (systemctl reload does the same); it stops check and status --once. SIGINT and SIGTERM end every mode cleanly.`},

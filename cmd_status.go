@@ -57,6 +57,15 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		Warn: time.Duration(*warn) * time.Millisecond, Crit: time.Duration(*crit) * time.Millisecond,
 	}
 
+	// From here on the format is known: a config that cannot be used shows in it too, so a
+	// bar never goes blank. (Mistakes in the command line itself go to stderr only.)
+	printer := ui.NewStatusPrinter(stdout, run.opt)
+	fail := func(err error) int {
+		if perr := printer.PrintError(ui.ErrorConfig, err.Error()); perr != nil {
+			fmt.Fprintln(stderr, "lifeline:", perr)
+		}
+		return configError(stderr, err)
+	}
 	if run.once {
 		var cancel context.CancelFunc
 		ctx, cancel = stopOnHangup(ctx)
@@ -64,18 +73,19 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	cfg, err := loadConfig(ctx, *path, stderr)
 	if err != nil {
-		return configError(stderr, err)
+		return fail(err)
 	}
 	narrow := func(p checks.Plan) (checks.Plan, error) { return narrowPlan(p, run.route, run.service) }
 	plan, err := narrow(cfg.Plan)
 	if err != nil {
+		// A wrong --route or --service is a mistake on the command line, not in the config.
 		fmt.Fprintln(stderr, "lifeline status:", err)
 		return checks.ExitUnknown
 	}
 	cfg.Plan = plan
 	sched, err := engine.NewScheduler(plan)
 	if err != nil {
-		return configError(stderr, err)
+		return fail(err)
 	}
 	hist := openHistory(cfg, outputs.state, stderr)
 	defer hist.close()
@@ -88,7 +98,6 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	defer stop()
 	observe = hist.observe(observe)
 
-	printer := ui.NewStatusPrinter(stdout, run.opt)
 	if run.once {
 		return statusOnce(ctx, sched, run, printer, observe, stdout, stderr)
 	}
@@ -130,12 +139,12 @@ func statusOnce(ctx context.Context, sched *engine.Scheduler, run statusRun, pri
 	// context's own timer fires: past the deadline is a timeout either way.
 	deadline, hasDeadline := sweepCtx.Deadline()
 	if sweepCtx.Err() != nil || hasDeadline && !time.Now().Before(deadline) {
-		why := "interrupted"
+		short, why := ui.ErrorInterrupted, "interrupted"
 		if ctx.Err() == nil {
-			why = fmt.Sprintf("timed out after %s", run.timeout)
+			short, why = ui.ErrorTimedOut, fmt.Sprintf("timed out after %s", run.timeout)
 		}
-		if run.opt.Format == ui.StatusNagios {
-			fmt.Fprintln(stdout, "LIFELINE UNKNOWN - "+why)
+		if err := printer.PrintError(short, why); err != nil {
+			fmt.Fprintln(stderr, "lifeline:", err)
 		}
 		fmt.Fprintln(stderr, "lifeline:", why)
 		return checks.ExitUnknown

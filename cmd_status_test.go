@@ -361,3 +361,32 @@ func scrapeMetrics(t *testing.T, addr string) string {
 	}
 	return string(body)
 }
+
+// A missing or refused config must not leave a bar blank: every format prints its error
+// state on stdout, the details go to stderr, and the exit code is 3.
+func TestStatusConfigErrorShowsInEveryFormat(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	want := map[string]string{
+		"plain":   "lifeline: config error",
+		"tmux":    "#[fg=red]lifeline: config error#[default]",
+		"polybar": "%{F#f85149}lifeline: config error%{F-}",
+		"nagios":  "LIFELINE UNKNOWN - config error: ",
+		"waybar":  `"class":"error"`,
+		"i3bar":   `"full_text":"lifeline: config error"`,
+		"json":    `"error":"config error"`,
+	}
+	for format, w := range want {
+		t.Run(format, func(t *testing.T) {
+			code, out, errOut := runStatusCLI(context.Background(), "--once", "--format", format, "--config", missing)
+			if code != checks.ExitUnknown {
+				t.Errorf("exit %d, want 3", code)
+			}
+			if !strings.Contains(out, w) || !strings.HasSuffix(out, "\n") {
+				t.Errorf("stdout %q lacks %q", out, w)
+			}
+			if !strings.Contains(errOut, "missing.yaml") {
+				t.Errorf("stderr does not name the file: %q", errOut)
+			}
+		})
+	}
+}

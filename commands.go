@@ -73,6 +73,18 @@ Formats: plain, json, tmux, waybar, i3bar, polybar, nagios (see README: Headless
 			run:   runStatus,
 		},
 		{
+			path:     "best",
+			operands: "[SERVICE...]",
+			summary:  "the best working route per service: name, proxy URL, latency",
+			about: `Runs one sweep and prints, for each service (all, or those named: names, abbreviations or
+titles), the best working route: its name, its proxy URL without credentials (or "direct",
+or "interface:NAME") and its latency, then the runner-up. The fastest working route wins;
+routes within 2 ms or 5 % of it are a tie, won by recent stability. Exit 0 when every service
+has a working route, 1 when one has none, 3 on a config error or an interrupt.`,
+			flags: func(fs *flag.FlagSet) { defineBestFlags(fs) },
+			run:   runBest,
+		},
+		{
 			path:    "history",
 			summary: "what the stored results say: hourly strips, uptime, incidents",
 			about: `Tells what the stored results say, for each route × service: an hour-by-hour strip, uptime,
@@ -370,6 +382,18 @@ func defineStatusFlags(fs *flag.FlagSet) statusFlags {
 	return o
 }
 
+type bestFlags struct {
+	config *string
+	ascii  *bool
+}
+
+func defineBestFlags(fs *flag.FlagSet) bestFlags {
+	return bestFlags{
+		config: defineConfigFlags(fs),
+		ascii:  fs.Bool("ascii", false, "ASCII glyphs instead of Unicode"),
+	}
+}
+
 type historyFlags struct {
 	config, since, route, service, format, state *string
 	ascii                                        *bool
@@ -389,7 +413,7 @@ func defineHistoryFlags(fs *flag.FlagSet) historyFlags {
 
 // defineConfigFlags defines --config, which every command that reads a config takes.
 func defineConfigFlags(fs *flag.FlagSet) *string {
-	return fs.String("config", "", "config `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
+	return fs.String("config", "", "read the config from `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
 }
 
 // addOutputFlags registers --metrics, --metrics-public, --log, --log-max-bytes and --state on fs.

@@ -19,18 +19,6 @@ import (
 // running lifeline, as a user's `ulimit -n` would.
 const childNoFileEnv = "LIFELINE_CHILD_NOFILE"
 
-// lowerFileLimit sets the soft and hard RLIMIT_NOFILE to limit ("" leaves them).
-func lowerFileLimit(limit string) error {
-	if limit == "" {
-		return nil
-	}
-	n, err := strconv.ParseUint(limit, 10, 64)
-	if err != nil {
-		return err
-	}
-	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n})
-}
-
 // TestAMetricsFloodLeavesEveryVerdictRight: a local user opens connection after connection to
 // --metrics and never sends a request, while lifeline runs under an open-file limit of 128.
 // The metrics server holds a bounded number of them, so the checks keep their descriptors:

@@ -251,7 +251,7 @@ services:
 	}{
 		{"check", []string{"check", "--config", cfg}, ""},
 		{"check --json", []string{"check", "--json", "--config", cfg}, ""},
-		{"status --once", []string{"status", "--once", "--config", cfg}, ""},
+		{"status --once", []string{"status", "--once", "--config", cfg}, "lifeline: interrupted"}, // a bar shows the error state, never blank
 		{"status --once nagios", []string{"status", "--once", "--format", "nagios", "--config", cfg}, "LIFELINE UNKNOWN - interrupted"},
 	}
 	for _, mode := range modes {

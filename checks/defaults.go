@@ -12,7 +12,7 @@ var DefaultSettings = Settings{
 	Timeout:     10 * time.Second,
 	StepTimeout: 5 * time.Second,
 	Slow:        time.Second,
-	Concurrency: 32,
+	Concurrency: 256,
 	PerRoute:    4,
 	HistorySize: DefaultHistorySize,
 	BodyLimit:   DefaultBodyLimit,

@@ -41,8 +41,9 @@ type PhasesJSON struct {
 	DNS       *float64 `json:"dns,omitempty"`
 	Connect   *float64 `json:"connect,omitempty"`
 	TLS       *float64 `json:"tls,omitempty"`
-	FirstByte *float64 `json:"first_byte,omitempty"`
-	Total     *float64 `json:"total,omitempty"`
+	FirstByte *float64 `json:"first_byte,omitempty"` // request sent → first byte of the answer
+	Body      *float64 `json:"body,omitempty"`       // first byte → end of the body read
+	Total     *float64 `json:"total,omitempty"`      // start to end, including what no phase names
 }
 
 // TargetJSON is one target's result.
@@ -107,6 +108,8 @@ type RouteJSON struct {
 	Failure   string      `json:"failure,omitempty"`
 	Operation string      `json:"operation,omitempty"`
 	Egress    *EgressJSON `json:"egress,omitempty"`
+	// Warnings say why a working route should not be trusted: not-tunnelling, local-dns.
+	Warnings []RouteWarning `json:"warnings,omitempty"`
 	// Domestic are the domestic references checked when the direct route's control failed.
 	Domestic []TargetJSON `json:"domestic,omitempty"`
 }
@@ -152,7 +155,7 @@ func (t TargetResult) JSON() TargetJSON {
 		Peer: Text(t.Peer),
 		PhasesMS: PhasesJSON{
 			DNS: millis(t.Phases.DNS), Connect: millis(t.Phases.Connect), TLS: millis(t.Phases.TLS),
-			FirstByte: millis(t.Phases.FirstByte), Total: millis(t.Phases.Total),
+			FirstByte: millis(t.Phases.FirstByte), Body: millis(t.Phases.Body), Total: millis(t.Phases.Total),
 		},
 		UDP:      udpJSON(t.UDP),
 		Transfer: transferJSON(t.Transfer),
@@ -184,6 +187,7 @@ func (r RouteResult) JSON(spec RouteSpec) RouteJSON {
 		out.Failure, out.Operation = r.Err.Failure, r.Err.Operation
 	}
 	out.Egress = egressJSON(r.Egress)
+	out.Warnings = r.Warnings()
 	return out
 }
 

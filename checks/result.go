@@ -5,13 +5,21 @@ import (
 	"time"
 )
 
-// Phases are the durations a probe reached; a zero phase was not reached or does not apply.
+// Phases are the durations a probe reached, each one a duration of its own (never a time
+// since the start); a zero phase was not reached or does not apply. Total runs from the start
+// to the end and also holds what no phase names (a redirect's wait, reading a proxy's reply).
 type Phases struct {
 	DNS       time.Duration
-	Connect   time.Duration
+	Connect   time.Duration // TCP connect, and through a proxy its handshake and CONNECT
 	TLS       time.Duration
-	FirstByte time.Duration
+	FirstByte time.Duration // from sending the request (the connection ready) to the answer's first byte
+	Body      time.Duration // from the first byte to the end of the body read
 	Total     time.Duration
+}
+
+// Other is the part of Total no phase names.
+func (p Phases) Other() time.Duration {
+	return max(0, p.Total-p.DNS-p.Connect-p.TLS-p.FirstByte-p.Body)
 }
 
 // Ready is the time until the connection could carry application data: DNS, connect and TLS.

@@ -83,8 +83,12 @@ type Target struct {
 	// a plain transfer target would be. Built-in services use it so their downloads follow
 	// the services' own renamed files instead of rotting.
 	Find string
-	// RootCAs is the trust store for tls and https: system roots plus any extra anchors the
-	// configuration gives. nil means system roots only.
+	// Anchors are trusted in addition to RootCAs, or to the system roots when RootCAs is nil
+	// (config's ca_files, Signal's root). The engine builds the pool when a probe first needs
+	// it, so loading a config never waits for the system trust store to be read.
+	Anchors []*x509.Certificate
+	// RootCAs replaces the system roots as the trust store for tls and https (tests use it
+	// for a private test authority); nil means the system roots.
 	RootCAs *x509.CertPool
 }
 

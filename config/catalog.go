@@ -222,16 +222,16 @@ func catalogService(name string, extra []*x509.Certificate) (checks.Service, boo
 }
 
 // withTrust copies s with every target trusting the system roots, extra, and, for Signal, the
-// Signal root CA.
+// Signal root CA. The engine reads the system roots and builds the pool when a probe first
+// needs it, so that loading a config costs no trust-store read.
 func withTrust(s checks.Service, extra []*x509.Certificate) checks.Service {
 	anchors := slices.Clip(extra)
 	if s.Name == "signal" {
 		anchors = append(anchors, signalRoot())
 	}
-	pool := trustPool(anchors)
 	s.Targets = slices.Clone(s.Targets)
 	for i := range s.Targets {
-		s.Targets[i].RootCAs = pool
+		s.Targets[i].Anchors = anchors
 	}
 	return s
 }

@@ -247,13 +247,12 @@ func (p *parser) document(body ast.Node) *Config {
 	if f, ok := fs["ca_files"]; ok {
 		p.globalAnchors = p.caFiles(f, "ca_files")
 	}
-	p.globalPool = trustPool(p.globalAnchors)
 	control := p.defaultControl()
 	if f, ok := fs["control"]; ok {
 		t, set := p.control(f)
 		control = nil
 		if set {
-			t.RootCAs = p.globalPool
+			t.Anchors = p.globalAnchors
 			control = &t
 		}
 	}
@@ -302,7 +301,7 @@ func (p *parser) stateDir(f field) string {
 // defaultControl is the control every route gets unless the config says otherwise.
 func (p *parser) defaultControl() *checks.Target {
 	t, _, _ := parseControl(checks.DefaultControl)
-	t.RootCAs = p.globalPool
+	t.Anchors = p.globalAnchors
 	return &t
 }
 

@@ -77,7 +77,7 @@ func Default(ctx context.Context) (*Config, error) {
 
 // DefaultWith is Default with discovery as given.
 func DefaultWith(ctx context.Context, d Discovery) (*Config, error) {
-	control := (&parser{globalPool: trustPool(nil)}).defaultControl()
+	control := (&parser{}).defaultControl()
 	routes := []checks.RouteSpec{{Name: "direct", Kind: checks.RouteDirect, Control: control}}
 	found, notes := Discover(ctx, d)
 	for _, r := range found {
@@ -88,7 +88,7 @@ func DefaultWith(ctx context.Context, d Discovery) (*Config, error) {
 		Plan: checks.Plan{Settings: checks.DefaultSettings, Routes: routes,
 			// As in a config file that keeps the default control: DNS tampering and egress on.
 			Extra:    checks.ExtraChecks{DNSCompare: checks.DefaultDNSCompare, EgressURL: checks.DefaultEgressURL},
-			Domestic: defaultDomestic(trustPool(nil))},
+			Domestic: defaultDomestic(nil)},
 		Alerts: DefaultAlerts,
 		Notes:  notes,
 	}

@@ -20,7 +20,7 @@ func (p *parser) domestic(fs map[string]field, withControl bool) []checks.Target
 		if !withControl {
 			return nil
 		}
-		return defaultDomestic(p.globalPool)
+		return defaultDomestic(p.globalAnchors)
 	}
 	if s, isText := p.unwrap(f.value).(*ast.StringNode); isText && strings.EqualFold(strings.TrimSpace(s.Value), "none") {
 		return nil
@@ -39,18 +39,18 @@ func (p *parser) domestic(fs map[string]field, withControl bool) []checks.Target
 			p.fail(nodes[i], "domestic: %s", msg)
 			return nil
 		}
-		t.RootCAs = p.globalPool
+		t.Anchors = p.globalAnchors
 		out = append(out, t)
 	}
 	return out
 }
 
-// defaultDomestic is checks.DefaultDomestic as targets trusting pool.
-func defaultDomestic(pool *x509.CertPool) []checks.Target {
+// defaultDomestic is checks.DefaultDomestic as targets trusting the system roots and anchors.
+func defaultDomestic(anchors []*x509.Certificate) []checks.Target {
 	out := make([]checks.Target, 0, len(checks.DefaultDomestic))
 	for _, raw := range checks.DefaultDomestic {
 		t, _, _ := parseControl(raw)
-		t.RootCAs = pool
+		t.Anchors = anchors
 		out = append(out, t)
 	}
 	return out

@@ -45,8 +45,8 @@ func TestDomesticReferencesDefaultFollowTheControlAndCanBeSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(def.Plan.Domestic) != len(checks.DefaultDomestic) || def.Plan.Domestic[0].RootCAs == nil {
-		t.Errorf("embedded default domestic = %v, want the default references with a trust store", addrs(def.Plan.Domestic))
+	if len(def.Plan.Domestic) != len(checks.DefaultDomestic) || def.Plan.Domestic[0].RootCAs != nil {
+		t.Errorf("embedded default domestic = %v, want the default references trusting the system roots", addrs(def.Plan.Domestic))
 	}
 }
 

@@ -44,7 +44,7 @@ func FuzzParse(f *testing.F) {
 			}
 			seen[s.Name] = true
 			for _, tg := range s.Targets {
-				if tg.Kind == "" || tg.Addr == "" || tg.Role == "" || tg.RootCAs == nil {
+				if tg.Kind == "" || tg.Addr == "" || tg.Role == "" || tg.RootCAs != nil {
 					t.Fatalf("bad target %+v", tg)
 				}
 			}

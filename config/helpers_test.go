@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"github.com/lifeline-app/lifeline/checks"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -45,10 +46,15 @@ func writeCA(t *testing.T, dir, name string) *x509.Certificate {
 	return cert
 }
 
-// trusts says whether pool accepts cert as a trust anchor.
-func trusts(pool *x509.CertPool, cert *x509.Certificate) bool {
-	if pool == nil {
-		return false
+// trusts says whether t accepts cert as a trust anchor: one of its anchors, or in its own
+// store (the system roots, which t may add to, hold no test certificate).
+func trusts(t checks.Target, cert *x509.Certificate) bool {
+	pool := x509.NewCertPool()
+	if t.RootCAs != nil {
+		pool = t.RootCAs.Clone()
+	}
+	for _, c := range t.Anchors {
+		pool.AddCert(c)
 	}
 	_, err := cert.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: cert.NotBefore.Add(time.Minute)})
 	return err == nil

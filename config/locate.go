@@ -62,7 +62,10 @@ func LoadOrDefault(ctx context.Context, flagPath string) (*Config, error) {
 
 // Init writes the starter config to path with mode 0600, creating its directory (0700). It
 // never overwrites: an existing file is an error wrapping fs.ErrExist.
-func Init(path string) error {
+func Init(path string) error { return InitWith(path, starter) }
+
+// InitWith is Init writing data, e.g. StarterWith's.
+func InitWith(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return &Error{File: path, Msg: "cannot create its directory: " + pathErr(err).Error(), Err: err}
 	}
@@ -73,7 +76,7 @@ func Init(path string) error {
 		}
 		return &Error{File: path, Msg: "cannot create: " + pathErr(err).Error(), Err: err}
 	}
-	if _, err := f.Write(starter); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		os.Remove(path)
 		return &Error{File: path, Msg: "cannot write: " + pathErr(err).Error(), Err: err}

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"crypto/x509"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -124,7 +126,7 @@ func TestParseFullExample(t *testing.T) {
 			if r.Control.Kind != checks.KindHTTPS || r.Control.Addr != checks.DefaultControl || r.Control.Role != checks.RoleControl {
 				t.Errorf("route %s control = %+v", w.name, r.Control)
 			}
-			if !trusts(r.Control.RootCAs, extra) {
+			if !trusts(*r.Control, extra) {
 				t.Errorf("route %s control does not trust the global ca_files", w.name)
 			}
 		}
@@ -163,24 +165,24 @@ func TestParseFullExample(t *testing.T) {
 	}
 	for i, w := range wantTargets {
 		got := mx.Targets[i]
-		if !trusts(got.RootCAs, matrix) || !trusts(got.RootCAs, extra) {
+		if !trusts(got, matrix) || !trusts(got, extra) {
 			t.Errorf("matrix target %d does not trust its own and the global anchors", i)
 		}
-		if trusts(got.RootCAs, office) {
+		if trusts(got, office) {
 			t.Errorf("matrix target %d trusts a route's anchor", i)
 		}
-		got.RootCAs = nil
-		if got != w {
+		got.Anchors = nil
+		if !reflect.DeepEqual(got, w) {
 			t.Errorf("matrix target %d = %+v, want %+v", i, got, w)
 		}
 	}
 	for _, tg := range svcs[0].Targets {
-		if !trusts(tg.RootCAs, extra) || trusts(tg.RootCAs, matrix) {
+		if !trusts(tg, extra) || trusts(tg, matrix) {
 			t.Errorf("whatsapp target %s: trust should be system + global anchors only", tg)
 		}
 	}
-	if svcs[0].Targets[0].RootCAs != svcs[1].Targets[0].RootCAs {
-		t.Error("catalog services with the same anchors should share one pool")
+	if a, b := svcs[0].Targets[0], svcs[1].Targets[0]; a.RootCAs != nil || b.RootCAs != nil || !slices.EqualFunc(a.Anchors, b.Anchors, (*x509.Certificate).Equal) {
+		t.Error("catalog services should trust the system roots plus the same anchors (the engine then builds one pool for both)")
 	}
 }
 
@@ -243,8 +245,8 @@ func TestParseControlForms(t *testing.T) {
 			t.Errorf("control %s = none", c.control)
 		} else {
 			g := *got
-			g.RootCAs = nil
-			if g != *c.want {
+			g.Anchors = nil
+			if !reflect.DeepEqual(g, *c.want) {
 				t.Errorf("control %s = %+v, want %+v", c.control, g, *c.want)
 			}
 		}
@@ -346,7 +348,7 @@ func TestParseHomeExpansion(t *testing.T) {
 	if pass, _ := cfg.Plan.Routes[0].Proxy.User.Password(); pass != "s3" {
 		t.Errorf("password = %q", pass)
 	}
-	if !trusts(cfg.Plan.Services[0].Targets[0].RootCAs, ca) {
+	if !trusts(cfg.Plan.Services[0].Targets[0], ca) {
 		t.Error("~/ca.pem not trusted")
 	}
 }
@@ -361,7 +363,7 @@ func TestParseInlineServiceReplacesCatalog(t *testing.T) {
 	if tg.Title != "Telegram" || tg.Short != "TG" || len(tg.Targets) != 1 || tg.Targets[0].Addr != "127.0.0.1:80" {
 		t.Errorf("telegram = %+v", tg)
 	}
-	if !trusts(cfg.Plan.Services[1].Targets[0].RootCAs, signalRoot()) {
+	if !trusts(cfg.Plan.Services[1].Targets[0], signalRoot()) {
 		t.Error("an inline signal service should still trust Signal's root CA")
 	}
 }

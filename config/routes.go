@@ -114,7 +114,7 @@ func (p *parser) route(n ast.Node, i int, control *checks.Target) (checks.RouteS
 		t, set := p.control(f)
 		spec.Control = nil
 		if set {
-			t.RootCAs = p.globalPool
+			t.Anchors = p.globalAnchors
 			spec.Control = &t
 		}
 	}

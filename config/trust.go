@@ -1,7 +1,6 @@
 package config
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
 	_ "embed"
 	"encoding/pem"
@@ -24,50 +23,6 @@ var signalRoot = sync.OnceValue(func() *x509.Certificate {
 	}
 	return certs[0]
 })
-
-// systemPool is the system trust store, read once and never modified (pools with extra
-// anchors are clones). Without one, TLS trusts only the configured anchors.
-var systemPool = sync.OnceValue(func() *x509.CertPool {
-	if pool, err := x509.SystemCertPool(); err == nil && pool != nil {
-		return pool
-	}
-	return x509.NewCertPool()
-})
-
-// pools caches one pool per distinct anchor set, so targets that trust the same anchors share
-// one pool (the scheduler keys its per-route pools by pool identity).
-var pools struct {
-	sync.Mutex
-	byKey map[[sha256.Size]byte]*x509.CertPool
-}
-
-// trustPool is the system roots plus anchors.
-func trustPool(anchors []*x509.Certificate) *x509.CertPool {
-	if len(anchors) == 0 {
-		return systemPool()
-	}
-	h := sha256.New()
-	for _, c := range anchors {
-		sum := sha256.Sum256(c.Raw)
-		h.Write(sum[:])
-	}
-	var key [sha256.Size]byte
-	copy(key[:], h.Sum(nil))
-	pools.Lock()
-	defer pools.Unlock()
-	if pool, ok := pools.byKey[key]; ok {
-		return pool
-	}
-	pool := systemPool().Clone()
-	for _, c := range anchors {
-		pool.AddCert(c)
-	}
-	if pools.byKey == nil {
-		pools.byKey = make(map[[sha256.Size]byte]*x509.CertPool)
-	}
-	pools.byKey[key] = pool
-	return pool
-}
 
 // parsePEMCerts reads every CERTIFICATE block.
 func parsePEMCerts(data []byte) ([]*x509.Certificate, error) {

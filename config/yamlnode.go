@@ -35,7 +35,6 @@ type parser struct {
 	vias       []viaUse
 
 	globalAnchors []*x509.Certificate // ca_files at the top: trusted by every TLS target
-	globalPool    *x509.CertPool      // system roots plus globalAnchors
 }
 
 // fail records the first problem.

@@ -220,28 +220,51 @@ func TestDashboardInTmux(t *testing.T) {
 }
 
 // TestIdleCPU measures the CPU the real dashboard uses while idle between sweeps. It takes
-// over 30 seconds, so it runs only when LIFELINE_IDLE_CPU=1.
+// over 30 seconds, so it runs only when LIFELINE_IDLE_CPU=1 (scripts/idle-cpu.sh sets it).
+// LIFELINE_IDLE_ROUTES and LIFELINE_IDLE_SERVICES choose a grid of that size (default: the
+// three-route fixture), LIFELINE_IDLE_SECONDS how long to measure (default 30).
 func TestIdleCPU(t *testing.T) {
 	if os.Getenv("LIFELINE_IDLE_CPU") == "" {
 		t.Skip("set LIFELINE_IDLE_CPU=1 to measure idle CPU (takes ~35s)")
 	}
 	needTmux(t)
 	bin := build(t)
+	routes, services := envInt(t, "LIFELINE_IDLE_ROUTES", 0), envInt(t, "LIFELINE_IDLE_SERVICES", 4)
+	idle := time.Duration(envInt(t, "LIFELINE_IDLE_SECONDS", 30)) * time.Second
 	cfg := writeConfig(t, "10m")
+	if routes > 0 {
+		cfg = writeGridConfig(t, routes, services, "10m")
+	}
 	s := newSession(t, 100, 30, bin, "--config", cfg)
-	s.waitFor("first sweep", "route down", "ms")
+	s.waitFor("first sweep", "next sweep in")
+	s.waitGone("sweep settled", "pending")
 	pid := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
 	time.Sleep(2 * time.Second)
 	before := cpuTicks(t, pid)
-	const idle = 30 * time.Second
 	time.Sleep(idle)
 	used := cpuTicks(t, pid) - before
 	// Clock ticks are 1/100 s on Linux.
 	share := float64(used) * 10 * float64(time.Millisecond) / float64(idle) * 100
-	t.Logf("idle for %s: %d clock ticks of CPU (%.0fms, %.2f%% of one core)", idle, used, float64(used)*10, share)
+	size := "3 routes × 1 service"
+	if routes > 0 {
+		size = fmt.Sprintf("%d routes × %d services", routes, services)
+	}
+	t.Logf("%s at 100×30, idle for %s: %d clock ticks of CPU (%.0fms, %.3f%% of one core)", size, idle, used, float64(used)*10, share)
 	if share > 5 {
 		t.Errorf("dashboard used %.2f%% of a core while idle", share)
 	}
+}
+
+func envInt(t *testing.T, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		t.Fatalf("%s=%q: want a whole number", name, v)
+	}
+	return n
 }
 
 // cpuTicks is utime+stime of a process from /proc, in clock ticks.

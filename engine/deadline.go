@@ -21,18 +21,26 @@ import (
 //  3. The DNS comparison that may follow a failure on the direct route gets what is left of
 //     the deadline, or one step if that is more: a check ends within timeout + step_timeout.
 
-// slots are one reservation of probe slots on a route and in the global pool.
+// slots are one reservation of probe slots on a route, in the global pool and under the
+// adaptive limit (adaptivelimit.go).
 type slots struct {
 	route, global *semaphore.Weighted
 	n             int64
-	local         chan struct{} // the check's own share, handed to its targets in turn
+	local         chan struct{}  // the check's own share, handed to its targets in turn
+	limit         *adaptiveLimit // nil for a check without TLS handshakes
+	ceiling       int
 }
 
-// reserve takes n slots on the route and then n global ones, in that order so a busy route
+// reserve takes n slots on the route, then n global ones, then, for a check with TLS
+// handshakes to do (heavy), n places under the adaptive limit, in that order so a busy route
 // never holds global slots while it waits. It returns nil if ctx ended first.
-func (s *Scheduler) reserve(ctx context.Context, route string, n int) *slots {
+func (s *Scheduler) reserve(ctx context.Context, route string, n int, heavy bool) *slots {
 	n = max(1, min(n, s.plan.Settings.PerRoute, s.plan.Settings.Concurrency))
-	r := &slots{route: s.perRoute[route], global: s.global, n: int64(n), local: make(chan struct{}, n)}
+	r := &slots{route: s.perRoute[route], global: s.global, n: int64(n), local: make(chan struct{}, n),
+		limit: s.cpu.probes, ceiling: s.plan.Settings.Concurrency}
+	if !heavy {
+		r.limit = nil // network waits overlap freely
+	}
 	if r.route.Acquire(ctx, r.n) != nil {
 		return nil
 	}
@@ -40,10 +48,16 @@ func (s *Scheduler) reserve(ctx context.Context, route string, n int) *slots {
 		r.route.Release(r.n)
 		return nil
 	}
+	if !r.limit.acquire(ctx, n, r.ceiling) {
+		r.global.Release(r.n)
+		r.route.Release(r.n)
+		return nil
+	}
 	return r
 }
 
 func (r *slots) release() {
+	r.limit.release(int(r.n), r.ceiling)
 	r.global.Release(r.n)
 	r.route.Release(r.n)
 }

@@ -137,7 +137,7 @@ func (t *egressTracker) localDNSFlag(spec checks.RouteSpec) string {
 	}
 	for _, sys := range t.systemDNS() {
 		if a, b := net.ParseIP(host), net.ParseIP(sys); a != nil && b != nil && a.Equal(b) {
-			return "DNS goes to the system resolver " + host + " (local ISP?)"
+			return checks.LocalDNSFlag + " " + host + " (local ISP?)"
 		}
 	}
 	return ""

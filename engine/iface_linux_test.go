@@ -2,10 +2,8 @@ package engine_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,16 +13,6 @@ import (
 	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
-
-// skipIfBindForbidden skips when the kernel refuses SO_BINDTODEVICE to this user (Linux
-// before 5.7 without CAP_NET_RAW): the route cannot work there, and that is not a bug here.
-func skipIfBindForbidden(t *testing.T, err error) {
-	t.Helper()
-	var named *checks.Error
-	if errors.As(err, &named) && named.Operation == checks.OpInterface && strings.Contains(named.Detail, "not permitted") {
-		t.Skipf("binding to a device is not permitted here: %v", err)
-	}
-}
 
 func TestMissingInterfaceFailsDialsBeforeAnyTraffic(t *testing.T) {
 	r := ifaceRoute(t, "nosuchif0", "127.0.0.1:53")

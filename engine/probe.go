@@ -19,6 +19,9 @@ type ProbeOptions struct {
 	// KnownName is a server name known to pass (a domestic reference's), sent by the second
 	// SNI contrast when an innocuous name fails too; "" skips that contrast.
 	KnownName string
+	// CPU paces TLS handshakes so they do not queue for the CPU inside their measured time;
+	// nil starts every handshake at once.
+	CPU *CPUGate
 }
 
 // DefaultProbeOptions are used where a caller gives none: the plan's defaults.

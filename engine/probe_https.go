@@ -73,6 +73,7 @@ func exchange(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, r
 		// would pass a dripping server for one that answered.
 		err = ctx.Err()
 	}
+	rec.bodyRead()
 	var remote string
 	res.Phases, remote = rec.snapshot()
 	if err != nil && err != io.EOF {
@@ -167,15 +168,18 @@ func (c *stepConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// phaseRecorder collects the phases of one HTTP exchange. Across redirects the dial and
-// handshake phases add up (the user waits for all of them); first byte is that of the last
-// answer, measured from the start of the exchange. The transport dials on its own
-// goroutines, hence the lock.
+// phaseRecorder collects the phases of one HTTP exchange, each a duration: across redirects
+// the dial, handshake and request→first byte phases add up (the user waits for all of them);
+// body runs from the last answer's first byte to the end of its body. The transport dials on
+// its own goroutines, hence the lock.
 type phaseRecorder struct {
 	mu     sync.Mutex
 	start  time.Time
 	phases checks.Phases
 	remote string
+	// sent is when the current request could go out (its connection was ready); firstByte is
+	// when the last answer's first byte came.
+	sent, firstByte time.Time
 	// failedAt is where the last failed TLS handshake went; "" when none failed.
 	failedAt string
 }
@@ -210,12 +214,36 @@ func (p *phaseRecorder) handshook(took time.Duration) {
 
 func (p *phaseRecorder) clientTrace() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			p.sent = time.Now()
+		},
 		GotFirstResponseByte: func() {
 			p.mu.Lock()
 			defer p.mu.Unlock()
-			p.phases.FirstByte = time.Since(p.start)
+			p.firstByte = time.Now()
+			if !p.sent.IsZero() {
+				p.phases.FirstByte += p.firstByte.Sub(p.sent)
+			}
 		},
 	}
+}
+
+// bodyRead marks the end of the answer's body: the body phase runs from its first byte.
+func (p *phaseRecorder) bodyRead() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.firstByte.IsZero() {
+		p.phases.Body = time.Since(p.firstByte)
+	}
+}
+
+// firstByteAt is when the last answer's first byte came; zero before it did.
+func (p *phaseRecorder) firstByteAt() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.firstByte
 }
 
 // snapshot returns the phases so far, Total included, and the last remote address.

@@ -54,7 +54,7 @@ func probeMTProto(ctx context.Context, r Route, t checks.Target, opt ProbeOption
 		return res
 	}
 	msg, err := obf.ReadMessage()
-	res.Phases.FirstByte = res.Phases.Ready() + time.Since(sent)
+	res.Phases.FirstByte = time.Since(sent) // request sent → first byte, a duration of its own
 	var refused mtproto.TransportError
 	if errors.As(err, &refused) {
 		// Only a data centre holding our keys can say no in them: Telegram answered.

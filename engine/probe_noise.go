@@ -44,7 +44,7 @@ func probeNoise(ctx context.Context, r Route, t checks.Target, opt ProbeOptions)
 		return res
 	}
 	_, err = hello.Read(conn)
-	res.Phases.FirstByte = res.Phases.Ready() + time.Since(sent)
+	res.Phases.FirstByte = time.Since(sent) // request sent → first byte, a duration of its own
 	switch {
 	case errors.Is(err, wanoise.ErrNotNoise):
 		res.Err = checks.NewError(checks.FailNotService, checks.OpRead, "not WhatsApp: "+err.Error())

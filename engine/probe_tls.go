@@ -44,21 +44,30 @@ func probeTLS(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (
 
 // handshakeStep runs a TLS client handshake over conn within one step deadline and returns
 // the connection and the handshake time. Failures are named with OpTLSHandshake.
+// It first waits for its turn at opt.CPU, so the clock and the step deadline start when the
+// machine has a core for it.
 func handshakeStep(ctx context.Context, conn net.Conn, cfg *tls.Config, opt ProbeOptions) (*tls.Conn, time.Duration, *checks.Error) {
+	if err := opt.CPU.Enter(ctx); err != nil {
+		return nil, 0, checks.Classify(checks.OpTLSHandshake, err)
+	}
 	stepCtx, cancel := context.WithTimeout(ctx, opt.StepTimeout)
 	defer cancel()
 	// The deadline also bounds reads that ignore the context on some platforms.
 	if deadline, ok := stepCtx.Deadline(); ok {
 		conn.SetDeadline(deadline)
 	}
-	tlsConn := tls.Client(conn, cfg)
+	watched := &cpuStretchConn{Conn: conn, watching: true}
+	tlsConn := tls.Client(watched, cfg)
 	start := time.Now()
 	err := tlsConn.HandshakeContext(stepCtx)
-	took := time.Since(start)
+	end := time.Now()
+	took := end.Sub(start)
+	cpu := watched.cpuTime(start, end)
 	conn.SetDeadline(time.Time{})
 	if err != nil {
 		return nil, took, checks.Classify(checks.OpTLSHandshake, err)
 	}
+	opt.CPU.observe(cpu)
 	return tlsConn, took, nil
 }
 

@@ -92,13 +92,12 @@ func transferHTTP(ctx context.Context, r Route, t checks.Target, opt ProbeOption
 		res.Err = checks.NewError(checks.FailHTTPStatus, checks.OpHTTPRoundTrip, fmt.Sprintf("expected 2xx, got %d", resp.StatusCode))
 		return res
 	}
-	if ready.FirstByte > ready.Ready() {
-		stats.TTFB = ready.FirstByte - ready.Ready()
-	}
+	stats.TTFB = ready.FirstByte
 
 	w := readWatched(resp.Body, want, stallWindow(ready.Connect+ready.TLS), abort)
+	rec.bodyRead()
 	res.Phases, _ = rec.snapshot()
-	finishTransfer(ctx, &res, w, rec.start.Add(ready.FirstByte))
+	finishTransfer(ctx, &res, w, rec.firstByteAt())
 	return res
 }
 

@@ -161,7 +161,7 @@ wait:
 		moved = written.Load() // the server answered: what was written has arrived
 	}
 	stats.Bytes = moved
-	res.Phases.FirstByte = end.Sub(start)
+	res.Phases.FirstByte = end.Sub(sent) // upload sent → the answer, a duration of its own
 	if span := end.Sub(sent); moved > 0 && span > 0 {
 		stats.Goodput = float64(moved*8) / span.Seconds()
 	}

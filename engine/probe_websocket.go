@@ -69,7 +69,7 @@ func probeWebSocket(ctx context.Context, r Route, t checks.Target, opt ProbeOpti
 		return res
 	}
 	resp, err := http.ReadResponse(bufio.NewReaderSize(&limitedReader{r: tlsConn, n: maxResponseHeaderBytes}, 4096), nil)
-	res.Phases.FirstByte = res.Phases.Ready() + time.Since(sent)
+	res.Phases.FirstByte = time.Since(sent) // request sent → first byte, a duration of its own
 	if err != nil {
 		res.Err = checks.Classify(checks.OpHTTPRoundTrip, err)
 		return res

@@ -32,16 +32,13 @@ type Scheduler struct {
 	sweepMu sync.Mutex // sweeps never overlap, and Replace waits for a running one
 	sweeps  atomic.Uint64
 	warm    sync.Once
+	roots   sync.Once // the system trust store has been read (trust.go)
 
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
 	transfers *transferMemory
 	rotation  *rotationMemory
-}
-
-type poolKey struct {
-	route string
-	base  *x509.CertPool
+	cpu       *CPUGate // paces TLS handshakes and limits probes in flight (cpugate.go, adaptivelimit.go)
 }
 
 // NewScheduler builds the routes of plan; zero settings take their defaults.
@@ -67,7 +64,9 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 		global:   semaphore.NewWeighted(int64(plan.Settings.Concurrency)),
 		perRoute: map[string]*semaphore.Weighted{},
 		pools:    map[poolKey]*x509.CertPool{},
+		cpu:      NewCPUGate(),
 	}
+	s.cpu.ceiling = func() int { return s.plan.Settings.Concurrency }
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
@@ -147,7 +146,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	routeResult := checks.RouteResult{Name: spec.Name, Kind: spec.Kind, Sweep: n}
 
 	var mechErr *checks.Error
-	if slot := s.reserve(ctx, spec.Name, 1); slot != nil {
+	if slot := s.reserve(ctx, spec.Name, 1, false); slot != nil {
 		stepCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.StepTimeout)
 		mechErr = r.Check(stepCtx)
 		cancel()
@@ -305,29 +304,25 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	}
 }
 
-// warmUp does once, before any probe starts its clock, the work the first TLS check would
-// otherwise pay alone: reading and parsing the system's trust store (about 5 ms on a desktop
-// machine, far more on a slow one), which Go then keeps for the life of the process.
+// warmUp starts reading the system trust store in the background when some target or
+// route will verify against it (see trust.go).
 func (s *Scheduler) warmUp() {
-	needsSystemRoots := func(t checks.Target) bool {
-		return (t.Kind == checks.KindTLS || t.Kind == checks.KindHTTPS || t.Kind == checks.KindWebSocket) && t.RootCAs == nil
-	}
+	needs := false
 	for _, r := range s.plan.Routes {
-		if len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control)) {
-			loadSystemRoots()
-			return
-		}
+		needs = needs || len(r.CAs) > 0 || (r.Control != nil && needsSystemRoots(*r.Control))
 	}
 	for _, svc := range s.plan.Services {
-		if slices.ContainsFunc(svc.Targets, needsSystemRoots) {
-			loadSystemRoots()
-			return
-		}
+		needs = needs || slices.ContainsFunc(svc.Targets, needsSystemRoots)
+	}
+	if needs {
+		ready := make(chan struct{})
+		s.cpu.ready = ready
+		go func() {
+			s.systemRootsReady()
+			close(ready)
+		}()
 	}
 }
-
-// loadSystemRoots makes Go read the system trust store, which it keeps afterwards.
-var loadSystemRoots = func() { x509.SystemCertPool() }
 
 // upReason says why a working route counts as up.
 func upReason(spec checks.RouteSpec, control *checks.TargetResult) string {
@@ -520,7 +515,7 @@ func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Targ
 	if len(targets) == 0 {
 		return out
 	}
-	slot := s.reserve(ctx, r.Spec().Name, len(targets))
+	slot := s.reserve(ctx, r.Spec().Name, len(targets), slices.ContainsFunc(targets, verifies))
 	if slot == nil {
 		for i, t := range targets {
 			out[i] = notStarted(t, false)
@@ -535,6 +530,9 @@ func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Targ
 	}
 	var wg sync.WaitGroup
 	for i, t := range targets {
+		if needsSystemRoots(t) && (len(t.Anchors) > 0 || len(r.Spec().CAs) > 0) {
+			s.systemRootsReady() // its pool adds to the system roots
+		}
 		t = s.trusted(r.Spec(), t)
 		wg.Go(func() {
 			if !slot.run(checkCtx, func() { out[i] = s.probe(checkCtx, r, t, s.probeOptions()) }) {
@@ -552,33 +550,7 @@ func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Targ
 
 func (s *Scheduler) probeOptions() ProbeOptions {
 	return ProbeOptions{StepTimeout: s.plan.Settings.StepTimeout, BodyLimit: s.plan.Settings.BodyLimit,
-		TransferBytes: s.plan.Transfer.Bytes, KnownName: s.knownName()}
-}
-
-// trusted adds the route's extra anchors to the target's trust store (built once per pair).
-func (s *Scheduler) trusted(spec checks.RouteSpec, t checks.Target) checks.Target {
-	if len(spec.CAs) == 0 || (t.Kind != checks.KindTLS && t.Kind != checks.KindHTTPS && !isTransfer(t) && t.Kind != checks.KindWebSocket) {
-		return t
-	}
-	s.poolsMu.Lock()
-	defer s.poolsMu.Unlock()
-	key := poolKey{spec.Name, t.RootCAs}
-	pool, ok := s.pools[key]
-	if !ok {
-		if t.RootCAs != nil {
-			pool = t.RootCAs.Clone()
-		} else if sys, err := x509.SystemCertPool(); err == nil {
-			pool = sys
-		} else {
-			pool = x509.NewCertPool()
-		}
-		for _, c := range spec.CAs {
-			pool.AddCert(c)
-		}
-		s.pools[key] = pool
-	}
-	t.RootCAs = pool
-	return t
+		TransferBytes: s.plan.Transfer.Bytes, KnownName: s.knownName(), CPU: s.cpu}
 }
 
 // routeReason says in one line why a route's own mechanism failed.

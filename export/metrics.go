@@ -3,6 +3,7 @@ package export
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ type Metrics struct {
 	duration     *prometheus.GaugeVec
 	phase        *prometheus.GaugeVec
 	routeUp      *prometheus.GaugeVec
+	routeWarning *prometheus.GaugeVec
 	routeState   *prometheus.GaugeVec
 	verdict      *prometheus.GaugeVec
 	latency      *prometheus.GaugeVec
@@ -57,6 +59,10 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		routeUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "lifeline_route_up", Help: "Whether the route itself (interface or proxy) worked in the last sweep.",
 		}, []string{"route", "kind"}),
+		routeWarning: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "lifeline_route_warning",
+			Help: "Whether the route's last check raised the warning (not-tunnelling, local-dns): it works, but should not be trusted.",
+		}, []string{"route", "warning"}),
 		routeState: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "lifeline_route_state", Help: "The route's state, one-hot over up, down, offline (nothing reachable) and allowlist (only allowlisted destinations pass).",
 		}, []string{"route", "state"}),
@@ -79,7 +85,7 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		kinds:        map[string]string{},
 		targetLabels: map[string]string{},
 	}
-	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeState, m.verdict, m.latency, m.sweeps, m.internal, m.lastSweep)
+	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeWarning, m.routeState, m.verdict, m.latency, m.sweeps, m.internal, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
 	m.transfer = newTransferMetrics(m.reg)
 	m.cells = map[checks.Cell]bool{}
@@ -110,6 +116,7 @@ func (m *Metrics) replan(plan checks.Plan) {
 	for name, kind := range m.kinds {
 		if kinds[name] != kind {
 			m.routeUp.DeletePartialMatch(prometheus.Labels{"route": name})
+			m.routeWarning.DeletePartialMatch(prometheus.Labels{"route": name})
 			m.routeState.DeletePartialMatch(prometheus.Labels{"route": name})
 		}
 	}
@@ -152,6 +159,10 @@ func (m *Metrics) Observe(e checks.Event) {
 			kind = m.kinds[e.Route.Name]
 		}
 		m.routeUp.WithLabelValues(e.Route.Name, kind).Set(boolValue(e.Route.OK))
+		raised := e.Route.Warnings()
+		for _, w := range checks.AllRouteWarnings() {
+			m.routeWarning.WithLabelValues(e.Route.Name, string(w)).Set(boolValue(slices.Contains(raised, w)))
+		}
 		for _, st := range checks.RouteStates() {
 			m.routeState.WithLabelValues(e.Route.Name, string(st)).Set(boolValue(st == e.Route.StateOf()))
 		}
@@ -227,18 +238,13 @@ type namedPhase struct {
 	d    time.Duration
 }
 
-// phaseDurations splits a probe's phases the way blackbox_exporter names them. FirstByte and
-// Total are measured from the start, so processing and transfer are what follows the
-// previous phase. Every phase is reported, 0 when not reached, so no stale value lingers.
+// phaseDurations names a probe's phases the way blackbox_exporter does: request→first byte
+// is processing, the body is transfer. Every phase is reported, 0 when not reached, so no
+// stale value lingers.
 func phaseDurations(p checks.Phases) []namedPhase {
-	processing, transfer := time.Duration(0), time.Duration(0)
-	if p.FirstByte > 0 {
-		processing = max(0, p.FirstByte-p.Ready())
-		transfer = max(0, p.Total-p.FirstByte)
-	}
 	return []namedPhase{
 		{"resolve", p.DNS}, {"connect", p.Connect}, {"tls", p.TLS},
-		{"processing", processing}, {"transfer", transfer},
+		{"processing", p.FirstByte}, {"transfer", p.Body},
 	}
 }
 

@@ -49,7 +49,7 @@ func TestMetricsAfterASweep(t *testing.T) {
 	ok.Targets = []checks.TargetResult{{
 		Target: checks.Target{Role: checks.RoleChat, Kind: checks.KindHTTPS, Addr: "https://chat.signal.org/"},
 		OK:     true,
-		Phases: checks.Phases{DNS: 10 * time.Millisecond, Connect: 30 * time.Millisecond, TLS: 100 * time.Millisecond, FirstByte: 200 * time.Millisecond, Total: 250 * time.Millisecond},
+		Phases: checks.Phases{DNS: 10 * time.Millisecond, Connect: 30 * time.Millisecond, TLS: 100 * time.Millisecond, FirstByte: 60 * time.Millisecond, Body: 50 * time.Millisecond, Total: 250 * time.Millisecond},
 	}}
 	blocked := result("direct", "whatsapp", checks.VerdictBlocked, 0, "TLS reset after ClientHello")
 	down := result("tor", "signal", checks.VerdictRouteDown, 0, "proxy refused")
@@ -124,6 +124,28 @@ func TestMetricsTargetLabelDropsUserinfo(t *testing.T) {
 	body := scrape(t, m)
 	if strings.Contains(body, "pw@") || !strings.Contains(body, `target="https://example.test/x"`) {
 		t.Errorf("target label should lose its userinfo:\n%s", body)
+	}
+}
+
+// A proxy that exits from the user's own address works, but a dashboard of many vantage
+// points must be able to alert on it: the warning is a series of its own, cleared when the
+// route tunnels again.
+func TestMetricsCarryRouteWarnings(t *testing.T) {
+	m := NewMetrics(metricsPlan())
+	notTunnelling := &checks.Egress{IP: "198.51.100.7", Flags: []string{checks.NotTunnelling}}
+	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true, Egress: notTunnelling}})
+	out := scrape(t, m)
+	for _, want := range []string{
+		`lifeline_route_warning{route="tor",warning="not-tunnelling"} 1`,
+		`lifeline_route_warning{route="tor",warning="local-dns"} 0`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true, Egress: &checks.Egress{IP: "203.0.113.9"}}})
+	if out := scrape(t, m); !strings.Contains(out, `lifeline_route_warning{route="tor",warning="not-tunnelling"} 0`) {
+		t.Error("the warning stayed raised after the route tunnelled again")
 	}
 }
 

@@ -35,6 +35,29 @@ func BenchmarkView20x8(b *testing.B) {
 			}
 		})
 	}
+	// A result arrives before every frame: its row, the counts and the best routes are drawn
+	// again, the other rows come from the cache.
+	b.Run("result_80x24", func(b *testing.B) {
+		m := bigModel(b, 80, 24)
+		m.runner = nil
+		verdicts := []checks.Verdict{checks.VerdictOK, checks.VerdictBlocked}
+		k := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			k++
+			m = update(m, eventMsg{check("wg0", "whatsapp", 1, verdicts[k%2], 40*time.Millisecond, nil)})
+			_ = m.View()
+		}
+	})
+	// Nothing cached: the first frame, or one after a resize.
+	b.Run("cold_80x24", func(b *testing.B) {
+		m := bigModel(b, 80, 24)
+		b.ReportAllocs()
+		for b.Loop() {
+			m.cache = &renderCache{}
+			_ = m.View()
+		}
+	})
 	b.Run("detail_200x60", func(b *testing.B) {
 		m := press(bigModel(b, 200, 60), "l", "enter")
 		b.ReportAllocs()

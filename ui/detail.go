@@ -40,11 +40,11 @@ func (m Model) routeDetail(w int) []string {
 	st := m.routes[m.row]
 	title := "route " + clean(spec.Name)
 	if ep := clean(spec.Endpoint()); ep != spec.Name {
-		title += " · " + ep
+		title += m.glyphs.Sep + ep
 	}
-	lines := []string{m.styles.title.Render(clip(title, w))}
+	lines := []string{m.styles.title.Render(clip(title, w, m.glyphs))}
 	if !st.have {
-		return append(lines, "  "+m.spinner()+" checking the route…")
+		return append(lines, "  "+m.spinner()+" checking the route"+m.glyphs.Ellipsis)
 	}
 	r := st.res
 	if r.OK {
@@ -75,13 +75,13 @@ func (m Model) cellDetail(w int) []string {
 	i, j := m.row, m.col-1
 	spec, svc := m.plan.Routes[i], m.plan.Services[j]
 	head := clean(svc.Title) + " via " + clean(spec.Name)
-	c := m.cells[i][j]
+	c := &m.cells[i][j]
 	if !c.have {
-		return []string{m.styles.title.Render(clip(head, w)), "  " + m.spinner() + " waiting for the first result…"}
+		return []string{m.styles.title.Render(clip(head, w, m.glyphs)), "  " + m.spinner() + " waiting for the first result" + m.glyphs.Ellipsis}
 	}
 	r := c.res
 	vst := m.styles.forVerdict(r.Verdict)
-	lines := []string{m.styles.title.Render(clip(head, w)) + " " + vst.Render(m.glyphs.For(r.Verdict)+" "+string(r.Verdict))}
+	lines := []string{m.styles.title.Render(clip(head, w, m.glyphs)) + " " + vst.Render(m.glyphs.For(r.Verdict)+" "+VerdictWord(r.Verdict))}
 	if r.Reason != "" {
 		lines = append(lines, wrapText(clean(r.Reason), w, "  ")...)
 	}
@@ -101,7 +101,7 @@ func (m Model) cellDetail(w int) []string {
 	for _, t := range targets {
 		lines = append(lines, m.targetLines(t, w)...)
 	}
-	for _, d := range dnsLines(r.DNS) {
+	for _, d := range dnsLines(r.DNS, m.glyphs) {
 		lines = append(lines, wrapText(d, w, "  ")...)
 	}
 	if !r.Finished.IsZero() {
@@ -124,7 +124,7 @@ func (m Model) targetLines(t checks.TargetResult, w int) []string {
 	if role == "" {
 		role = "-"
 	}
-	head := m.styles.forVerdict(v).Render(glyph) + " " + fit(clean(role), 8) + " " + clip(clean(t.Target.String()), max(w-13, 4))
+	head := m.styles.forVerdict(v).Render(glyph) + " " + fit(clean(role), 8, m.glyphs) + " " + clip(clean(t.Target.String()), max(w-13, 4), m.glyphs)
 	lines := []string{"  " + head}
 	const indent = "      "
 	if p := phaseNumbers(t.Phases); p != "" {
@@ -172,57 +172,71 @@ func failureLine(e *checks.Error) string {
 	return s
 }
 
-func phaseNumbers(p checks.Phases) string {
-	var parts []string
-	add := func(name string, d time.Duration) {
-		if d > 0 {
-			parts = append(parts, name+" "+FormatLatency(d))
-		}
-	}
-	add("dns", p.DNS)
-	add("connect", p.Connect)
-	add("tls", p.TLS)
-	add("first byte", p.FirstByte)
-	add("total", p.Total)
-	return strings.Join(parts, "  ")
-}
+func phaseNumbers(p checks.Phases) string { return PhaseSummary(p) }
 
-// phaseChars mark dns, connect, tls and first byte in the bar; they differ in shape, not
-// only in colour.
-func (m Model) phaseChars() [4]string {
+// phaseChars mark dns, connect, tls, request→first byte, body and the unnamed rest in the
+// bar; they differ in shape, not only in colour.
+func (m Model) phaseChars() [nPhaseSegments]string {
 	if m.opt.ASCII {
-		return [4]string{"d", "c", "t", "f"}
+		return [nPhaseSegments]string{"d", "c", "t", "f", "b", "."}
 	}
-	return [4]string{"░", "▒", "▓", "█"}
+	return [nPhaseSegments]string{"░", "▒", "▓", "█", "▞", "·"}
 }
 
 func (m Model) barLegend() string {
 	c := m.phaseChars()
-	return fmt.Sprintf("(bar: %s dns %s connect %s tls %s first byte)", c[0], c[1], c[2], c[3])
+	return fmt.Sprintf("(bar: %s dns %s connect %s tls %s request%sfirst byte %s body %s other)", c[0], c[1], c[2], c[3], m.glyphs.Arrow, c[4], c[5])
 }
 
-// phaseBar draws the phases in proportion to their sum in w cells; a phase that took any
-// time gets at least one cell.
+// nPhaseSegments are the bar's parts: the five phases and what none of them names.
+const nPhaseSegments = 6
+
+// phaseSegments are the durations the bar shows, in order; they add up to the total.
+func phaseSegments(p checks.Phases) [nPhaseSegments]time.Duration {
+	return [nPhaseSegments]time.Duration{p.DNS, p.Connect, p.TLS, p.FirstByte, p.Body, p.Other()}
+}
+
+// barCells shares w cells among the segments in proportion to their part of the total
+// (largest remainder, so the cells add up to w exactly and none is off by a whole cell); a
+// phase too short for a cell shows in the numbers beside the bar.
+func barCells(p checks.Phases, w int) [nPhaseSegments]int {
+	var cells [nPhaseSegments]int
+	seg := phaseSegments(p)
+	var total time.Duration
+	for _, d := range seg {
+		total += d
+	}
+	if total <= 0 || w <= 0 {
+		return cells
+	}
+	used := 0
+	rem := make([]int64, nPhaseSegments)
+	for k, d := range seg {
+		exact := int64(w) * int64(d)
+		cells[k] = int(exact / int64(total))
+		rem[k] = exact % int64(total)
+		used += cells[k]
+	}
+	for used < w {
+		best := -1
+		for k := range seg {
+			if best < 0 || rem[k] > rem[best] {
+				best = k
+			}
+		}
+		cells[best]++
+		rem[best] = -1
+		used++
+	}
+	return cells
+}
+
+// phaseBar draws the phases in proportion to the total in w cells.
 func (m Model) phaseBar(p checks.Phases, w int) string {
-	phases := []time.Duration{p.DNS, p.Connect, p.TLS, p.FirstByte}
-	var sum time.Duration
-	for _, d := range phases {
-		sum += d
-	}
-	if sum <= 0 || w <= 0 {
-		return ""
-	}
 	chars := m.phaseChars()
 	var b strings.Builder
-	used := 0
-	for k, d := range phases {
-		if d <= 0 {
-			continue
-		}
-		n := max(1, int(int64(w)*int64(d)/int64(sum)))
-		n = min(n, w-used)
+	for k, n := range barCells(p, w) {
 		b.WriteString(strings.Repeat(chars[k], n))
-		used += n
 	}
 	return b.String()
 }
@@ -239,7 +253,7 @@ func (m Model) historyLines(h checks.Stats, w int) []string {
 	if width(spark+"  "+stats) <= w {
 		lines = append(lines, spark+"  "+stats)
 	} else {
-		lines = append(lines, clip(spark, w), stats)
+		lines = append(lines, clip(spark, w, m.glyphs), stats)
 	}
 	failed := "never"
 	if !h.LastFailed.IsZero() {
@@ -249,7 +263,7 @@ func (m Model) historyLines(h checks.Stats, w int) []string {
 	if !h.LastChange.IsZero() {
 		changed = m.when(h.LastChange)
 	}
-	lines = append(lines, wrapText("last failed "+failed+" · last change "+changed, w, "")...)
+	lines = append(lines, wrapText("last failed "+failed+m.glyphs.Sep+"last change "+changed, w, "")...)
 	return lines
 }
 
@@ -282,20 +296,6 @@ func (m Model) sparkline(recent []time.Duration, w int) string {
 // when is a clock time with how long ago it was: "12:04:05 (3m ago)".
 func (m Model) when(t time.Time) string {
 	return t.Format("15:04:05") + " (" + ago(m.now().Sub(t)) + ")"
-}
-
-func ago(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "just now"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds ago", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh ago", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd ago", int(d.Hours()/24))
 }
 
 func prefixed(prefix, s string) string {

@@ -10,12 +10,24 @@ import (
 	"github.com/lifeline-app/lifeline/checks"
 )
 
-// Glyphs is one set of verdict symbols (a column of the verdict table); every glyph goes with
-// a word or number. The named fields are for text that shows one glyph by itself.
+// Glyphs is one set of symbols: the verdicts' (a column of the verdict table; every glyph
+// goes with a word or number), and the punctuation the text around them uses, so that ASCII
+// mode is ASCII throughout. The named verdict fields are for text that shows one glyph by
+// itself.
 type Glyphs struct {
-	OK, Slow, Partial, Blocked, RouteDown, Pending string
-	Spinner                                        []string
-	ascii                                          bool
+	OK, Slow, Partial, Blocked, RouteDown, Pending, NA string
+	Warn                                               string // a route that works but should not be trusted
+	Spinner                                            []string
+
+	Sep      string // between parts of a line: " · "
+	Dash     string // before a reason: "—"
+	Ellipsis string // text cut short: "…"
+	Times    string // route × service: "×"
+	Arrow    string // service → its best route: "→"
+	More     string // more below: "▼"
+	MoreUp   string // scrolled to the end, more above: "▲"
+
+	ascii bool
 }
 
 // UnicodeGlyphs are used on UTF-8 terminals.
@@ -28,6 +40,12 @@ func glyphSet(ascii bool, spinner []string) Glyphs {
 	g := Glyphs{Spinner: spinner, ascii: ascii}
 	g.OK, g.Slow, g.Partial = g.For(checks.VerdictOK), g.For(checks.VerdictSlow), g.For(checks.VerdictPartial)
 	g.Blocked, g.RouteDown, g.Pending = g.For(checks.VerdictBlocked), g.For(checks.VerdictRouteDown), g.For(checks.VerdictPending)
+	g.NA = g.For(checks.VerdictNA)
+	if ascii {
+		g.Warn, g.Sep, g.Dash, g.Ellipsis, g.Times, g.Arrow, g.More, g.MoreUp = "!", " | ", "-", "...", "x", "->", "v", "^"
+	} else {
+		g.Warn, g.Sep, g.Dash, g.Ellipsis, g.Times, g.Arrow, g.More, g.MoreUp = "⚠", " · ", "—", "…", "×", "→", "▼", "▲"
+	}
 	return g
 }
 
@@ -40,7 +58,7 @@ func (g Glyphs) For(v checks.Verdict) string {
 }
 
 // CellWord is the word or number that goes with the glyph: "142ms", "slow 1.4s",
-// "partial", "reset", "dns", "route down", "pending".
+// "partial", "reset", "dns", "route down", "n/a", "pending".
 func CellWord(r checks.CheckResult) string {
 	switch {
 	case r.Verdict == checks.VerdictOK:
@@ -53,6 +71,17 @@ func CellWord(r checks.CheckResult) string {
 	return r.Verdict.Info().Word
 }
 
+// VerdictWord is a verdict as people read it: "route down" where JSON says "route-down".
+func VerdictWord(v checks.Verdict) string {
+	if v == checks.VerdictOK {
+		return "ok"
+	}
+	return v.Info().Word
+}
+
+// dashed is " — " before a reason (" - " in ASCII).
+func dashed(g Glyphs) string { return " " + g.Dash + " " }
+
 // Cell is glyph and word together, e.g. "✓ 142ms".
 func Cell(g Glyphs, r checks.CheckResult) string {
 	return g.For(r.Verdict) + " " + CellWord(r)
@@ -62,7 +91,7 @@ func Cell(g Glyphs, r checks.CheckResult) string {
 func FormatLatency(d time.Duration) string {
 	switch {
 	case d <= 0:
-		return "—"
+		return "-" // unmeasured; ASCII in every mode
 	case d < time.Millisecond:
 		return "<1ms"
 	case d < time.Second:

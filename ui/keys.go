@@ -8,23 +8,50 @@ import (
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch msg.String() {
 	case "q", "ctrl+c":
+		m.quitting = true
 		return m, tea.Quit
 	case "?":
 		m.help = !m.help
+		m.pane.SetYOffset(0)
 		return m, nil
 	case "esc":
-		m.reloadMsg = ""
+		m.notice = notice{}
 		if m.help {
 			m.help = false
 		} else {
 			m.detail = false
 		}
+		m.pane.SetYOffset(0)
 		m.scrollToCursor()
+		return m, nil
+	case "pgdown":
+		m.scrollPane(m.pageSize())
+		return m, nil
+	case "pgup":
+		m.scrollPane(-m.pageSize())
+		return m, nil
+	case "J", "ctrl+d":
+		m.scrollPane(1)
+		return m, nil
+	case "K", "ctrl+u":
+		m.scrollPane(-1)
 		return m, nil
 	}
 	if m.help {
-		return m, nil // the help screen covers the matrix; other keys wait until it closes
+		// The help covers the matrix: movement keys scroll it; others wait until it closes.
+		switch msg.String() {
+		case "down", "j":
+			m.scrollPane(1)
+		case "up", "k":
+			m.scrollPane(-1)
+		case "end", "G":
+			m.scrollPane(1 << 20)
+		case "home", "g":
+			m.pane.SetYOffset(0)
+		}
+		return m, nil
 	}
+	row, col := m.row, m.col
 	switch msg.String() {
 	case "up", "k":
 		m.row--
@@ -41,16 +68,17 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case "enter":
 		m.detail = !m.detail
 		m.tl.open = false
+		m.pane.SetYOffset(0)
 	case "t":
 		return m.toggleTimeline()
 	case "r":
 		if name, ok := m.selectedRoute(); ok {
-			return m, m.recheck(name)
+			return m, tea.Batch(m.say("rechecking "+name+m.glyphs.Ellipsis, false), m.recheck(name))
 		}
 	case "R":
-		return m, m.recheck()
+		return m, tea.Batch(m.say("rechecking every route"+m.glyphs.Ellipsis, false), m.recheck())
 	case "ctrl+r":
-		return m, m.reload()
+		return m, tea.Batch(m.say("reloading the config"+m.glyphs.Ellipsis, false), m.reload())
 	case "p", "space":
 		m.paused = !m.paused
 		return m, m.setPaused(m.paused)
@@ -58,6 +86,9 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.clampCursor()
+	if m.row != row || m.col != col {
+		m.pane.SetYOffset(0) // another cell's detail starts at its top
+	}
 	m.scrollToCursor()
 	return m, nil
 }

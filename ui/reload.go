@@ -1,16 +1,8 @@
 package ui
 
 import (
-	"time"
-
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/lifeline-app/lifeline/checks"
 )
-
-// reloadNoticeFor is how long "reloaded …" stays in the footer; a failure stays until the
-// next reload succeeds or esc dismisses it, since stderr is hidden behind the dashboard.
-const reloadNoticeFor = 10 * time.Second
 
 // Reload outcomes the model receives; the file is read and parsed in a command, never in Update.
 type (
@@ -54,72 +46,42 @@ func (m Model) reload() tea.Cmd {
 	}
 }
 
-func (m *Model) reloaded(msg reloadDoneMsg) {
-	m.reloadAt = m.now()
+func (m *Model) reloaded(msg reloadDoneMsg) tea.Cmd {
 	if msg.err != nil {
-		m.reloadMsg, m.reloadFailed = "reload failed, still running the previous config: "+msg.err.Error(), true
-		return
+		return m.say("reload failed, still running the previous config: "+msg.err.Error(), true)
 	}
 	if msg.title != "" {
 		m.opt.Title = msg.title
 	}
-	m.reloadMsg, m.reloadFailed = "reloaded: "+msg.note, false
+	return m.say("reloaded: "+msg.note, false)
 }
 
-// replan follows the runner onto a reloaded plan: routes and cells that stay keep what they
-// showed, new ones start pending, removed ones leave; the cursor stays on its route and service.
-func (m *Model) replan(plan checks.Plan) {
-	selRoute, selService := "", ""
+// selection names the route and service under the cursor, so it can follow them across a
+// reload.
+type selection struct{ route, service string }
+
+func (m Model) selection() selection {
+	var s selection
 	if m.row >= 0 && m.row < len(m.plan.Routes) {
-		selRoute = m.plan.Routes[m.row].Name
+		s.route = m.plan.Routes[m.row].Name
 	}
 	if j := m.col - 1; j >= 0 && j < len(m.plan.Services) {
-		selService = m.plan.Services[j].Name
+		s.service = m.plan.Services[j].Name
 	}
-	oldRoutes, oldCells, oldRouteIndex, oldServiceIndex := m.routes, m.cells, m.routeIndex, m.serviceIndex
+	return s
+}
 
-	m.plan = plan
-	m.routeIndex, m.serviceIndex = map[string]int{}, map[string]int{}
-	m.routes = make([]routeState, len(plan.Routes))
-	m.cells = make([][]cell, len(plan.Routes))
-	for j, s := range plan.Services {
-		m.serviceIndex[s.Name] = j
-	}
-	for i, r := range plan.Routes {
-		m.routeIndex[r.Name] = i
-		m.cells[i] = make([]cell, len(plan.Services))
-		oi, ok := oldRouteIndex[r.Name]
-		if !ok {
-			continue
-		}
-		m.routes[i] = oldRoutes[oi]
-		for j, s := range plan.Services {
-			if oj, ok := oldServiceIndex[s.Name]; ok {
-				m.cells[i][j] = oldCells[oi][oj]
-			}
-		}
-	}
-	if i, ok := m.routeIndex[selRoute]; ok {
+// followPlan puts the cursor back on its route and service after the board moved onto a
+// reloaded plan; when its cell is gone the detail closes.
+func (m *Model) followPlan(sel selection) {
+	if i, ok := m.routeIndex[sel.route]; ok {
 		m.row = i
 	}
-	if j, ok := m.serviceIndex[selService]; ok {
+	if j, ok := m.serviceIndex[sel.service]; ok {
 		m.col = j + 1
-	} else if selService != "" {
+	} else if sel.service != "" {
 		m.col = 0
 		m.detail = false // its cell is gone
 	}
 	m.scrollToCursor()
-}
-
-// reloadFooter is the reload outcome for the footer, or "" when there is none to show.
-func (m Model) reloadFooter() string {
-	switch {
-	case m.reloadMsg == "":
-		return ""
-	case m.reloadFailed:
-		return m.reloadMsg
-	case m.now().Sub(m.reloadAt) < reloadNoticeFor:
-		return m.reloadMsg
-	}
-	return ""
 }

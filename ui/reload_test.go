@@ -74,14 +74,17 @@ func TestReloadKeyAndSignalRunTheReloaderOutsideUpdate(t *testing.T) {
 	if calls != 0 {
 		t.Fatal("Update itself called the reloader")
 	}
-	m = update(m, cmd())
+	if !strings.Contains(screen(m), "reloading the config") {
+		t.Errorf("ctrl+r gave no sign it ran:\n%s", screen(m))
+	}
+	m = runCmds(m, cmd)
 	if calls != 1 || !strings.Contains(screen(m), "reloaded: 3 routes, 2 services") {
 		t.Errorf("after ctrl+r: %d calls, screen:\n%s", calls, screen(m))
 	}
-	// The notice fades; the key reminder comes back.
-	m.now = func() time.Time { return clock.Add(reloadNoticeFor + time.Second) }
+	// The notice fades on its timer; the key reminder comes back.
+	m = update(m, noticeExpiredMsg{id: m.notice.id})
 	if out := screen(m); strings.Contains(out, "reloaded") || !strings.Contains(out, "q quit") {
-		t.Errorf("notice still shown after %s:\n%s", reloadNoticeFor, out)
+		t.Errorf("notice still shown after it expired:\n%s", out)
 	}
 
 	next = fail
@@ -91,27 +94,15 @@ func TestReloadKeyAndSignalRunTheReloaderOutsideUpdate(t *testing.T) {
 		t.Fatalf("request arrived as %T", msg)
 	}
 	m, cmd = updateCmd(m, msg)
-	for _, c := range cmd().(tea.BatchMsg) {
-		if c == nil {
-			continue
-		}
-		done := make(chan tea.Msg, 1)
-		go func() { done <- c() }()
-		select {
-		case got := <-done:
-			if r, ok := got.(reloadDoneMsg); ok {
-				m = update(m, r)
-			}
-		case <-time.After(100 * time.Millisecond): // the re-armed wait for the next request
-		}
-	}
+	m = runCmds(m, cmd)
 	out := screen(m)
 	if calls != 2 || !strings.Contains(out, "reload failed, still running the previous config") || !strings.Contains(out, `unknown key "colour"`) {
 		t.Errorf("after a refused reload: %d calls, screen:\n%s", calls, out)
 	}
-	m.now = func() time.Time { return clock.Add(time.Hour) }
+	// A stale timer (of the earlier notice) does not clear the failure; esc does.
+	m = update(m, noticeExpiredMsg{id: m.notice.id - 1})
 	if !strings.Contains(screen(m), "reload failed") {
-		t.Error("the failure vanished before it was dismissed")
+		t.Error("the failure vanished on an older notice's timer")
 	}
 	m = press(m, "esc")
 	if strings.Contains(screen(m), "reload failed") {
@@ -134,5 +125,48 @@ func TestLongReloadFailureWrapsWithoutOverflow(t *testing.T) {
 	}
 	if !strings.Contains(lines[len(lines)-3], "reload failed") {
 		t.Errorf("failure not on three footer lines:\n%s", out)
+	}
+}
+
+// runCmds runs cmd (and the commands of a batch) and feeds back the messages that arrive
+// within a moment; timers (notices fading) and waits for the next event are left running.
+func runCmds(m Model, cmd tea.Cmd) Model {
+	if cmd == nil {
+		return m
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				m = runCmds(m, c)
+			}
+		case nil:
+		default:
+			m = update(m, msg)
+		}
+	case <-time.After(100 * time.Millisecond):
+	}
+	return m
+}
+
+// Footer notices fade on a timer; a refused config stays longer than good news.
+func TestNoticesFadeAndFailuresStayLonger(t *testing.T) {
+	if warnNoticeFor <= noticeFor {
+		t.Fatalf("a failure (%s) must stay longer than news (%s)", warnNoticeFor, noticeFor)
+	}
+	m, _ := testModel(testPlan(2, 2), Options{}, 80, 24)
+	m, cmd := updateCmd(m, keyMsg("r"))
+	if !strings.Contains(screen(m), "rechecking direct") {
+		t.Fatalf("r gave no sign it ran:\n%s", screen(m))
+	}
+	if cmd == nil {
+		t.Fatal("r returned no command")
+	}
+	m = update(m, noticeExpiredMsg{id: m.notice.id})
+	if strings.Contains(screen(m), "rechecking") {
+		t.Error("the notice outlived its timer")
 	}
 }

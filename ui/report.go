@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -81,6 +82,19 @@ func (r *SweepReport) Ordered() []checks.CheckResult {
 // WriteText prints the routes × services table, then why each cell that is not ok is not, and
 // with verbose every target's phases and failure.
 func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
+	if isASCII(g) {
+		// Remote text (a reason cut with "…") must not undo --ascii.
+		var buf bytes.Buffer
+		if err := r.writeText(&buf, g, verbose); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, asciiOnly(buf.String()))
+		return err
+	}
+	return r.writeText(w, g, verbose)
+}
+
+func (r *SweepReport) writeText(w io.Writer, g Glyphs, verbose bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := []string{"ROUTE", "VIA"}
 	for _, svc := range r.Plan.Services {
@@ -88,7 +102,13 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 	}
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, route := range r.Plan.Routes {
-		row := []string{route.Name, route.Endpoint()}
+		via := route.Endpoint()
+		if rr, ok := r.Routes[route.Name]; ok && rr.OK {
+			if ws := rr.Warnings(); len(ws) > 0 {
+				via += " " + warnMarks(ws, g, true)
+			}
+		}
+		row := []string{checks.Sanitize(route.Name), via}
 		for _, svc := range r.Plan.Services {
 			row = append(row, Cell(g, r.cell(route.Name, svc.Name)))
 		}
@@ -102,7 +122,7 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 	for _, route := range r.Plan.Routes {
 		if rr, ok := r.Routes[route.Name]; ok && !rr.OK {
 			// An offline route's reason names its state ("offline: no network — …").
-			what := "route down — "
+			what := "route down" + dashed(g)
 			if rr.StateOf().Warning() {
 				what = ""
 			}
@@ -119,12 +139,16 @@ func (r *SweepReport) WriteText(w io.Writer, g Glyphs, verbose bool) error {
 		for _, svc := range r.Plan.Services {
 			c := r.cell(route.Name, svc.Name)
 			if c.Verdict != checks.VerdictOK || verbose {
-				notes = append(notes, fmt.Sprintf("%s %s × %s: %s — %s", g.For(c.Verdict), route.Name, svc.Title, c.Verdict, checks.Sanitize(c.Reason)))
+				notes = append(notes, fmt.Sprintf("%s %s %s %s: %s%s%s", g.For(c.Verdict), route.Name, g.Times, svc.Title, VerdictWord(c.Verdict), dashed(g), checks.Sanitize(c.Reason)))
 			}
 			if verbose {
 				notes = append(notes, targetLines(g, c)...)
 			}
 		}
+	}
+	fmt.Fprintln(w)
+	for _, line := range bestSummary(r.Plan, r.Ordered(), r.Routes, g) {
+		fmt.Fprintln(w, "best "+line)
 	}
 	if len(notes) > 0 {
 		fmt.Fprintln(w)
@@ -172,19 +196,20 @@ func targetLines(g Glyphs, c checks.CheckResult) []string {
 	if c.Skipped != "" {
 		lines = append(lines, "        "+checks.Sanitize(c.Skipped))
 	}
-	for _, d := range dnsLines(c.DNS) {
+	for _, d := range dnsLines(c.DNS, g) {
 		lines = append(lines, "        "+d)
 	}
 	return lines
 }
 
-// PhaseSummary prints the phases a probe reached: "dns 12ms  connect 40ms  tls 85ms  total 140ms".
+// PhaseSummary prints the phases a probe reached, each a duration of its own:
+// "dns 12ms  connect 40ms  tls 45ms  first byte 30ms  body 2ms  total 130ms".
 func PhaseSummary(p checks.Phases) string {
 	var parts []string
 	for _, ph := range []struct {
 		name string
 		d    time.Duration
-	}{{"dns", p.DNS}, {"connect", p.Connect}, {"tls", p.TLS}, {"first byte", p.FirstByte}, {"total", p.Total}} {
+	}{{"dns", p.DNS}, {"connect", p.Connect}, {"tls", p.TLS}, {"first byte", p.FirstByte}, {"body", p.Body}, {"total", p.Total}} {
 		if ph.d > 0 {
 			parts = append(parts, ph.name+" "+FormatLatency(ph.d))
 		}
@@ -199,6 +224,7 @@ type ReportJSON struct {
 	Verdict  checks.Verdict      `json:"verdict"`
 	Routes   []checks.RouteJSON  `json:"routes"`
 	Results  []checks.ResultJSON `json:"results"`
+	Best     []checks.BestJSON   `json:"best"` // per service: the best working route and the runner-up
 }
 
 // WriteJSON prints the report as one JSON document.
@@ -216,6 +242,7 @@ func (r *SweepReport) WriteJSON(w io.Writer) error {
 		doc.Results = append(doc.Results, c.JSON())
 	}
 	doc.Verdict = checks.Summarize(ordered).Worst
+	doc.Best = checks.BestJSONFor(r.Plan, ordered)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)

@@ -81,7 +81,11 @@ func NewStatusPrinter(w io.Writer, opt StatusOptions) *StatusPrinter {
 // Print writes the line for s. The i3bar protocol's header and the opening of its endless
 // array go out with the first update; later updates are comma-prefixed.
 func (p *StatusPrinter) Print(s StatusSnapshot) error {
-	line := StatusLine(s, p.opt) + "\n"
+	return p.write(StatusLine(s, p.opt))
+}
+
+func (p *StatusPrinter) write(line string) error {
+	line += "\n"
 	if p.opt.Format == StatusI3bar {
 		if p.started {
 			line = "," + line
@@ -97,6 +101,15 @@ func (p *StatusPrinter) Print(s StatusSnapshot) error {
 // StatusLine renders s in opt.Format, without the trailing newline. For i3bar it is one
 // update: the JSON array of blocks.
 func StatusLine(s StatusSnapshot, opt StatusOptions) string {
+	line := statusLine(s, opt)
+	if isASCII(opt.Glyphs) && opt.Format != StatusJSON {
+		// Remote text (a reason cut with "…") must not undo --ascii.
+		line = asciiOnly(line)
+	}
+	return line
+}
+
+func statusLine(s StatusSnapshot, opt StatusOptions) string {
 	switch opt.Format {
 	case StatusJSON:
 		return jsonStatus(s, opt)
@@ -199,8 +212,17 @@ func barLine(s StatusSnapshot, opt StatusOptions, paint func(checks.Verdict, str
 	parts := make([]string, 0, len(groups))
 	for _, g := range groups {
 		var cells []string
-		if withNames {
+		warn := ""
+		if ws := s.Routes[g.name].Warnings(); len(ws) > 0 {
+			warn = paint(checks.VerdictSlow, warnMarks(ws, opt.Glyphs, !opt.Short))
+		}
+		switch {
+		case withNames && warn != "":
+			cells = append(cells, escape(checks.Sanitize(g.name))+" "+warn)
+		case withNames:
 			cells = append(cells, escape(checks.Sanitize(g.name)))
+		case warn != "":
+			cells = append(cells, warn)
 		}
 		if !opt.Short && g.allRouteDown() {
 			cells = append(cells, paint(checks.VerdictRouteDown, opt.Glyphs.RouteDown+" route down"))
@@ -212,6 +234,19 @@ func barLine(s StatusSnapshot, opt StatusOptions, paint func(checks.Verdict, str
 		parts = append(parts, strings.Join(cells, " "))
 	}
 	return strings.Join(parts, sep)
+}
+
+// warnMarks is a route's warnings for a status line: "⚠no-tunnel", or "⚠" when short.
+func warnMarks(ws []checks.RouteWarning, g Glyphs, words bool) string {
+	var parts []string
+	for _, w := range ws {
+		if words {
+			parts = append(parts, g.Warn+strings.ReplaceAll(w.Word(), " ", "-"))
+		} else {
+			parts = append(parts, g.Warn)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // cellToken is a service's abbreviation with its glyph, and unless short its word:

@@ -139,7 +139,47 @@ func statusScenarios() []statusScenario {
 		{"all_ok", allOKSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitOK},
 		{"all_ok_thresholds", allOKSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs, Warn: 110 * time.Millisecond, Crit: 500 * time.Millisecond}, checks.ExitDegraded},
 		{"pending", pendingSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitUnknown},
+		{"warned", warnedSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitOK},
+		{"not_carried", notCarriedSnapshot(), StatusOptions{Glyphs: UnicodeGlyphs}, checks.ExitOK},
+		{"not_carried_ascii", notCarriedSnapshot(), StatusOptions{Glyphs: ASCIIGlyphs}, checks.ExitOK},
+		{"warned_ascii", warnedSnapshot(), StatusOptions{Glyphs: ASCIIGlyphs}, checks.ExitOK},
 	}
+}
+
+// notCarriedSnapshot is a SOCKS5 route without UDP: chat works, calls are n/a (grey, not a
+// failure, the exit code stays 0).
+func notCarriedSnapshot() StatusSnapshot {
+	p := statusPlan()
+	p.Routes = p.Routes[2:]
+	p.Services = []checks.Service{{Name: "whatsapp", Title: "WhatsApp", Short: "WA"}, {Name: "calls", Title: "Calls", Short: "CALL"}}
+	r := NewSweepReport(p)
+	r.Add(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true}})
+	r.Add(checks.Event{Kind: checks.EventCheckDone, Check: statusResult("tor", "whatsapp", checks.VerdictOK, 140*time.Millisecond, "", nil)})
+	r.Add(checks.Event{Kind: checks.EventCheckDone, Check: statusResult("tor", "calls", checks.VerdictNA, 0, "calls need UDP; this SOCKS5 proxy does not relay it", nil)})
+	r.Finished = statusTime
+	return r.Snapshot()
+}
+
+// warnedSnapshot has every service working on two routes; the VPN is the faster one but
+// exits from the direct route's address and resolves through the system resolver.
+func warnedSnapshot() StatusSnapshot {
+	p := statusPlan()
+	p.Routes = p.Routes[:2]
+	p.Services = p.Services[:2]
+	r := NewSweepReport(p)
+	r.Add(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", Kind: checks.RouteDirect, OK: true}})
+	r.Add(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "family-vpn", Kind: checks.RouteInterface, OK: true,
+		Egress: &checks.Egress{IP: "198.51.100.7", Flags: []string{checks.NotTunnelling, checks.LocalDNSFlag + " 192.168.1.1 (local ISP?)"}}}})
+	for _, c := range []checks.CheckResult{
+		statusResult("direct", "whatsapp", checks.VerdictOK, 88*time.Millisecond, "", nil),
+		statusResult("direct", "telegram", checks.VerdictOK, 61*time.Millisecond, "", nil),
+		statusResult("family-vpn", "whatsapp", checks.VerdictOK, 35*time.Millisecond, "", nil),
+		statusResult("family-vpn", "telegram", checks.VerdictOK, 62*time.Millisecond, "", nil),
+	} {
+		r.Add(checks.Event{Kind: checks.EventCheckDone, Check: c})
+	}
+	r.Finished = statusTime
+	return r.Snapshot()
 }
 
 func TestStatusGoldens(t *testing.T) {
@@ -381,5 +421,30 @@ func TestParseStatusFormat(t *testing.T) {
 	}
 	if _, err := ParseStatusFormat("xml"); err == nil || !strings.Contains(err.Error(), "waybar") {
 		t.Errorf("unknown format error %v should list the formats", err)
+	}
+}
+
+// A bar must never go blank on an error: every format prints an error state a person (or
+// Nagios) recognises, on one line, with nothing of the reason that could break the format.
+func TestStatusErrorStateGoldens(t *testing.T) {
+	reason := "/etc/lifeline.yaml:4:5: unknown key \"colour\" | #[fg=red] %{F#fff} <b>\x1b[31m"
+	for _, f := range StatusFormats {
+		{
+			t.Run(string(f), func(t *testing.T) {
+				var buf bytes.Buffer
+				p := NewStatusPrinter(&buf, StatusOptions{Format: f, Glyphs: ASCIIGlyphs})
+				if err := p.PrintError(ErrorConfig, reason); err != nil {
+					t.Fatal(err)
+				}
+				got := buf.String()
+				if strings.ContainsRune(got, '\x1b') {
+					t.Errorf("an escape sequence reached the output: %q", got)
+				}
+				if !strings.Contains(got, "config error") {
+					t.Errorf("the error state does not say what is wrong: %q", got)
+				}
+				checkGolden(t, filepath.Join("testdata", "status", "error_config_"+string(f)+".golden"), got)
+			})
+		}
 	}
 }

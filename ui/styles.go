@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -15,6 +16,47 @@ import (
 type styles struct {
 	title, header, dim, border, selected, warn lipgloss.Style
 	verdict                                    map[checks.Verdict]lipgloss.Style
+	// inks are the same looks as plain prefixes and suffixes, for the table's cells: drawing a
+	// row then costs string joins, not a lipgloss render per cell.
+	ink struct {
+		header, dim, border, selected ink
+		verdict                       map[checks.Verdict]ink
+	}
+}
+
+// ink is a one-line style as the escape sequences around its text.
+type ink struct{ pre, post string }
+
+// inkOf captures what st puts around a single line of text without padding or margins.
+func inkOf(st lipgloss.Style) ink {
+	const mark = "\ue000"
+	pre, post, _ := strings.Cut(st.Render(mark), mark)
+	return ink{pre: pre, post: post}
+}
+
+func (k ink) paint(s string) string {
+	if k.pre == "" && k.post == "" {
+		return s
+	}
+	return k.pre + s + k.post
+}
+
+// withInks fills in the inks of s's styles.
+func (s styles) withInks() styles {
+	s.ink.header, s.ink.dim, s.ink.border, s.ink.selected = inkOf(s.header), inkOf(s.dim), inkOf(s.border), inkOf(s.selected)
+	s.ink.verdict = map[checks.Verdict]ink{}
+	for v, st := range s.verdict {
+		s.ink.verdict[v] = inkOf(st)
+	}
+	return s
+}
+
+// inkFor is the ink of a verdict; unknown verdicts look pending.
+func (s styles) inkFor(v checks.Verdict) ink {
+	if k, ok := s.ink.verdict[v]; ok {
+		return k
+	}
+	return s.ink.verdict[checks.VerdictPending]
 }
 
 // newStyles builds the looks for a background and the terminal's colour profile.
@@ -25,7 +67,7 @@ func newStyles(noColor, dark bool, profile colorprofile.Profile) styles {
 		for _, v := range verdicts {
 			s.verdict[v] = lipgloss.NewStyle()
 		}
-		return s
+		return s.withInks()
 	}
 	pick := func(light, darkHex string) color.Color {
 		return lipgloss.LightDark(dark)(lipgloss.Color(light), lipgloss.Color(darkHex))
@@ -46,7 +88,7 @@ func newStyles(noColor, dark bool, profile colorprofile.Profile) styles {
 	s.border = lipgloss.NewStyle().Foreground(pick("#afb8c1", "#484f58"))
 	s.selected = lipgloss.NewStyle().Reverse(true).Bold(true)
 	s.warn = lipgloss.NewStyle().Bold(true).Foreground(pick("#9a6700", "#d29922"))
-	return s
+	return s.withInks()
 }
 
 // forVerdict is the style of a verdict; unknown verdicts look pending.

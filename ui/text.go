@@ -15,30 +15,32 @@ func clean(s string) string { return checks.Sanitize(s) }
 // width is the number of terminal cells s takes.
 func width(s string) int { return ansi.StringWidth(s) }
 
-// fit truncates s to w cells (with an ellipsis) and pads it with spaces to exactly w.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if width(s) > w {
-		s = ansi.Truncate(s, w, "…")
-	}
+// fit truncates s to w cells (ending in g's ellipsis) and pads it with spaces to exactly w.
+func fit(s string, w int, g Glyphs) string {
+	s = clip(s, w, g)
 	if n := w - width(s); n > 0 {
 		s += strings.Repeat(" ", n)
 	}
 	return s
 }
 
-// clip truncates s to w cells without padding.
-func clip(s string, w int) string {
+// clip truncates s to w cells, ending in g's ellipsis, without padding.
+func clip(s string, w int, g Glyphs) string {
 	if w <= 0 {
 		return ""
 	}
 	if width(s) > w {
-		return ansi.Truncate(s, w, "…")
+		tail := g.Ellipsis
+		if width(tail) >= w {
+			tail = ""
+		}
+		return ansi.Truncate(s, w, tail)
 	}
 	return s
 }
+
+// splitLines is strings.Split on newlines.
+func splitLines(s string) []string { return strings.Split(s, "\n") }
 
 // frame cuts content to the w×h screen so it never wraps or scrolls the terminal.
 func frame(content string, w, h int) string {
@@ -69,7 +71,43 @@ func joinBeside(left, right []string, leftW int, sep string) []string {
 		if i < len(right) {
 			r = right[i]
 		}
-		out[i] = fit(l, leftW) + sep + r
+		out[i] = pad(l, leftW) + sep + r
 	}
 	return out
+}
+
+// pad fills s with spaces to w cells; it never cuts.
+func pad(s string, w int) string {
+	if n := w - width(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// asciiPunct are the typographic marks remote or domain text may carry, spelled in ASCII.
+var asciiPunct = strings.NewReplacer("…", "...", "—", "-", "–", "-", "·", "|", "×", "x", "→", "->", "←", "<-", "│", "|", "─", "-")
+
+// asciiOnly makes s pure ASCII for --ascii and non-UTF-8 locales: known marks are spelled
+// out, any other non-ASCII character becomes '?'. Escape sequences are ASCII and stay.
+func asciiOnly(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	s = asciiPunct.Replace(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= 0x80 {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -21,6 +21,7 @@ type Timeline struct {
 
 // timelineView is the timeline's state in the model.
 type timelineView struct {
+	gen     uint64 // counts every change the screen must show
 	open    bool
 	loading bool
 	data    Timeline
@@ -37,6 +38,7 @@ type timelineMsg struct {
 // toggleTimeline opens the timeline (loading the history in a command) or closes it.
 func (m Model) toggleTimeline() (tea.Model, tea.Cmd) {
 	m.tl.open = !m.tl.open
+	m.tl.gen++
 	m.detail = false
 	if !m.tl.open {
 		return m, nil
@@ -51,6 +53,7 @@ func (m *Model) loadTimeline() tea.Cmd {
 		return nil
 	}
 	m.tl.loading = true
+	m.tl.gen++
 	return func() tea.Msg {
 		data, err := load()
 		return timelineMsg{data: data, err: err}
@@ -67,6 +70,7 @@ func (m *Model) refreshTimeline(ev checks.Event) tea.Cmd {
 }
 
 func (m *Model) timelineLoaded(msg timelineMsg) {
+	m.tl.gen++
 	m.tl.loading = false
 	m.tl.loaded = true
 	m.tl.err = msg.err
@@ -78,12 +82,12 @@ func (m *Model) timelineLoaded(msg timelineMsg) {
 // timelineLines draw, per route, each service's last 24 h as a strip of hours, oldest left,
 // with its uptime, in a w×h body scrolled so that the selected route shows.
 func (m Model) timelineLines(w, h int) []string {
-	lines := []string{m.styles.header.Render(clip("timeline · last 24 h · one column per hour, newest right · t closes", w))}
+	lines := []string{m.styles.header.Render(clip("timeline · last 24 h · one column per hour, newest right · t closes", w, m.glyphs))}
 	switch {
 	case m.opt.Timeline == nil:
-		return append(lines, "", clip("history is off (--state off): nothing stored to show", w))
+		return append(lines, "", clip("history is off (--state off): nothing stored to show", w, m.glyphs))
 	case m.tl.err != nil:
-		return append(lines, "", m.styles.warn.Render(clip("cannot read the history: "+clean(m.tl.err.Error()), w)))
+		return append(lines, "", m.styles.warn.Render(clip("cannot read the history: "+clean(m.tl.err.Error()), w, m.glyphs)))
 	case !m.tl.loaded:
 		return append(lines, "", "loading history…")
 	}
@@ -118,7 +122,7 @@ func (m Model) timelineLines(w, h int) []string {
 			copy(axis[i*per:], []rune(at.Format("15")))
 		}
 	}
-	lines = append(lines, m.styles.dim.Render(clip(strings.Repeat(" ", nameW+1)+string(axis), w)))
+	lines = append(lines, m.styles.dim.Render(clip(strings.Repeat(" ", nameW+1)+string(axis), w, m.glyphs)))
 
 	perRoute := 1 + len(m.plan.Services)
 	shown := max(1, (h-len(lines))/perRoute)
@@ -129,7 +133,7 @@ func (m Model) timelineLines(w, h int) []string {
 		if i == m.row {
 			name = m.styles.selected.Render(name)
 		}
-		lines = append(lines, clip(name, w))
+		lines = append(lines, clip(name, w, m.glyphs))
 		for _, s := range m.plan.Services {
 			c, ok := cells[checks.Cell{Route: r.Name, Service: s.Name}]
 			strip := m.styles.dim.Render(strings.Repeat(noCheck.glyph(m.opt.ASCII), stripW))
@@ -140,10 +144,10 @@ func (m Model) timelineLines(w, h int) []string {
 					up = fmt.Sprintf("%6.1f%%", c.Uptime()*100)
 				}
 			}
-			lines = append(lines, fit("  "+clean(s.Title), nameW)+" "+strip+" "+up)
+			lines = append(lines, fit("  "+clean(s.Title), nameW, m.glyphs)+" "+strip+" "+up)
 		}
 	}
-	lines = append(lines, "", m.styles.dim.Render(clip(StripLegend(m.opt.ASCII), w)))
+	lines = append(lines, "", m.styles.dim.Render(clip(StripLegend(m.opt.ASCII), w, m.glyphs)))
 	return lines
 }
 

@@ -50,10 +50,41 @@ func timelineFixture(p checks.Plan) Timeline {
 func openTimeline(t *testing.T, m Model) Model {
 	t.Helper()
 	m, cmd := updateCmd(m, keyMsg("t"))
+	return update(m, timelineLoad(t, cmd))
+}
+
+// timelineLoad runs cmd and every command of a batch it holds, each in its own goroutine, and
+// returns the first timeline load among their messages. Commands that wait (the tick, the
+// next event) are left waiting; the test fails if no load comes within a bounded time.
+func timelineLoad(t *testing.T, cmd tea.Cmd) timelineMsg {
+	t.Helper()
 	if cmd == nil {
-		t.Fatal("t loads nothing")
+		t.Fatal("no command returned: nothing loads the timeline")
 	}
-	return update(m, cmd())
+	loads := make(chan timelineMsg, 8)
+	var start func(tea.Cmd)
+	start = func(c tea.Cmd) {
+		go func() {
+			switch msg := c().(type) {
+			case tea.BatchMsg:
+				for _, sub := range msg {
+					if sub != nil {
+						start(sub)
+					}
+				}
+			case timelineMsg:
+				loads <- msg
+			}
+		}()
+	}
+	start(cmd)
+	select {
+	case msg := <-loads:
+		return msg
+	case <-time.After(10 * time.Second):
+		t.Fatal("no command loaded the timeline")
+	}
+	return timelineMsg{}
 }
 
 func TestTimelineGoldens(t *testing.T) {
@@ -92,7 +123,7 @@ func TestTimelineLoadsInCommands(t *testing.T) {
 	if loads.Load() != 0 || cmd == nil {
 		t.Fatalf("Update loaded %d times, cmd %v", loads.Load(), cmd != nil)
 	}
-	m = update(m, cmd())
+	m = update(m, timelineLoad(t, cmd))
 	if loads.Load() != 1 || !strings.Contains(ansi.Strip(m.View().Content), "timeline") {
 		t.Fatalf("after the command: %d loads", loads.Load())
 	}
@@ -100,7 +131,7 @@ func TestTimelineLoadsInCommands(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("a finished sweep does not refresh the open timeline")
 	}
-	m = update(m, cmd().(tea.BatchMsg)[1]())
+	m = update(m, timelineLoad(t, cmd))
 	m = press(m, "t")
 	if strings.Contains(ansi.Strip(m.View().Content), "timeline ·") {
 		t.Fatal("t does not close the timeline")
@@ -124,9 +155,9 @@ func TestTimelineFollowsCursor(t *testing.T) {
 func TestTimelineWithoutHistory(t *testing.T) {
 	p := testPlan(2, 2)
 	m, _ := testModel(p, Options{}, 80, 24)
-	m, cmd := updateCmd(m, keyMsg("t"))
-	if cmd != nil {
-		t.Fatal("no store, yet a load command")
+	m = update(m, keyMsg("t"))
+	if m.tl.loading {
+		t.Fatal("no store, yet the timeline is loading")
 	}
 	if !strings.Contains(ansi.Strip(m.View().Content), "history is off") {
 		t.Fatalf("view:\n%s", ansi.Strip(m.View().Content))

@@ -41,7 +41,7 @@ func TestTransferShowsInReportJSONAndDetail(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"direct × WhatsApp: partial — media stalls after 17 KB on media.test",
+		"direct x WhatsApp: partial - media stalls after 17 KB on media.test",
 		"stalls after 17 KB on media.test [stalled at read]",
 		"transfer: stalled after 17 KB of 64 KB, first byte 15ms, carried over from 3m ago",
 	} {

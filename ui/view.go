@@ -3,10 +3,11 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lifeline-app/lifeline/checks"
 )
 
 // View draws the whole screen, cut to the terminal size so nothing wraps.
@@ -18,30 +19,80 @@ func (m Model) View() tea.View {
 }
 
 func (m Model) render() string {
-	if m.width <= 0 || m.height <= 0 {
+	if m.quitting || m.width <= 0 || m.height <= 0 {
+		// The last frame is empty: nothing more is drawn while the program stops.
 		return ""
 	}
-	lines := m.header()
+	key := m.screenKey()
+	sc := &m.cache.screen
+	if sc.body == nil || sc.key != key {
+		sc.body, sc.key = m.body(), key
+		m.cache.drawn.screens++
+	}
+	head := m.header()
+	for i, line := range head {
+		if width(line) > m.width {
+			head[i] = ansi.Truncate(line, m.width, "")
+		}
+	}
+	lines := append(head, sc.body...)
+	out := strings.Join(lines[:min(len(lines), m.height)], "\n")
+	if m.opt.ASCII {
+		out = asciiOnly(out)
+	}
+	return out
+}
+
+func (m Model) screenKey() screenKey {
+	k := screenKey{
+		gen: m.gen, stylesGen: m.stylesGen, width: m.width, height: m.height,
+		row: m.row, col: m.col, rowOff: m.rowOff, colOff: m.colOff,
+		detail: m.detail, help: m.help, paused: m.paused, closed: m.closed,
+		pane: m.pane.YOffset(), frame: -1, notice: m.notice.id, timeline: m.tl.gen,
+	}
+	if m.anyPending() {
+		k.frame = m.frame
+	}
+	if m.detail {
+		k.second = m.now().Unix()
+	}
+	return k
+}
+
+// body is everything under the header: the matrix, the best routes, the detail or the help,
+// and the footer, cut to the screen.
+func (m Model) body() []string {
 	l := m.layout()
 	var body []string
+	trusted := 0 // leading lines drawn to fit the screen already: the table's, when it fits
+	matrix := func() []string {
+		mat := m.matrix(l)
+		if m.tableWidth(l) <= m.width {
+			trusted = len(mat)
+		}
+		return mat
+	}
 	switch {
 	case m.help:
-		body = m.helpLines()
+		body = m.paneLines(m.helpLines(), m.width, l.bodyH)
 	case m.tl.open:
 		body = m.timelineLines(m.width, l.bodyH)
 	case m.detail && l.detailSide:
-		table := m.matrix(l)
-		tableW := 0
-		for _, line := range table {
-			tableW = max(tableW, width(line))
+		left := append(m.matrix(l), m.bestLines(l)...)
+		leftW := 0
+		for _, line := range left {
+			leftW = max(leftW, width(line))
 		}
-		body = joinBeside(table, m.detailLines(l.detailW), tableW, " "+m.styles.border.Render(m.vrule())+" ")
+		right := m.paneLines(m.detailLines(l.detailW), l.detailW, l.bodyH)
+		body = joinBeside(left, right, leftW, " "+m.styles.border.Render(m.vrule())+" ")
 	case m.detail:
-		body = m.matrix(l)
-		body = append(body, m.styles.border.Render(strings.Repeat(m.hrule(), m.width)))
-		body = append(body, m.detailLines(m.width)...)
+		body = append(matrix(), m.bestLines(l)...)
+		if l.detailH > 0 {
+			body = append(body, m.styles.border.Render(strings.Repeat(m.hrule(), m.width)))
+			body = append(body, m.paneLines(m.detailLines(m.width), m.width, l.detailH-1)...)
+		}
 	default:
-		body = m.matrix(l)
+		body = append(matrix(), m.bestLines(l)...)
 	}
 	if len(body) > l.bodyH {
 		body = body[:l.bodyH]
@@ -49,37 +100,21 @@ func (m Model) render() string {
 	for len(body) < l.bodyH {
 		body = append(body, "")
 	}
-	lines = append(lines, body...)
-	lines = append(lines, m.footer()...)
-	return frame(strings.Join(lines, "\n"), m.width, m.height)
+	body = append(body, m.footer()...)
+	// Nothing may wrap: cut what is wider than the screen (a line no longer in bytes than
+	// the screen is in cells cannot be).
+	for i := trusted; i < len(body); i++ {
+		if len(body[i]) > m.width && width(body[i]) > m.width {
+			body[i] = ansi.Truncate(body[i], m.width, "")
+		}
+	}
+	return body
 }
 
-// footer is the key reminder, or the last reload's outcome while it is news. A refused
-// config's message may need more than a line: it wraps onto up to three.
-func (m Model) footer() []string {
-	msg := m.reloadFooter()
-	if msg == "" || m.width <= 0 {
-		return []string{m.styles.dim.Render(clip(m.footerHelp(), m.width))}
-	}
-	style := m.styles.dim
-	if m.reloadFailed {
-		style = m.styles.warn
-	}
-	var lines []string
-	rest := clean(msg)
-	for rest != "" {
-		if width(rest) <= m.width || len(lines) == 2 {
-			lines = append(lines, style.Render(clip(rest, m.width)))
-			break
-		}
-		head := ansi.Truncate(rest, m.width, "")
-		if head == "" {
-			break
-		}
-		lines = append(lines, style.Render(head))
-		rest = rest[len(head):]
-	}
-	return lines
+// tableWidth is how wide the matrix is drawn for l.
+func (m Model) tableWidth(l layout) int {
+	cols := min(l.cols, len(m.plan.Services)-m.colOff)
+	return l.routeW + 4 + cols*(l.svcW+3)
 }
 
 func (m Model) hrule() string {
@@ -98,9 +133,10 @@ func (m Model) vrule() string {
 
 // header is the title with the sweep clock, then the counts.
 func (m Model) header() []string {
+	g := m.glyphs
 	title := "lifeline"
 	if m.opt.Title != "" {
-		title += " · " + clean(m.opt.Title)
+		title += g.Sep + clean(m.opt.Title)
 	}
 	var state string
 	switch {
@@ -118,42 +154,47 @@ func (m Model) header() []string {
 	if state != "" {
 		titleW = min(titleW, max(m.width-width(state)-2, 8))
 	}
-	first := m.styles.title.Render(clip(title, titleW))
+	first := m.styles.title.Render(clip(title, titleW, g))
 	if state != "" {
 		first += strings.Repeat(" ", max(m.width-titleW-width(state), 2)) + state
 	}
 
-	ok, degraded, down := m.counts()
+	n := m.counts()
+	type count struct {
+		v     checks.Verdict
+		glyph string
+		n     int
+		word  string
+	}
+	// Each glyph means one verdict, here as in the cells: ◐ slow, ◑ partial.
+	counts := []count{
+		{checks.VerdictOK, g.OK, n[checks.VerdictOK], "ok"},
+		{checks.VerdictSlow, g.Slow, n[checks.VerdictSlow], "slow"},
+		{checks.VerdictPartial, g.Partial, n[checks.VerdictPartial], "partial"},
+		{checks.VerdictBlocked, g.Blocked, n[checks.VerdictBlocked] + n[checks.VerdictRouteDown], "down"},
+	}
+	if na := n[checks.VerdictNA]; na > 0 {
+		counts = append(counts, count{checks.VerdictNA, g.NA, na, "n/a"})
+	}
 	last := "no sweep finished yet"
 	if !m.lastFinished.IsZero() {
 		last = "last sweep " + m.when(m.lastFinished)
 	}
-	g := m.glyphs
-	okS := m.styles.forVerdict("ok")
-	slowS := m.styles.forVerdict("slow")
-	downS := m.styles.forVerdict("blocked")
-	second := fmt.Sprintf("%s · %s · %s · %s", last,
-		okS.Render(fmt.Sprintf("%s %d ok", g.OK, ok)),
-		slowS.Render(fmt.Sprintf("%s %d degraded", g.Slow, degraded)),
-		downS.Render(fmt.Sprintf("%s %d down", g.Blocked, down)))
+	parts := []string{last}
+	for _, c := range counts {
+		parts = append(parts, m.styles.forVerdict(c.v).Render(fmt.Sprintf("%s %d %s", c.glyph, c.n, c.word)))
+	}
+	second := strings.Join(parts, g.Sep)
 	if width(second) > m.width {
 		// Narrow: counts first, as glyph and number, then the clock.
-		second = fmt.Sprintf("%s %s %s", okS.Render(fmt.Sprintf("%s%d", g.OK, ok)),
-			slowS.Render(fmt.Sprintf("%s%d", g.Slow, degraded)), downS.Render(fmt.Sprintf("%s%d", g.Blocked, down)))
+		parts = parts[:0]
+		for _, c := range counts {
+			parts = append(parts, m.styles.forVerdict(c.v).Render(fmt.Sprintf("%s%d", c.glyph, c.n)))
+		}
+		second = strings.Join(parts, " ")
 		if !m.lastFinished.IsZero() {
-			second += " · last " + m.lastFinished.Format("15:04:05")
+			second += g.Sep + "last " + m.lastFinished.Format("15:04:05")
 		}
 	}
 	return []string{first, second}
-}
-
-func countdown(d time.Duration) string {
-	s := int((d + time.Second - 1) / time.Second)
-	if s <= 0 {
-		return "0s"
-	}
-	if s < 60 {
-		return fmt.Sprintf("%ds", s)
-	}
-	return fmt.Sprintf("%dm%02ds", s/60, s%60)
 }

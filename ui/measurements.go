@@ -1,5 +1,8 @@
 package ui
 
+// Lines that describe what a probe measured beyond its phases (exit address, UDP, transfer,
+// DNS comparison, SNI contrast), shared by the detail pane and the check report.
+
 import "github.com/lifeline-app/lifeline/checks"
 
 // egressLine is a route's exit and flags, e.g. "exit 203.0.113.5 (NL); not tunnelling: …".
@@ -28,12 +31,12 @@ func transferLine(s *checks.TransferStats) string {
 }
 
 // dnsLines show each name the direct route compared with another route, both answers.
-func dnsLines(answers []checks.DNSAnswers) []string {
+func dnsLines(answers []checks.DNSAnswers, g Glyphs) []string {
 	var out []string
 	for _, a := range answers {
 		line := "dns " + clean(a.Name) + ": " + clean(a.Summary())
 		if a.Tampered {
-			line += " — tampered"
+			line += dashed(g) + "tampered"
 		}
 		out = append(out, line)
 	}

@@ -54,7 +54,7 @@ func TestReportNamesInterference(t *testing.T) {
 	for _, want := range []string{
 		"direct: exit 198.51.100.7 (RU)",
 		"udp: loss 83% of 30, rtt 40ms, cut after 25 packets, mapped 198.51.100.7:4000",
-		"dns web.test: system: NXDOMAIN; via proxy: 192.0.2.1 — tampered",
+		"dns web.test: system: NXDOMAIN; via proxy: 192.0.2.1 - tampered",
 		"DNS tampered for web.test",
 	} {
 		if !strings.Contains(v, want) {
@@ -91,7 +91,7 @@ func TestReportAndDetailShowTheSNIContrast(t *testing.T) {
 	if err := r.WriteText(&verbose, ASCIIGlyphs, true); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(quiet.String(), "direct × Signal: blocked — "+reason) {
+	if !strings.Contains(quiet.String(), "direct x Signal: blocked - "+reason) {
 		t.Errorf("report lacks the contrast in the reason:\n%s", quiet.String())
 	}
 	if !strings.Contains(verbose.String(), line) {
