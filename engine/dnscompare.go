@@ -125,6 +125,11 @@ func (c *dnsTamperChecker) lookupVia(ctx context.Context, via Route, name string
 			nxdomain = true
 			continue
 		default:
+			if qtype == dns.TypeAAAA && len(ips) > 0 {
+				// Some resolvers refuse or fail the AAAA question of a name they answered A
+				// for: the A answer stands.
+				continue
+			}
 			return nil, checks.FailDNSServfail
 		}
 		for _, rr := range resp.Answer {
