@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +16,10 @@ import (
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
-// TestSweepCostPerService measures what the built-in services cost per sweep with their
-// default targets and rotation, through a SOCKS5 proxy (where WhatsApp's chat servers get the
+// TestSweepCostPerService measures what the built-in services' reachability probes cost per
+// sweep with their default targets and rotation (transfer and upload checks off: they run
+// once every transfer.every and are measured by TestSweepCostPerTargetKind), through a SOCKS5
+// proxy (where WhatsApp's chat servers get the
 // Noise hello; on direct and interface routes they are TCP connects, 0 bytes above TCP). Every
 // endpoint is a loopback fixture that answers as the service does (a fake data centre, a Noise
 // server, a WebSocket gateway, TLS servers with one ECDSA P-256 leaf each), behind counting
@@ -127,7 +130,7 @@ func TestSweepCostPerService(t *testing.T) {
 	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-10s %8s %14s %14s %16s %16s\n", "service", "probes", "up B/sweep", "down B/sweep", "up min–max", "down min–max")
-	var all [2]int64
+	var all, defaults [2]int64
 	for _, svc := range services {
 		tl := totals[svc.Name]
 		if tl.up == 0 || tl.down == 0 {
@@ -136,7 +139,11 @@ func TestSweepCostPerService(t *testing.T) {
 		fmt.Fprintf(&table, "%-10s %8.1f %14d %14d %16s %16s\n", svc.Name, float64(tl.probes)/sweeps, tl.up/sweeps, tl.down/sweeps,
 			fmt.Sprintf("%d–%d", tl.minUp, tl.maxUp), fmt.Sprintf("%d–%d", tl.minDown, tl.maxDown))
 		all[0], all[1] = all[0]+tl.up, all[1]+tl.down
+		if slices.Contains(config.DefaultServices, svc.Name) {
+			defaults[0], defaults[1] = defaults[0]+tl.up, defaults[1]+tl.down
+		}
 	}
-	fmt.Fprintf(&table, "all %d: %d up, %d down per sweep on average over %d sweeps\n", len(services), all[0]/sweeps, all[1]/sweeps, sweeps)
+	fmt.Fprintf(&table, "all %d: %d up, %d down per sweep on average over %d sweeps; the default %v: %d up, %d down\n",
+		len(services), all[0]/sweeps, all[1]/sweeps, sweeps, config.DefaultServices, defaults[0]/sweeps, defaults[1]/sweeps)
 	t.Log("\n" + table.String())
 }

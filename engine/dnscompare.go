@@ -125,6 +125,11 @@ func (c *dnsTamperChecker) lookupVia(ctx context.Context, via Route, name string
 			nxdomain = true
 			continue
 		default:
+			if qtype == dns.TypeAAAA && len(ips) > 0 {
+				// Some resolvers refuse or fail the AAAA question of a name they answered A
+				// for: the A answer stands.
+				continue
+			}
 			return nil, checks.FailDNSServfail
 		}
 		for _, rr := range resp.Answer {
@@ -206,9 +211,14 @@ func (s *Scheduler) noteDNSTampering(ctx context.Context, n uint64, r Route, svc
 	if len(vias) == 0 {
 		return
 	}
+	// The names this sweep asked for: a rotating target shown from an earlier sweep was not
+	// resolved now, and comparing every name of a large service would flood the resolver.
 	var names []string
-	for _, t := range svc.Targets {
-		if h := t.AddrHost(); net.ParseIP(h) == nil && h != "" && !slices.Contains(names, h) {
+	for _, tr := range res.Targets {
+		if tr.Rotated != nil {
+			continue
+		}
+		if h := tr.Target.AddrHost(); net.ParseIP(h) == nil && h != "" && !slices.Contains(names, h) {
 			names = append(names, h)
 		}
 	}

@@ -59,6 +59,8 @@ func TestInstantConnectTunnelIsDownNotCensored(t *testing.T) {
 				dcTarget(checks.KindMTProto, "149.154.167.51:443"), dcTarget(checks.KindMTProtoHTTP, "149.154.175.50:80"),
 			}},
 			{Name: "signal", Targets: []checks.Target{{Role: checks.RoleChat, Kind: checks.KindHTTPS, Addr: "https://chat.signal.org/"}}},
+			// A bare connect through the proxy is granted at once: it must not prove the route.
+			{Name: "push", Targets: []checks.Target{{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: "courier.push.apple.com:5223"}}},
 		},
 	}
 	routes, cells := sweepPlan(t, plan)
@@ -69,7 +71,7 @@ func TestInstantConnectTunnelIsDownNotCensored(t *testing.T) {
 	if !strings.Contains(rr.Reason, "nothing comes back") {
 		t.Errorf("route reason %q does not say the tunnel carries nothing", rr.Reason)
 	}
-	for _, svc := range []string{"whatsapp", "telegram", "signal"} {
+	for _, svc := range []string{"whatsapp", "telegram", "signal", "push"} {
 		c := cells["ss-local/"+svc]
 		if c.Verdict != checks.VerdictRouteDown {
 			t.Errorf("%s = %s (%q), want route-down", svc, c.Verdict, c.Reason)

@@ -15,7 +15,8 @@ import (
 // as in OONI's whatsapp test: the connection is the server's. Through a proxy a connect proves
 // only that the proxy answered (a tunnel client grants CONNECT before reaching anything), so
 // the probe sends the WA prologue and a Noise hello, and only a server hello computed for our
-// ephemeral key counts.
+// ephemeral key counts. The hello opens with the phone apps' prologue (WA 5.2), as they
+// speak to these servers over raw TCP.
 func probeNoise(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (res checks.TargetResult) {
 	res.Target = t
 	start := time.Now()
@@ -32,7 +33,7 @@ func probeNoise(ctx context.Context, r Route, t checks.Target, opt ProbeOptions)
 		res.Proof = "TCP connect to " + checks.Sanitize(t.Addr)
 		return res
 	}
-	hello, err := wanoise.NewHello(rand.Reader)
+	hello, err := wanoise.NewHello(rand.Reader, wanoise.MobileHeader)
 	if err != nil {
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpWrite, err.Error())
 		return res

@@ -225,10 +225,10 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		case res := <-control:
 			controlPending = false
 			routeResult.Control = &res
-			proven = proven || res.OK
+			proven = proven || provesRoute(spec, res)
 		case c := <-results:
 			remaining--
-			proven = proven || slices.ContainsFunc(c.Targets, func(t checks.TargetResult) bool { return t.OK && !isCarriedOver(t) })
+			proven = proven || slices.ContainsFunc(c.Targets, func(t checks.TargetResult) bool { return provesRoute(spec, t) })
 			held = append(held, c)
 		}
 		release()
@@ -370,6 +370,17 @@ func ownFailure(held []checks.CheckResult, control *checks.TargetResult) bool {
 		return true
 	}
 	return slices.ContainsFunc(held, func(c checks.CheckResult) bool { return c.Cause.Internal() })
+}
+
+// provesRoute reports whether t, measured now, shows the route carries traffic: an answer
+// from the far end. A TCP connect through a proxy shows only that the proxy granted it, as a
+// tunnel client does at once whether or not its server is reachable.
+func provesRoute(spec checks.RouteSpec, t checks.TargetResult) bool {
+	if !t.OK || isCarriedOver(t) {
+		return false
+	}
+	proxy := spec.Kind == checks.RouteSOCKS5 || spec.Kind == checks.RouteHTTP
+	return !(proxy && t.Target.Kind == checks.KindTCP)
 }
 
 // silentAfterGrant reports whether every failure through a proxy came after the proxy had

@@ -15,9 +15,9 @@ import (
 const (
 	addrDC       = "10.77.9.30"
 	addrDC200    = "10.77.9.31"
-	addrDC302    = "10.77.9.33"
-	addrDC404    = "10.77.9.34"
-	addrWhatsApp = "10.77.9.32"
+	addrDC302    = "10.77.9.32"
+	addrDC404    = "10.77.9.33"
+	addrWhatsApp = "10.77.9.34"
 )
 
 // TestCensorMessengers runs the real binary in the censor lab against servers that answer as

@@ -47,8 +47,8 @@ func isCatalogHost(hostport string) bool {
 }
 
 // serveCatalog runs what the built-in services need beyond HTTPS on 443 at addrCatalog in the
-// server namespace: WhatsApp's Noise chat on 5222, TCP that accepts on 5223, TLS on 5228,
-// STUN on 3478 and 19302.
+// server namespace: WhatsApp's Noise on 5222, TCP that accepts on 5223, TLS on 5228, STUN on
+// 3478 and 19302.
 func (lab *censorLab) serveCatalog(t *testing.T) {
 	t.Helper()
 	for _, port := range []string{"5222", "5223", "5228"} {
@@ -57,11 +57,11 @@ func (lab *censorLab) serveCatalog(t *testing.T) {
 			ln, err = net.Listen("tcp", net.JoinHostPort(addrCatalog, port))
 			return err
 		})
-		switch port {
-		case "5222":
+		if port == "5222" { // WhatsApp's chat port speaks Noise: through a proxy it must answer
 			fixture.NoiseServerOn(t, ln)
 			continue
-		case "5228":
+		}
+		if port == "5228" {
 			ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{fixture.Leaf(t, catalogHostnames()...)}})
 		}
 		go acceptAndHold(ln)

@@ -45,6 +45,9 @@ const (
 	censorPrefix  = "lifeline-censor-"
 )
 
+// serviceAddrs are the server addresses of the lab's HTTPS services.
+var serviceAddrs = []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign}
+
 // Names the services are known by, and the addresses that are true for them; the built-in
 // services' own names all point at addrCatalog.
 var censorNames = withCatalogNames(map[string]string{
@@ -101,7 +104,7 @@ func newCensorLab(t *testing.T) *censorLab {
 		run(t, "ip", "-n", a.ns, "addr", "add", a.cidr, "dev", a.dev)
 		run(t, "ip", "-n", a.ns, "link", "set", a.dev, "up")
 	}
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign} {
+	for _, addr := range serviceAddrs {
 		run(t, "ip", "-n", lab.server, "addr", "add", addr+"/32", "dev", "lo")
 	}
 	// Unbound sockets take the censor (metric 10); a socket bound to direct0 can only use
@@ -193,7 +196,7 @@ func (lab *censorLab) serveTLS(t *testing.T) {
 	}
 	// One listener per service address (not a wildcard), so other servers can take port 443
 	// of the lab's other addresses.
-	for _, addr := range []string{addrShared, addrDropped, addrCutoff, addrThrottled, addrIPBlocked, addrCatalog, addrDomestic, addrForeign} {
+	for _, addr := range serviceAddrs {
 		var ln net.Listener
 		inNetns(t, lab.server, func() (err error) {
 			ln, err = net.Listen("tcp", net.JoinHostPort(addr, "443"))

@@ -8,17 +8,19 @@ import (
 
 // Hello is a client's side of the first handshake message pair.
 type Hello struct {
-	eph   *ecdh.PrivateKey
-	state *state
+	header []byte
+	eph    *ecdh.PrivateKey
+	state  *state
 }
 
-// NewHello draws an ephemeral key from rnd.
-func NewHello(rnd io.Reader) (*Hello, error) {
+// NewHello draws an ephemeral key from rnd for a handshake opened with header (WebHeader or
+// MobileHeader), which is also the Noise prologue.
+func NewHello(rnd io.Reader, header []byte) (*Hello, error) {
 	eph, err := ecdh.X25519().GenerateKey(rnd)
 	if err != nil {
 		return nil, err
 	}
-	return &Hello{eph: eph, state: newState(Header)}, nil
+	return &Hello{header: header, eph: eph, state: newState(header)}, nil
 }
 
 // Bytes is what the client sends first: the prologue and a frame carrying a ClientHello with
@@ -27,7 +29,7 @@ func (h *Hello) Bytes() []byte {
 	pub := h.eph.PublicKey().Bytes()
 	h.state.mixHash(pub)
 	msg := encodeHello(fieldClientHello, pub, nil, nil)
-	out := append([]byte{}, Header...)
+	out := append([]byte{}, h.header...)
 	out = append(out, byte(len(msg)>>16), byte(len(msg)>>8), byte(len(msg)))
 	return append(out, msg...)
 }

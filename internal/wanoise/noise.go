@@ -19,9 +19,17 @@ import (
 	"io"
 )
 
-// Header is the prologue a client sends before its first frame: "WA", the protocol magic
-// and the binary dictionary version.
-var Header = []byte{'W', 'A', 6, 3}
+// Prologues a client sends before its first frame, "WA" and two version bytes: WebHeader is
+// the web client's (protocol magic 6, binary dictionary 3), sent inside the WebSocket to
+// web.whatsapp.com; MobileHeader is the phone apps' (protocol 5.2), sent on raw TCP to the
+// chat servers (g.whatsapp.net, e*.whatsapp.net on 443 and 5222).
+var (
+	WebHeader    = []byte{'W', 'A', 6, 3}
+	MobileHeader = []byte{'W', 'A', 5, 2}
+)
+
+// headerLen is the length of every prologue.
+const headerLen = 4
 
 // protocolName is exactly 32 bytes, so it is the initial hash itself (Noise §5.2).
 const protocolName = "Noise_XX_25519_AESGCM_SHA256\x00\x00\x00\x00"

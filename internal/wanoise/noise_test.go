@@ -13,7 +13,7 @@ import (
 // TestClientHelloIsWhatWhatsAppClientsSend checks the bytes on the wire: the WA prologue,
 // a 3-byte frame length, and HandshakeMessage{clientHello{ephemeral: 32 bytes}}.
 func TestClientHelloIsWhatWhatsAppClientsSend(t *testing.T) {
-	h, err := NewHello(rand.Reader)
+	h, err := NewHello(rand.Reader, WebHeader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func handshake(t *testing.T, respond func(rw io.ReadWriter) error) (ServerHello,
 		defer s.Close()
 		respond(s)
 	}()
-	h, err := NewHello(rand.Reader)
+	h, err := NewHello(rand.Reader, MobileHeader)
 	if err != nil {
 		t.Fatal(err)
 	}

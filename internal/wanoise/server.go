@@ -11,7 +11,7 @@ import (
 // prologue and the ClientHello from rw and answers with a ServerHello for static, carrying
 // payload as the encrypted certificate.
 func Respond(rw io.ReadWriter, rnd io.Reader, static *ecdh.PrivateKey, payload []byte) error {
-	prologue := make([]byte, len(Header))
+	prologue := make([]byte, headerLen)
 	if _, err := io.ReadFull(rw, prologue); err != nil {
 		return err
 	}
