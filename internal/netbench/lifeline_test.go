@@ -1,3 +1,5 @@
+//go:build unix
+
 package netbench
 
 import (
@@ -50,7 +52,7 @@ func run(b *testing.B, dir, name string, args ...string) proc {
 	p.exit = cmd.ProcessState.ExitCode()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		p.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		p.rss = ru.Maxrss * 1024
+		p.rss = int64(ru.Maxrss) * 1024
 	}
 	if p.exit > 2 {
 		b.Fatalf("%s %s exited %d: %s", name, strings.Join(args, " "), p.exit, errOut.Bytes())
