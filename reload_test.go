@@ -186,7 +186,7 @@ func TestReloadKeepsTheRouteFilter(t *testing.T) {
 	ctx, cancel := context.WithCancel(withHangups(context.Background(), hup))
 	defer cancel()
 	out := &lineWriter{lines: make(chan string, 100)}
-	errOut := &syncBuffer{}
+	errOut := &fixture.SyncBuffer{}
 	result := make(chan int, 1)
 	go func() {
 		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--route", "b"}, out, errOut)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 	"github.com/lifeline-app/lifeline/ui"
 )
 
@@ -51,31 +51,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the child writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // child is lifeline running as a process of its own: stdout is a pipe read line by line.
 type child struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	lines  chan string
-	rest   *syncBuffer // stdout after the last newline, once stdout closed
-	stderr *syncBuffer
+	rest   *fixture.SyncBuffer // stdout after the last newline, once stdout closed
+	stderr *fixture.SyncBuffer
 	exited chan struct{}
 	err    error
 }
@@ -96,7 +78,7 @@ func startChildEnv(t *testing.T, env []string, args ...string) *child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &child{t: t, cmd: cmd, lines: make(chan string, 1000), rest: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	c := &child{t: t, cmd: cmd, lines: make(chan string, 1000), rest: &fixture.SyncBuffer{}, stderr: &fixture.SyncBuffer{}, exited: make(chan struct{})}
 	cmd.Stderr = c.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -94,7 +94,7 @@ func TestAlertViaAutoEscapesThroughAWorkingRoute(t *testing.T) {
 				t.Fatal(err)
 			}
 			blocked := &censor{}
-			diag := &syncBuffer{}
+			diag := &fixture.SyncBuffer{}
 			n := NewNotifier(NotifyOptions{
 				FailureThreshold: 1, SuccessThreshold: 1,
 				Webhook:     "http://hook.lifeline.test/hook/tok",
@@ -209,7 +209,7 @@ func TestNtfyAndTelegramNotifiers(t *testing.T) {
 
 	// Failures name the kind, never the URL or token.
 	srv.srv.Close()
-	diag := &syncBuffer{}
+	diag := &fixture.SyncBuffer{}
 	failing := NewNotifier(NotifyOptions{
 		FailureThreshold: 1, SuccessThreshold: 1, Attempts: 1, Diagnostics: diag,
 		Deliveries: []Delivery{

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // feed walks one cell from ok to blocked and back with thresholds of one: one silent baseline,
@@ -23,23 +23,6 @@ func feed(n *Notifier) {
 	n.Observe(done(result("family-vpn", "signal", checks.VerdictOK, 80*time.Millisecond, "")))
 	n.Observe(done(result("family-vpn", "signal", checks.VerdictBlocked, 0, "TLS reset after ClientHello on chat.signal.org")))
 	n.Observe(done(result("family-vpn", "signal", checks.VerdictOK, 90*time.Millisecond, "")))
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // waitFor polls cond for a bounded time.
@@ -81,7 +64,7 @@ func TestOnChangeCommandGetsTheChangeInItsEnvironment(t *testing.T) {
 }
 
 func TestOnChangeCommandIsBoundedByItsTimeout(t *testing.T) {
-	diag := &syncBuffer{}
+	diag := &fixture.SyncBuffer{}
 	n := NewNotifier(NotifyOptions{
 		FailureThreshold: 1, SuccessThreshold: 1, OnChange: "sleep 30",
 		CommandTimeout: 200 * time.Millisecond, Diagnostics: diag,
@@ -134,7 +117,7 @@ func TestWebhookRetriesThenGivesUpWithoutPrintingTheURL(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	diag := &syncBuffer{}
+	diag := &fixture.SyncBuffer{}
 	n := NewNotifier(NotifyOptions{
 		FailureThreshold: 1, SuccessThreshold: 1, Webhook: srv.URL + "/hook?token=s3cret",
 		Attempts: 3, Backoff: 10 * time.Millisecond, Diagnostics: diag,
@@ -158,7 +141,7 @@ func TestWebhookNeverRetriesAClientError(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 	}))
 	defer srv.Close()
-	diag := &syncBuffer{}
+	diag := &fixture.SyncBuffer{}
 	n := NewNotifier(NotifyOptions{FailureThreshold: 1, SuccessThreshold: 1, Webhook: srv.URL, Backoff: time.Millisecond, Diagnostics: diag})
 	defer n.Close()
 	n.Observe(done(result("direct", "whatsapp", checks.VerdictOK, 0, "")))
@@ -180,7 +163,7 @@ func TestHangingWebhookDoesNotStallChecks(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	diag := &syncBuffer{}
+	diag := &fixture.SyncBuffer{}
 	n := NewNotifier(NotifyOptions{
 		FailureThreshold: 1, SuccessThreshold: 1, Webhook: srv.URL,
 		WebhookTimeout: 30 * time.Second, QueueSize: 2, Diagnostics: diag,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 var t0 = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
@@ -316,7 +317,7 @@ func TestReadOnlyStoreWarnsAndGoesOn(t *testing.T) {
 	dir := t.TempDir()
 	openTest(t, dir, Options{}).Close()
 	ro := openTest(t, dir, Options{ReadOnly: true})
-	var diag syncBuffer
+	var diag fixture.SyncBuffer
 	rec := NewRecorder(ro, RecorderOptions{Diagnostics: &diag, FlushEvery: time.Millisecond, BatchSize: 1})
 	for i := range 10000 {
 		rec.Observe(done(result("direct", "signal", t0.Add(time.Duration(i)*time.Second), 100)))
@@ -332,7 +333,7 @@ func TestReadOnlyStoreWarnsAndGoesOn(t *testing.T) {
 // Observe returns at once.
 func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 	s := openTest(t, t.TempDir(), Options{})
-	var diag syncBuffer
+	var diag fixture.SyncBuffer
 	rec := NewRecorder(s, RecorderOptions{Diagnostics: &diag, QueueSize: 4})
 	// Hold the write lock from another handle so the writer waits on the disk.
 	other := openTest(t, filepath.Dir(s.Path()), Options{})
@@ -351,23 +352,6 @@ func TestFullQueueDropsWithoutBlocking(t *testing.T) {
 	if strings.Count(diag.String(), "falling behind") != 1 {
 		t.Fatalf("want one warning, got:\n%s", diag.String())
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // Results filters by span (rows come in the order stored) and by route and service (rows
