@@ -20,6 +20,6 @@ cd "$(dirname "$0")/.."
 command -v curl > /dev/null || { echo "bench: curl is needed" >&2; exit 1; }
 bin=$(mktemp -d)/lifeline
 go build -o "$bin" .
-NETBENCH_LIFELINE=$bin flock /tmp/lifeline-heavy.lock \
+NETBENCH_LIFELINE=$bin \
 	go test -count=1 -timeout 60m -run '^$' -bench '^BenchmarkNetwork$' -benchtime 1x ./internal/netbench/ |
 	grep -v -E '^(goos|goarch|pkg|cpu|PASS|ok |BenchmarkNetwork)'

@@ -14,7 +14,7 @@ import (
 // Benchmarks behind the figures in README (Keeping history). Run them one at a time on a
 // quiet machine:
 //
-//	flock /tmp/lifeline-heavy.lock go test -run '^$' -bench . -benchtime 1x ./store/
+//	go test -run '^$' -bench . -benchtime 1x ./store/
 
 // BenchmarkStoreDay stores a day at 50 routes × 4 services every 30 s (576,000 results, one
 // in ten a failure with its reason) and reports the bytes it takes.
