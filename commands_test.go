@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -273,7 +274,7 @@ func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
 		t.Errorf("--format values: %v", got)
 	}
 	// A flag's value is not taken for a command: `--config check` is a file named check.
-	if got := bashComplete(t, script, "--config", "check", "-"); !contains(got, "--no-alt-screen") {
+	if got := bashComplete(t, script, "--config", "check", "-"); !slices.Contains(got, "--no-alt-screen") {
 		t.Errorf("after --config check: %v", got)
 	}
 }
@@ -366,13 +367,4 @@ func sortedCopy(s []string) []string {
 	c := append([]string(nil), s...)
 	sort.Strings(c)
 	return c
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
