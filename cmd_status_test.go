@@ -6,8 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -126,7 +124,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 
 func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
 	cfg := statusConfig(t)
-	metricsAddr := freeLoopbackAddr(t)
+	metricsAddr := fixture.FreeLoopbackAddr(t)
 	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -337,29 +335,9 @@ func TestWantColor(t *testing.T) {
 	}
 }
 
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func scrapeMetrics(t *testing.T, addr string) string {
 	t.Helper()
-	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Get("http://" + addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(body)
+	return fixture.GetBody(t, &http.Client{Timeout: 5 * time.Second}, "http://"+addr+"/metrics")
 }
 
 // A missing or refused config must not leave a bar blank: every format prints its error

@@ -61,7 +61,7 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 	write(head + "routes:\n  - {name: direct, direct: true}\nservices:\n" + services("good", "bad"))
 
 	logPath := filepath.Join(dir, "results.jsonl")
-	metrics := freeLoopbackAddr(t)
+	metrics := fixture.FreeLoopbackAddr(t)
 	c := startChild(t, "status", "--format", "json", "--config", cfgPath, "--log", logPath, "--metrics", metrics)
 	var line ui.StatusLineJSON
 	for {

@@ -182,7 +182,7 @@ func TestSecretsNeverLeaveTheProcess(t *testing.T) {
 	outputs := map[string]string{}
 
 	// A long-running status with every exporter, while two routes go down.
-	metricsAddr := freeLoopbackAddr(t)
+	metricsAddr := fixture.FreeLoopbackAddr(t)
 	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

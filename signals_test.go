@@ -280,7 +280,7 @@ func TestWatchModesStopCleanly(t *testing.T) {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 			t.Run(name+"/"+sig.String(), func(t *testing.T) {
 				logPath := filepath.Join(t.TempDir(), "results.jsonl")
-				metrics := freeLoopbackAddr(t)
+				metrics := fixture.FreeLoopbackAddr(t)
 				c := startChild(t, append(args, "--config", cfg, "--log", logPath, "--metrics", metrics)...)
 				first := c.line()
 				second := c.line()

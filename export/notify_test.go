@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,43 +110,33 @@ func TestWebhookPostsEachChange(t *testing.T) {
 }
 
 func TestWebhookRetriesThenGivesUpWithoutPrintingTheURL(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
+	hook := newRecorderAnswering(t, http.StatusServiceUnavailable)
 	diag := &fixture.SyncBuffer{}
 	n := NewNotifier(NotifyOptions{
-		FailureThreshold: 1, SuccessThreshold: 1, Webhook: srv.URL + "/hook?token=s3cret",
+		FailureThreshold: 1, SuccessThreshold: 1, Webhook: hook.srv.URL + "/hook?token=s3cret",
 		Attempts: 3, Backoff: 10 * time.Millisecond, Diagnostics: diag,
 	})
 	defer n.Close()
 	n.Observe(done(result("direct", "whatsapp", checks.VerdictOK, 0, "")))
 	n.Observe(done(result("direct", "whatsapp", checks.VerdictBlocked, 0, "")))
 	waitFor(t, "the give-up warning", func() bool { return strings.Contains(diag.String(), "gave up") })
-	if c := calls.Load(); c != 3 {
+	if c := len(hook.got()); c != 3 {
 		t.Errorf("%d attempts, want 3", c)
 	}
-	if s := diag.String(); strings.Contains(s, "s3cret") || strings.Contains(s, srv.URL) || !strings.Contains(s, "webhook: status 503") {
+	if s := diag.String(); strings.Contains(s, "s3cret") || strings.Contains(s, hook.srv.URL) || !strings.Contains(s, "webhook: status 503") {
 		t.Errorf("diagnostics %q: want the status and no URL", s)
 	}
 }
 
 func TestWebhookNeverRetriesAClientError(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusNotFound)
-	}))
-	defer srv.Close()
+	hook := newRecorderAnswering(t, http.StatusNotFound)
 	diag := &fixture.SyncBuffer{}
-	n := NewNotifier(NotifyOptions{FailureThreshold: 1, SuccessThreshold: 1, Webhook: srv.URL, Backoff: time.Millisecond, Diagnostics: diag})
+	n := NewNotifier(NotifyOptions{FailureThreshold: 1, SuccessThreshold: 1, Webhook: hook.srv.URL, Backoff: time.Millisecond, Diagnostics: diag})
 	defer n.Close()
 	n.Observe(done(result("direct", "whatsapp", checks.VerdictOK, 0, "")))
 	n.Observe(done(result("direct", "whatsapp", checks.VerdictBlocked, 0, "")))
 	waitFor(t, "the give-up warning", func() bool { return strings.Contains(diag.String(), "gave up") })
-	if c := calls.Load(); c != 1 {
+	if c := len(hook.got()); c != 1 {
 		t.Errorf("%d attempts on a 404, want 1", c)
 	}
 }

@@ -116,17 +116,6 @@ func (d *daemon) waitListening(t *testing.T, addr string) {
 	}
 }
 
-// freeLoopbackAddr returns 127.0.0.1:port with a port nothing listened on a moment ago.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // portOf is the port of a host:port address.
 func portOf(t *testing.T, addr string) string {
 	t.Helper()
