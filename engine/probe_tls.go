@@ -16,11 +16,8 @@ func probeTLS(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (
 	start := time.Now()
 	defer func() { res.Phases.Total = time.Since(start) }()
 
-	var trace DialTrace
-	conn, err := dialStep(ctx, r, t.Addr, &trace, opt)
-	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	conn, trace, err := dialRecorded(ctx, r, t.Addr, opt, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpConnect, err)
 		return res
 	}
 	defer conn.Close()

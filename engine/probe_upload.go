@@ -43,11 +43,8 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 		addr = net.JoinHostPort(u.Hostname(), "443")
 	}
 
-	var trace DialTrace
-	conn, err := dialStep(ctx, r, addr, &trace, opt)
-	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	conn, trace, err := dialRecorded(ctx, r, addr, opt, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpConnect, err)
 		return res
 	}
 	defer conn.Close()
@@ -59,11 +56,7 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 		return res
 	}
 	res.Peer = peerName(tlsConn.ConnectionState(), trace.Remote)
-	if deadline, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(deadline)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
+	defer closeOnCancel(ctx, conn)()
 
 	path := u.RequestURI()
 	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nContent-Type: application/octet-stream\r\n"+
