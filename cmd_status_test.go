@@ -122,37 +122,56 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	}
 }
 
+// statusProcess is a long-running `status` command, as a bar runs it: its lines come on out.lines
+// and its exit code on result.
+type statusProcess struct {
+	out    *lineWriter
+	errOut *fixture.SyncBuffer
+	result chan int
+}
+
+// startStatus runs status with args until ctx ends, keeping up to buffered lines unread.
+func startStatus(ctx context.Context, args []string, buffered int) *statusProcess {
+	s := &statusProcess{out: &lineWriter{lines: make(chan string, buffered)}, errOut: &fixture.SyncBuffer{}, result: make(chan int, 1)}
+	go func() { s.result <- runStatus(ctx, args, s.out, s.errOut) }()
+	return s
+}
+
+// next is the next line; the test fails when status stops or prints nothing for 20s.
+func (s *statusProcess) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case line := <-s.out.lines:
+		return line
+	case code := <-s.result:
+		t.Fatalf("status stopped early with %d: %s", code, s.errOut.String())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no status line within 20s; stderr: %s", s.errOut.String())
+	}
+	return ""
+}
+
 func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
 	cfg := statusConfig(t)
 	metricsAddr := fixture.FreeLoopbackAddr(t)
 	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &lineWriter{lines: make(chan string, 100)}
-	var errOut bytes.Buffer
-	result := make(chan int, 1)
-	go func() {
-		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, out, &errOut)
-	}()
+	run := startStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, 100)
+	out, result := run.out, run.result
 
 	const want = 3
 	var sweeps []uint64
 	for len(sweeps) < want {
-		select {
-		case line := <-out.lines:
-			var got ui.StatusLineJSON
-			if err := json.Unmarshal([]byte(line), &got); err != nil {
-				t.Fatalf("line does not parse: %v\n%s", err, line)
-			}
-			if len(got.Results) != 2 || got.Status != "down" {
-				t.Fatalf("line %s", line)
-			}
-			sweeps = append(sweeps, got.Results[0].Sweep)
-		case code := <-result:
-			t.Fatalf("status stopped early with %d: %s", code, errOut.String())
-		case <-time.After(20 * time.Second):
-			t.Fatal("no status line within 20s")
+		line := run.next(t)
+		var got ui.StatusLineJSON
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("line does not parse: %v\n%s", err, line)
 		}
+		if len(got.Results) != 2 || got.Status != "down" {
+			t.Fatalf("line %s", line)
+		}
+		sweeps = append(sweeps, got.Results[0].Sweep)
 	}
 	for i := 1; i < len(sweeps); i++ {
 		if sweeps[i] != sweeps[i-1]+1 {

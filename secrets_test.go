@@ -164,11 +164,7 @@ services:
 
 func assertNoSecrets(t *testing.T, where, text string) {
 	t.Helper()
-	for _, s := range allSecrets {
-		if strings.Contains(text, s) {
-			t.Errorf("%s leaks %q:\n%s", where, s, text)
-		}
-	}
+	fixture.AssertNoSecrets(t, where, text, allSecrets)
 }
 
 // TestSecretsNeverLeaveTheProcess runs every command and exporter against proxies that accept
@@ -186,24 +182,13 @@ func TestSecretsNeverLeaveTheProcess(t *testing.T) {
 	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &lineWriter{lines: make(chan string, 1000)}
-	var errOut bytes.Buffer
-	result := make(chan int, 1)
-	go func() {
-		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, out, &errOut)
-	}()
+	run := startStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, 1000)
+	result, errOut := run.result, run.errOut
 	var lines []string
 	waitLines := func(n int) {
 		t.Helper()
-		for got := 0; got < n; got++ {
-			select {
-			case line := <-out.lines:
-				lines = append(lines, line)
-			case code := <-result:
-				t.Fatalf("status stopped early with %d: %s", code, errOut.String())
-			case <-time.After(20 * time.Second):
-				t.Fatal("no status line within 20s")
-			}
+		for range n {
+			lines = append(lines, run.next(t))
 		}
 	}
 	waitLines(2)
