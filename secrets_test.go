@@ -40,43 +40,23 @@ type toggle struct {
 
 func newToggle(t *testing.T, to string) *toggle {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg := &toggle{addr: ln.Addr().String()}
+	tg := &toggle{}
 	tg.up.Store(true)
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if !tg.up.Load() {
-				c.Close()
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				up, err := net.DialTimeout("tcp", to, 2*time.Second)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				deadline := time.Now().Add(10 * time.Second)
-				c.SetDeadline(deadline)
-				up.SetDeadline(deadline)
-				go io.Copy(up, c)
-				io.Copy(c, up)
-			}()
+	tg.addr = fixture.Serve(t, func(c net.Conn) {
+		if !tg.up.Load() {
+			return
 		}
-	}()
+		up, err := net.DialTimeout("tcp", to, 2*time.Second)
+		if err != nil {
+			return
+		}
+		defer up.Close()
+		deadline := time.Now().Add(10 * time.Second)
+		c.SetDeadline(deadline)
+		up.SetDeadline(deadline)
+		go io.Copy(up, c)
+		io.Copy(c, up)
+	})
 	return tg
 }
 

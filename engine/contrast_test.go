@@ -3,6 +3,7 @@ package engine_test
 import (
 	"crypto/tls"
 	"errors"
+	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -134,30 +135,17 @@ func TestSNIContrastForHTTPSHandsTheProxyTheSameName(t *testing.T) {
 // an alert: the address is reachable, so the failure is the name's.
 func TestSNIContrastCountsATLSAlertAsAnAnswer(t *testing.T) {
 	leaf := fixture.Leaf(t, chatName)
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	cfg := &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		if hello.ServerName != chatName {
 			return nil, errors.New("unknown name")
 		}
 		return &leaf, nil
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				c.(*tls.Conn).Handshake()
-			}()
-		}
-	}()
-	f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{Upstream: ln.Addr().String(), Blocked: []string{chatName}})
+	}}
+	upstream := fixture.Serve(t, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		tls.Server(c, cfg).Handshake()
+	})
+	f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{Upstream: upstream, Blocked: []string{chatName}})
 	res := probeWithin(t, directRoute(t), tlsTarget(f.Addr, fixture.Pool()), engine.ProbeOptions{StepTimeout: 2 * time.Second})
 	if res.Contrast == nil || res.Contrast.Outcome != checks.ContrastSNIFiltered || res.Contrast.Err == nil {
 		t.Fatalf("contrast = %+v, want sni-filtered with the alert recorded", res.Contrast)

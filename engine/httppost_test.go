@@ -67,7 +67,7 @@ func TestHTTPPostProbeNamesEachFailure(t *testing.T) {
 		op      string
 		human   string
 	}{
-		{"refused", closedPort, checks.FailConnectionRefused, checks.OpConnect, "connect connection refused on 127.0.0.1"},
+		{"refused", func(t *testing.T) string { return fixture.RefusedAddr(t) }, checks.FailConnectionRefused, checks.OpConnect, "connect connection refused on 127.0.0.1"},
 		{"reset after the request", func(t *testing.T) string { return startFault(t, faultReset) },
 			checks.FailConnectionReset, checks.OpHTTPRoundTrip, "HTTP reset on 127.0.0.1"},
 		{"closed after the request", func(t *testing.T) string { return startFault(t, faultClose) },

@@ -156,7 +156,7 @@ func TestHTTPSProbeNamesSilenceAfterClientHello(t *testing.T) {
 
 // *_PROXY variables point nowhere here; the probe must not use them.
 func TestHTTPSProbeIgnoresProxyEnvironment(t *testing.T) {
-	dead := "http://" + closedPort(t)
+	dead := "http://" + fixture.RefusedAddr(t)
 	for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"} {
 		t.Setenv(name, dead)
 	}

@@ -112,7 +112,7 @@ func TestTLSProbeNamesEachFailure(t *testing.T) {
 		},
 		{
 			name:    "nothing listening",
-			addr:    closedPort,
+			addr:    func(t *testing.T) string { return fixture.RefusedAddr(t) },
 			failure: checks.FailConnectionRefused, op: checks.OpConnect,
 			human: "connect connection refused on chat.example.test",
 		},
