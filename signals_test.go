@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -177,37 +177,15 @@ func (c *child) wait() (code int, lines []string) {
 // connection, so a test knows a sweep is under way.
 func holdingServer(t *testing.T) (addr string, accepted chan struct{}) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	accepted = make(chan struct{}, 16)
-	var conns []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-			select {
-			case accepted <- struct{}{}:
-			default:
-			}
+	addr = fixture.Serve(t, func(conn net.Conn) {
+		select {
+		case accepted <- struct{}{}:
+		default:
 		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
+		io.Copy(io.Discard, conn) // until the client leaves or the test ends
 	})
-	return ln.Addr().String(), accepted
+	return addr, accepted
 }
 
 // TestOneShotModesStopOnEverySignal interrupts check and status --once in the middle of a

@@ -105,23 +105,13 @@ func TestHTTPConnectFailuresAreNamed(t *testing.T) {
 
 // A status line is remote text: it must reach the screen without escape sequences.
 func TestHTTPConnectStatusLineIsSanitized(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	proxy := fixture.Serve(t, func(c net.Conn) {
 		c.SetDeadline(time.Now().Add(5 * time.Second))
 		c.Read(make([]byte, 4096))
 		io.WriteString(c, "HTTP/1.1 403 \x1b]0;owned\x07\x1b[31mDenied\x1b[0m"+strings.Repeat("!", 500)+"\r\nContent-Length: 0\r\n\r\n")
-	}()
-	r := proxyRoute(t, checks.RouteHTTP, ln.Addr().String(), "", "")
-	_, _, err = dialWithin(t, r, "chat.example.test:443", 2*time.Second)
+	})
+	r := proxyRoute(t, checks.RouteHTTP, proxy, "", "")
+	_, _, err := dialWithin(t, r, "chat.example.test:443", 2*time.Second)
 	named := wantRouteErr(t, err, checks.FailConnectStatus, checks.OpProxyConnect, "HTTP 403 Denied")
 	if strings.ContainsAny(named.Detail, "\x1b\x07") || len([]rune(named.Detail)) > 201 {
 		t.Errorf("detail not sanitized or bounded: %q", named.Detail)
