@@ -78,11 +78,13 @@ func TestStatusOnceExitCodes(t *testing.T) {
 	}
 }
 
-func TestStatusOnceTimeoutIsUnknown(t *testing.T) {
-	hole := fixture.Blackhole(t)
-	cfg := writeFile(t, "config.yaml", fmt.Sprintf(`
-timeout: 30s
-step_timeout: 30s
+// stuckConfig is a config with one service, "stuck", whose TLS target at addr never answers;
+// timeout is the check's and every step's.
+func stuckConfig(t *testing.T, addr, timeout string) string {
+	t.Helper()
+	return writeFile(t, "config.yaml", fmt.Sprintf(`
+timeout: %s
+step_timeout: %s
 control: none
 routes:
   - {name: direct, direct: true}
@@ -90,7 +92,12 @@ services:
   - name: stuck
     targets:
       - {role: chat, tls: "%s"}
-`, hole))
+`, timeout, timeout, addr))
+}
+
+func TestStatusOnceTimeoutIsUnknown(t *testing.T) {
+	hole := fixture.Blackhole(t)
+	cfg := stuckConfig(t, hole, "30s")
 	start := time.Now()
 	code, out, errOut := runStatusCLI(context.Background(), "--once", "--config", cfg, "--format", "nagios", "-t", "1")
 	if took := time.Since(start); took > 10*time.Second {

@@ -193,17 +193,7 @@ func holdingServer(t *testing.T) (addr string, accepted chan struct{}) {
 // exit 3 and says why, and the Nagios line is whole.
 func TestOneShotModesStopOnEverySignal(t *testing.T) {
 	addr, accepted := holdingServer(t)
-	cfg := writeFile(t, "config.yaml", fmt.Sprintf(`
-timeout: 60s
-step_timeout: 60s
-control: none
-routes:
-  - {name: direct, direct: true}
-services:
-  - name: stuck
-    targets:
-      - {role: chat, tls: "%s"}
-`, addr))
+	cfg := stuckConfig(t, addr, "60s")
 	modes := []struct {
 		name   string
 		args   []string

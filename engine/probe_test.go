@@ -38,6 +38,16 @@ func probeWithin(t *testing.T, r engine.Route, target checks.Target, opt engine.
 	return res
 }
 
+// failureCase is a peer that fails a probe one way (addr starts it and returns its address)
+// and how the probe must name the failure (see assertFailure).
+type failureCase struct {
+	name    string
+	addr    func(*testing.T) string
+	failure string
+	op      string
+	human   string
+}
+
 // assertFailure checks the failure string, the operation and the sentence a person reads
 // about host; an empty human skips the sentence.
 func assertFailure(t *testing.T, res checks.TargetResult, host, failure, op, human string) {
