@@ -144,6 +144,16 @@ func startStatus(ctx context.Context, args []string, buffered int) *statusProces
 	return s
 }
 
+// startStatusExporting runs `status --format json` on cfg with every exporter, as a bar that
+// also feeds Prometheus and a results log: it returns the metrics address and the log's path.
+func startStatusExporting(ctx context.Context, t *testing.T, cfg string, buffered int) (run *statusProcess, metricsAddr, logPath string) {
+	t.Helper()
+	metricsAddr = fixture.FreeLoopbackAddr(t)
+	logPath = filepath.Join(t.TempDir(), "results.jsonl")
+	args := []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}
+	return startStatus(ctx, args, buffered), metricsAddr, logPath
+}
+
 // next is the next line; the test fails when status stops or prints nothing for 20s.
 func (s *statusProcess) next(t *testing.T) string {
 	t.Helper()
@@ -160,11 +170,9 @@ func (s *statusProcess) next(t *testing.T) string {
 
 func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
 	cfg := statusConfig(t)
-	metricsAddr := fixture.FreeLoopbackAddr(t)
-	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	run := startStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, 100)
+	run, metricsAddr, logPath := startStatusExporting(ctx, t, cfg, 100)
 	out, result := run.out, run.result
 
 	const want = 3

@@ -158,11 +158,9 @@ func TestSecretsNeverLeaveTheProcess(t *testing.T) {
 	outputs := map[string]string{}
 
 	// A long-running status with every exporter, while two routes go down.
-	metricsAddr := fixture.FreeLoopbackAddr(t)
-	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	run := startStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, 1000)
+	run, metricsAddr, logPath := startStatusExporting(ctx, t, cfg, 1000)
 	result, errOut := run.result, run.errOut
 	var lines []string
 	waitLines := func(n int) {
