@@ -65,27 +65,35 @@ func (s *socks5Route) greet(conn net.Conn) *checks.Error {
 	if s.auth != nil {
 		hello = []byte{5, 2, 0, 2}
 	}
-	if _, err := conn.Write(hello); err != nil {
-		return checks.Classify(checks.OpProxyGreeting, err)
-	}
-	var reply [2]byte
-	if _, err := io.ReadFull(conn, reply[:]); err != nil {
-		return checks.Classify(checks.OpProxyGreeting, err)
-	}
-	if reply[0] != 5 {
-		return checks.NewError(checks.FailProxyProtocol, checks.OpProxyGreeting,
-			fmt.Sprintf("socks5: unexpected greeting reply % x", reply[:]))
-	}
+	method, err := socksExchange(conn, hello, 5, checks.OpProxyGreeting, "greeting")
 	switch {
-	case reply[1] == 0xff:
+	case err != nil:
+		return err
+	case method == 0xff:
 		return checks.NewError(checks.FailProxyAuth, checks.OpProxyAuth, "socks5: no acceptable authentication method")
-	case reply[1] == 0:
+	case method == 0:
 		return nil
-	case reply[1] == 2 && s.auth != nil:
+	case method == 2 && s.auth != nil:
 		return s.authenticate(conn)
 	}
 	return checks.NewError(checks.FailProxyProtocol, checks.OpProxyGreeting,
-		fmt.Sprintf("socks5: proxy chose method %d we did not offer", reply[1]))
+		fmt.Sprintf("socks5: proxy chose method %d we did not offer", method))
+}
+
+// socksExchange writes msg and reads the two-byte reply, whose first byte must be version,
+// and returns the second. Failures are named with op; what names the reply in a message.
+func socksExchange(conn net.Conn, msg []byte, version byte, op, what string) (byte, *checks.Error) {
+	if _, err := conn.Write(msg); err != nil {
+		return 0, checks.Classify(op, err)
+	}
+	var reply [2]byte
+	if _, err := io.ReadFull(conn, reply[:]); err != nil {
+		return 0, checks.Classify(op, err)
+	}
+	if reply[0] != version {
+		return 0, checks.NewError(checks.FailProxyProtocol, op, fmt.Sprintf("socks5: unexpected %s reply % x", what, reply[:]))
+	}
+	return reply[1], nil
 }
 
 // authenticate runs the RFC 1929 username/password exchange.
@@ -99,18 +107,11 @@ func (s *socks5Route) authenticate(conn net.Conn) *checks.Error {
 	msg = append(msg, user...)
 	msg = append(msg, byte(len(pass)))
 	msg = append(msg, pass...)
-	if _, err := conn.Write(msg); err != nil {
-		return checks.Classify(checks.OpProxyAuth, err)
+	status, err := socksExchange(conn, msg, 1, checks.OpProxyAuth, "authentication")
+	if err != nil {
+		return err
 	}
-	var reply [2]byte
-	if _, err := io.ReadFull(conn, reply[:]); err != nil {
-		return checks.Classify(checks.OpProxyAuth, err)
-	}
-	if reply[0] != 1 {
-		return checks.NewError(checks.FailProxyProtocol, checks.OpProxyAuth,
-			fmt.Sprintf("socks5: unexpected authentication reply % x", reply[:]))
-	}
-	if reply[1] != 0 {
+	if status != 0 {
 		return checks.NewError(checks.FailProxyAuth, checks.OpProxyAuth, "socks5: authentication rejected")
 	}
 	return nil
