@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -238,8 +237,7 @@ func TestStatusWatchStopsOnSIGTERM(t *testing.T) {
 	if cfg := os.Getenv("LIFELINE_STATUS_CHILD"); cfg != "" {
 		os.Exit(run([]string{"status", "--config", cfg, "--format", "i3bar"}, os.Stdout, os.Stderr))
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestStatusWatchStopsOnSIGTERM$")
-	cmd.Env = append(os.Environ(), "LIFELINE_STATUS_CHILD="+statusConfig(t))
+	cmd := fixture.RerunAsChild(t, "LIFELINE_STATUS_CHILD", statusConfig(t))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

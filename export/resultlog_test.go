@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // logLines parses every line of path as a ResultJSON, failing on any torn line.
@@ -132,8 +132,7 @@ func TestResultLogSurvivesKill(t *testing.T) {
 		return
 	}
 	path := filepath.Join(t.TempDir(), "results.jsonl")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestResultLogSurvivesKill$")
-	cmd.Env = append(os.Environ(), "LIFELINE_TEST_LOG_WRITER="+path)
+	cmd := fixture.RerunAsChild(t, "LIFELINE_TEST_LOG_WRITER", path)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

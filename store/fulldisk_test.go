@@ -5,13 +5,13 @@ package store
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 const fullDiskChildEnv = "LIFELINE_STORE_FULL_DISK_CHILD"
@@ -25,8 +25,7 @@ func TestFullDiskWarnsAndGoesOn(t *testing.T) {
 	}
 	dir := t.TempDir()
 	openTest(t, dir, Options{}).Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFullDiskWarnsAndGoesOn$")
-	cmd.Env = append(os.Environ(), fullDiskChildEnv+"="+dir)
+	cmd := fixture.RerunAsChild(t, fullDiskChildEnv, dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)

@@ -140,8 +140,7 @@ func TestSIGKILLLosesAtMostABatch(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSIGKILLLosesAtMostABatch$")
-	cmd.Env = append(os.Environ(), killChildEnv+"="+dir)
+	cmd := fixture.RerunAsChild(t, killChildEnv, dir)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -228,8 +227,7 @@ func TestTwoProcessesShareAStore(t *testing.T) {
 	var cmds []*exec.Cmd
 	var outs []*strings.Builder
 	for _, route := range []string{"dashboard", "status"} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestTwoProcessesShareAStore$")
-		cmd.Env = append(os.Environ(), writerChildEnv+"="+dir+"|"+route)
+		cmd := fixture.RerunAsChild(t, writerChildEnv, dir+"|"+route)
 		out := &strings.Builder{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
