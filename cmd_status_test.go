@@ -234,8 +234,10 @@ func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
 // TestStatusWatchStopsOnSIGTERM runs the real command in a child process and stops it the way
 // a service manager does.
 func TestStatusWatchStopsOnSIGTERM(t *testing.T) {
-	if cfg := os.Getenv("LIFELINE_STATUS_CHILD"); cfg != "" {
+	if fixture.PlayChild("LIFELINE_STATUS_CHILD", func(cfg string) {
 		os.Exit(run([]string{"status", "--config", cfg, "--format", "i3bar"}, os.Stdout, os.Stderr))
+	}) {
+		return
 	}
 	cmd := fixture.RerunAsChild(t, "LIFELINE_STATUS_CHILD", statusConfig(t))
 	stdout, err := cmd.StdoutPipe()

@@ -127,8 +127,7 @@ func TestResultLogRotationKeepsTheSizeBound(t *testing.T) {
 // TestResultLogSurvivesKill runs a writer in a child process, kills it with SIGKILL while it
 // writes as fast as it can, and checks that every line left behind parses.
 func TestResultLogSurvivesKill(t *testing.T) {
-	if path := os.Getenv("LIFELINE_TEST_LOG_WRITER"); path != "" {
-		writeLogForever(path)
+	if fixture.PlayChild("LIFELINE_TEST_LOG_WRITER", writeLogForever) {
 		return
 	}
 	path := filepath.Join(t.TempDir(), "results.jsonl")

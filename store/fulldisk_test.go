@@ -19,8 +19,7 @@ const fullDiskChildEnv = "LIFELINE_STORE_FULL_DISK_CHILD"
 // A full disk (here: a file-size limit the store soon reaches) makes the recorder warn once
 // and drop results, while the checks (here: a stream of Observe calls) go on.
 func TestFullDiskWarnsAndGoesOn(t *testing.T) {
-	if dir := os.Getenv(fullDiskChildEnv); dir != "" {
-		fullDiskChild(dir)
+	if fixture.PlayChild(fullDiskChildEnv, fullDiskChild) {
 		return
 	}
 	dir := t.TempDir()

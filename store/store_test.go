@@ -135,8 +135,7 @@ const killChildEnv = "LIFELINE_STORE_KILL_CHILD"
 // TestSIGKILLLosesAtMostABatch kills a writer in the middle of its work: the store opens
 // cleanly and holds every batch the writer saw committed, and at most one batch more.
 func TestSIGKILLLosesAtMostABatch(t *testing.T) {
-	if dir := os.Getenv(killChildEnv); dir != "" {
-		killChild(dir)
+	if fixture.PlayChild(killChildEnv, killChild) {
 		return
 	}
 	dir := t.TempDir()
@@ -217,9 +216,10 @@ const writerChildEnv = "LIFELINE_STORE_WRITER_CHILD"
 // Two processes write the same store at once, each in its own batches, while a third
 // handle reads: neither writer fails on the other's lock and no result is lost.
 func TestTwoProcessesShareAStore(t *testing.T) {
-	if spec := os.Getenv(writerChildEnv); spec != "" {
+	if fixture.PlayChild(writerChildEnv, func(spec string) {
 		dir, route, _ := strings.Cut(spec, "|")
 		writerChild(dir, route)
+	}) {
 		return
 	}
 	dir := t.TempDir()
