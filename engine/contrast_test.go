@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -21,8 +20,8 @@ func contrastRoutes(t *testing.T) map[string]engine.Route {
 	connect := fixture.NewConnect(t, fixture.ConnectOptions{})
 	routes := map[string]engine.Route{"direct": directRoute(t)}
 	for name, spec := range map[string]checks.RouteSpec{
-		"socks5": {Name: "socks5", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}},
-		"http":   {Name: "http", Kind: checks.RouteHTTP, Proxy: &url.URL{Scheme: "http", Host: connect.Addr}},
+		"socks5": {Name: "socks5", Kind: checks.RouteSOCKS5, Proxy: socks.URL()},
+		"http":   {Name: "http", Kind: checks.RouteHTTP, Proxy: connect.URL()},
 	} {
 		r, err := engine.NewRoute(spec)
 		if err != nil {
@@ -117,7 +116,7 @@ func TestSNIContrastForHTTPSHandsTheProxyTheSameName(t *testing.T) {
 	_, port, _ := strings.Cut(f.Addr, ":")
 	hostPort := webName + ":" + port
 	connect := fixture.NewConnect(t, fixture.ConnectOptions{Hosts: map[string]string{webName: f.Addr}})
-	route, err := engine.NewRoute(checks.RouteSpec{Name: "http", Kind: checks.RouteHTTP, Proxy: &url.URL{Scheme: "http", Host: connect.Addr}})
+	route, err := engine.NewRoute(checks.RouteSpec{Name: "http", Kind: checks.RouteHTTP, Proxy: connect.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,7 +101,7 @@ func TestAlertViaAutoEscapesThroughAWorkingRoute(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			hook := newRecorder(t)
 			proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{"hook.lifeline.test": hook.addr()}})
-			tunnelSpec := checks.RouteSpec{Name: "tunnel", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: proxy.Addr}}
+			tunnelSpec := checks.RouteSpec{Name: "tunnel", Kind: checks.RouteSOCKS5, Proxy: proxy.URL()}
 			tunnel, err := engine.NewRoute(tunnelSpec)
 			if err != nil {
 				t.Fatal(err)
