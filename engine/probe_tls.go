@@ -13,8 +13,7 @@ import (
 // the certificate verifies for the server name: a middlebox certificate is a failure.
 func probeTLS(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (res checks.TargetResult) {
 	res.Target = t
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
 	conn, trace, err := dialRecorded(ctx, r, t.Addr, opt, &res)
 	if err != nil {

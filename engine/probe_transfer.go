@@ -100,8 +100,7 @@ func transferHTTP(ctx context.Context, r Route, t checks.Target, opt ProbeOption
 func transferEcho(ctx context.Context, r Route, t checks.Target, addr string, useTLS bool, opt ProbeOptions, want int64) checks.TargetResult {
 	stats := &checks.TransferStats{Wanted: want}
 	res := checks.TargetResult{Target: t, Transfer: stats}
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
 	conn, trace, err := dialRecorded(ctx, r, addr, opt, &res)
 	if err != nil {

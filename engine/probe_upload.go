@@ -31,8 +31,7 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 	}
 	stats := &checks.TransferStats{Wanted: want, Upload: true}
 	res := checks.TargetResult{Target: t, Transfer: stats}
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 	u, err := url.Parse(t.Addr)
 	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpConnect, "upload needs an https:// URL")

@@ -25,8 +25,7 @@ const websocketGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 // upgrade alone, so it writes the request itself and closes once the 101 is in.
 func probeWebSocket(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (res checks.TargetResult) {
 	res.Target = t
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
 	u, err := url.Parse(t.Addr)
 	if err != nil || u.Scheme != "wss" || u.Hostname() == "" {
