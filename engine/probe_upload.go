@@ -32,14 +32,10 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 	stats := &checks.TransferStats{Wanted: want, Upload: true}
 	res := checks.TargetResult{Target: t, Transfer: stats}
 	defer timeTotal(&res)()
-	u, err := url.Parse(t.Addr)
-	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
+	u, addr, ok := tlsURL(t.Addr, "https")
+	if !ok {
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpConnect, "upload needs an https:// URL")
 		return res
-	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "443")
 	}
 
 	conn, trace, err := dialRecorded(ctx, r, addr, opt, &res)

@@ -7,9 +7,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -27,14 +25,10 @@ func probeWebSocket(ctx context.Context, r Route, t checks.Target, opt ProbeOpti
 	res.Target = t
 	defer timeTotal(&res)()
 
-	u, err := url.Parse(t.Addr)
-	if err != nil || u.Scheme != "wss" || u.Hostname() == "" {
+	u, addr, ok := tlsURL(t.Addr, "wss")
+	if !ok {
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpHTTPRoundTrip, "not a wss:// URL")
 		return res
-	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "443")
 	}
 	conn, trace, done := converse(ctx, r, addr, opt, &res)
 	if conn == nil {
