@@ -109,7 +109,7 @@ func noiseTarget(addr string) checks.Target {
 // TestNoiseProbe: on the direct route the connect counts (OONI's rule); through a proxy only
 // a Noise server hello computed for our key does, so an echo or a TLS server does not pass.
 func TestNoiseProbe(t *testing.T) {
-	noise := fixture.NoiseServer(t)
+	noise := fixture.NoiseServer(t, fixture.NoiseOptions{})
 	echo := fixture.Echo(t)
 	tlsSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, "e3.whatsapp.net")})
 	res := probeWithin(t, directRoute(t), noiseTarget(noise), quick)
