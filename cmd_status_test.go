@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -234,68 +233,19 @@ func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
 // TestStatusWatchStopsOnSIGTERM runs the real command in a child process and stops it the way
 // a service manager does.
 func TestStatusWatchStopsOnSIGTERM(t *testing.T) {
-	if fixture.PlayChild("LIFELINE_STATUS_CHILD", func(cfg string) {
-		os.Exit(run([]string{"status", "--config", cfg, "--format", "i3bar"}, os.Stdout, os.Stderr))
-	}) {
-		return
-	}
-	cmd := fixture.RerunAsChild(t, "LIFELINE_STATUS_CHILD", statusConfig(t))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := make(chan string, 100)
-	var rest bytes.Buffer
-	go func() {
-		r := bufio.NewReader(stdout)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				rest.WriteString(line)
-				close(lines)
-				return
-			}
-			lines <- line
-		}
-	}()
+	c := startChild(t, "status", "--config", statusConfig(t), "--format", "i3bar")
 	var got []string
 	for len(got) < 4 { // header, "[", two updates
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("child ended early: %s", stderr.String())
-			}
-			got = append(got, l)
-		case <-time.After(20 * time.Second):
-			t.Fatal("no status lines from the child")
-		}
+		got = append(got, c.line())
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	c.signal(syscall.SIGTERM)
+	code, rest := c.wait()
+	if code != 0 {
+		t.Fatalf("exit %d after SIGTERM (stderr %s)", code, c.stderr.String())
 	}
-	waited := make(chan error, 1)
-	go func() {
-		for l := range lines {
-			got = append(got, l)
-		}
-		waited <- cmd.Wait()
-	}()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v (stderr %s)", err, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("child did not exit within 10s of SIGTERM")
-	}
-	if rest.Len() != 0 {
-		t.Errorf("output ended mid-line: %q", rest.String())
+	got = append(got, rest...)
+	if c.rest.String() != "" {
+		t.Errorf("output ended mid-line: %q", c.rest.String())
 	}
 	var all []json.RawMessage
 	if err := json.Unmarshal([]byte(strings.Join(got[1:], "")+"]"), &all); err != nil || len(all) < 2 {
