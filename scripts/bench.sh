@@ -5,7 +5,7 @@
 # start-up to the first probe, reported connect/TLS times against the relay's calibrated
 # round trip, and sweeps of 1, 10, 50 and 200 routes × 4 services against the slowest single
 # check, a serial curl loop and xargs -P 32 curl, with wall time, CPU and peak RSS.
-# Needs curl. Everything stays on loopback. It takes the shared heavy-test lock.
+# Needs curl. Everything stays on loopback. Run it on a machine otherwise at rest.
 #
 #   scripts/bench.sh                                   # defaults
 #   NETBENCH_RUNS=5 NETBENCH_SWEEP_RUNS=3 scripts/bench.sh     # quicker
