@@ -38,6 +38,9 @@ const (
 	// FailInternal is lifeline's own failure, not the network's: it ran out of descriptors
 	// ("too many open files") or memory. It is never a verdict about a route or a service.
 	FailInternal = "internal_error"
+	// FailNotMeasured names a check that never got its slots before its deadline: the route's
+	// other checks held them. Like FailInternal it is no verdict about the route or service.
+	FailNotMeasured = "not_measured"
 
 	// Proxies and interfaces.
 	FailProxyAuth          = "proxy_auth_failed"
@@ -122,6 +125,7 @@ var failureTable = map[string]failureWords{
 	FailUnknown:              {short: "error"},
 	FailInternal: {short: "internal", sentence: "internal error: lifeline {d}, not a verdict about the route", ifDetail: true,
 		what: "failed: lifeline ran out of descriptors or memory (internal error)"},
+	FailNotMeasured: {short: "busy", sentence: "not measured: {d}", ifDetail: true, what: "not measured: the route was busy"},
 }
 
 // Operations: the step that failed.
@@ -139,6 +143,7 @@ const (
 	OpRouteControl  = "control"
 	OpSTUN          = "stun"
 	OpUnknown       = "unknown"
+	OpQueue         = "queue" // waiting for the route's slots
 )
 
 // Error is a named failure: the OONI string, the operation it happened in, and a short,
@@ -199,6 +204,9 @@ func exhaustion(err error) string {
 
 // Internal is true for lifeline's own failure (FailInternal): no verdict may rest on it.
 func (e *Error) Internal() bool { return e != nil && e.Failure == FailInternal }
+
+// NotMeasured is true for a check that never ran (FailNotMeasured): no verdict rests on it.
+func (e *Error) NotMeasured() bool { return e != nil && e.Failure == FailNotMeasured }
 
 func failureString(err error) string {
 	var dnsErr *net.DNSError

@@ -35,7 +35,7 @@ func newCatalogLab(t *testing.T, names []string) catalogLab {
 		stun:  fixture.NewSTUN(t).Addr,
 		post:  fixture.StartHTTP(t, fixture.StatusHandler(200)).Addr,
 		dc:    fixture.FakeDC(t, fixture.DCOptions{}),
-		noise: fixture.NoiseServer(t),
+		noise: fixture.NoiseServer(t, fixture.NoiseOptions{}),
 	}
 }
 

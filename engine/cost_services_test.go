@@ -33,7 +33,7 @@ func TestSweepCostPerService(t *testing.T) {
 	meters := map[string][]*fixture.Meter{}
 	upstreams := map[string]string{} // service/kind/host → fixture, so one server per endpoint kind
 	dc := fixture.FakeDC(t, fixture.DCOptions{})
-	noise := fixture.NoiseServer(t)
+	noise := fixture.NoiseServer(t, fixture.NoiseOptions{})
 	serve := func(svc string, tg checks.Target) string {
 		host := tg.AddrHost()
 		switch tg.Kind {

@@ -34,9 +34,10 @@ func deadlineRoutes(t *testing.T) []checks.RouteSpec {
 }
 
 // drippingTargets are one target of every probe kind, each at a peer that never finishes:
-// TCP accepted and held, a TLS handshake record, HTTP bodies and binary answers one byte
-// every 50 ms, and a STUN server that never answers. Every read a drip allows succeeds well
-// within a step.
+// TCP accepted and held, a TLS handshake record, HTTP bodies one byte every 50 ms, a data
+// centre and a WhatsApp chat server that send their valid answers (resPQ, ServerHello) one
+// byte every 50 ms, and a STUN server that never answers. Every read a drip allows succeeds
+// well within a step.
 func drippingTargets(t *testing.T) []checks.Target {
 	silentUDP, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -46,6 +47,8 @@ func drippingTargets(t *testing.T) []checks.Target {
 	dripHTTPS := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, hostilelab.Name, "127.0.0.1"), Handler: fixture.DripBodyHandler()})
 	dripHTTP := fixture.StartHTTP(t, fixture.DripBodyHandler())
 	host := func(u string) string { p, _ := url.Parse(u); return p.Host }
+	dripDC := fixture.FakeDC(t, fixture.DCOptions{Drip: 50 * time.Millisecond})
+	dripNoise := fixture.NoiseServer(t, fixture.NoiseOptions{Drip: 50 * time.Millisecond})
 	return []checks.Target{
 		{Role: checks.RoleChat, Kind: checks.KindTCP, Addr: fixture.NewSwitch(t, fixture.HoldSilent()).Addr()},
 		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: fixture.NewSwitch(t, fixture.DripTLSHandshake()).Addr(), SNI: hostilelab.Name, RootCAs: fixture.Pool()},
@@ -54,9 +57,9 @@ func drippingTargets(t *testing.T) []checks.Target {
 		{Role: checks.RoleCalls, Kind: checks.KindSTUN, Addr: silentUDP.LocalAddr().String()},
 		{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: dripHTTP.URL + "/blob"},
 		{Role: checks.RoleMedia, Kind: checks.KindUpload, Addr: dripHTTPS.URL + "/", SNI: hostilelab.Name, RootCAs: fixture.Pool()},
-		{Role: checks.RoleChat, Kind: checks.KindMTProto, Addr: fixture.NewSwitch(t, fixture.DripForever()).Addr()},
-		{Role: checks.RoleChat, Kind: checks.KindMTProtoHTTP, Addr: host(dripHTTP.URL)},
-		{Role: checks.RoleChat, Kind: checks.KindNoise, Addr: fixture.NewSwitch(t, fixture.DripForever()).Addr()},
+		{Role: checks.RoleChat, Kind: checks.KindMTProto, Addr: dripDC},
+		{Role: checks.RoleChat, Kind: checks.KindMTProtoHTTP, Addr: dripDC},
+		{Role: checks.RoleChat, Kind: checks.KindNoise, Addr: dripNoise},
 		{Role: checks.RoleWeb, Kind: checks.KindWebSocket, Addr: "wss://" + fixture.NewSwitch(t, fixture.DripTLSHandshake()).Addr() + "/ws", SNI: hostilelab.Name, RootCAs: fixture.Pool()},
 	}
 }
@@ -105,11 +108,8 @@ func TestTimeoutBoundsAWholeCheckOnEveryRouteKindAndProbeAgainstDrippingPeers(t 
 	t.Logf("baseline sweep %v; bound %v", baseline, bound)
 
 	// What a target that did not finish may be named: a timeout, or what its own protocol
-	// calls running out of time (a STUN server that never answers, a route without UDP). The
-	// binary protocols (MTProto, WhatsApp Noise) read the drip's first bytes as a frame that
-	// cannot be theirs and say so at once.
+	// calls running out of time (a STUN server that never answers, a route without UDP).
 	timeouts := []string{checks.FailGenericTimeout, checks.FailSTUNNoAnswer, checks.FailUDPUnsupported}
-	binary := []string{checks.KindMTProto, checks.KindNoise}
 	for _, perRoute := range []int{len(targets), 1} {
 		settings.PerRoute = perRoute
 		// One sweep per route: no check waits for another's slots (nor under the adaptive
@@ -144,7 +144,7 @@ func TestTimeoutBoundsAWholeCheckOnEveryRouteKindAndProbeAgainstDrippingPeers(t 
 				if r.Err == nil {
 					continue
 				}
-				if !slices.Contains(timeouts, r.Err.Failure) && (!slices.Contains(binary, r.Target.Kind) || r.Err.Failure != checks.FailNotService) {
+				if !slices.Contains(timeouts, r.Err.Failure) {
 					t.Errorf("per_route %d, %s × %s: %s at %s (%s), want a timeout", perRoute, c.Route, r.Target.Kind, r.Err.Failure, r.Err.Operation, r.Err.Detail)
 				}
 				t.Logf("per_route %d, %s × %s: %s at %s (%s)", perRoute, c.Route, r.Target.Kind, r.Err.Failure, r.Err.Operation, r.Err.Detail)

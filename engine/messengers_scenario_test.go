@@ -83,7 +83,7 @@ func TestInstantConnectTunnelIsDownNotCensored(t *testing.T) {
 // reset a TLS ClientHello; chat is judged by the Noise hello, so it works on the direct route
 // and through a proxy alike.
 func TestNoiseServerThatResetsTLSKeepsWhatsAppChatWorking(t *testing.T) {
-	noise := fixture.NoiseServer(t)
+	noise := fixture.NoiseServer(t, fixture.NoiseOptions{})
 	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{"e1.whatsapp.net": noise}})
 	direct := checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect}
 	plan := checks.Plan{

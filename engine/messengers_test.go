@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -109,7 +110,7 @@ func noiseTarget(addr string) checks.Target {
 // TestNoiseProbe: on the direct route the connect counts (OONI's rule); through a proxy only
 // a Noise server hello computed for our key does, so an echo or a TLS server does not pass.
 func TestNoiseProbe(t *testing.T) {
-	noise := fixture.NoiseServer(t)
+	noise := fixture.NoiseServer(t, fixture.NoiseOptions{})
 	echo := fixture.Echo(t)
 	tlsSrv := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, "e3.whatsapp.net")})
 	res := probeWithin(t, directRoute(t), noiseTarget(noise), quick)
@@ -131,6 +132,54 @@ func TestNoiseProbe(t *testing.T) {
 	// A TLS server hangs up on the WA prologue.
 	if res = probeWithin(t, via, noiseTarget("e3.whatsapp.net:443"), quick); res.OK {
 		t.Error("a TLS server passed for a WhatsApp chat server")
+	}
+}
+
+// TestMessengerProbesWaitForADrippedValidAnswerOnlyUntilTheDeadline: a data centre and a
+// WhatsApp chat server that send their valid answers (resPQ over both transports, the Noise
+// ServerHello) one byte at a time pass when the answer can finish in time. When it cannot,
+// every read still succeeding well within a step, the probe is cut at the check's deadline
+// and named a timeout at the read it was in, not "not Telegram" nor "not WhatsApp". The Noise
+// probe reads the hello through a proxy; on the direct route a connect counts.
+func TestMessengerProbesWaitForADrippedValidAnswerOnlyUntilTheDeadline(t *testing.T) {
+	socks := fixture.NewSOCKS5(t, fixture.SOCKS5Options{})
+	routes := []engine.Route{directRoute(t), proxyRoute(t, checks.RouteSOCKS5, socks.Addr, "", "")}
+	dripping := func(r engine.Route, drip time.Duration) []checks.Target {
+		dc := fixture.FakeDC(t, fixture.DCOptions{Drip: drip})
+		targets := []checks.Target{dcTarget(checks.KindMTProto, dc), dcTarget(checks.KindMTProtoHTTP, dc)}
+		if r.Spec().Kind != checks.RouteDirect {
+			targets = append(targets, noiseTarget(fixture.NoiseServer(t, fixture.NoiseOptions{Drip: drip})))
+		}
+		return targets
+	}
+	for _, r := range routes {
+		for _, target := range dripping(r, 2*time.Millisecond) {
+			if res := probeWithin(t, r, target, quick); !res.OK {
+				t.Errorf("%s × %s, a quick drip: %v, want the answer", r.Spec().Name, target.Kind, res.Err)
+			}
+		}
+	}
+
+	// A step longer than the deadline: only the deadline can end these probes before the
+	// answer is whole (about 90 bytes for MTProto, 130 for Noise, 50 ms apart).
+	const deadline = 300 * time.Millisecond
+	opt := engine.ProbeOptions{StepTimeout: 5 * time.Second}
+	for _, r := range routes {
+		for _, target := range dripping(r, 50*time.Millisecond) {
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			start := time.Now()
+			res := engine.Probe(ctx, r, target, opt)
+			took := time.Since(start)
+			cancel()
+			t.Logf("%s × %s: ok=%v %v after %v", r.Spec().Name, target.Kind, res.OK, res.Err, took)
+			if res.OK || res.Err == nil || res.Err.Failure != checks.FailGenericTimeout || res.Err.Operation != checks.OpRead {
+				t.Errorf("%s × %s: ok=%v err=%v, want %s at %s", r.Spec().Name, target.Kind, res.OK, res.Err,
+					checks.FailGenericTimeout, checks.OpRead)
+			}
+			if took < deadline {
+				t.Errorf("%s × %s: ended after %v, before the deadline (%v)", r.Spec().Name, target.Kind, took, deadline)
+			}
+		}
 	}
 }
 

@@ -75,5 +75,6 @@ func (s *Scheduler) replace(p preparedPlan) {
 	cells := checks.PlanCells(p.plan)
 	s.transfers.retain(cells)
 	s.rotation.retain(cells)
+	s.measured.retain(cells)
 	s.history.Retain(cells, p.plan.Settings.HistorySize)
 }

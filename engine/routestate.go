@@ -20,8 +20,9 @@ func (s *Scheduler) watchesAllowlist(spec checks.RouteSpec) bool {
 }
 
 // checkDomestic probes the domestic references through r, as one check within its deadline.
-func (s *Scheduler) checkDomestic(ctx context.Context, r Route) []checks.TargetResult {
-	return s.probeAll(ctx, r, s.plan.Domestic, nil)
+func (s *Scheduler) checkDomestic(ctx context.Context, r Route, clock *routeClock) []checks.TargetResult {
+	results, _ := s.probeAll(ctx, r, s.plan.Domestic, window{clock: clock, after: true})
+	return results
 }
 
 // knownName is the server name the second SNI contrast sends: the first domestic reference's,
@@ -48,7 +49,7 @@ func (s *Scheduler) judgeAllowlist(route *checks.RouteResult, held []checks.Chec
 	foreign := 0
 	for _, c := range held {
 		svc, ok := s.service(c.Service)
-		if !ok || svc.Domestic {
+		if !ok || svc.Domestic || !measured(c) {
 			continue
 		}
 		if slices.ContainsFunc(c.Targets, func(t checks.TargetResult) bool { return t.OK && !isCarriedOver(t) }) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,59 @@ func TestAForeignServiceThatWorksIsNoAllowlist(t *testing.T) {
 	s, _ = newScheduler(plan, routes, fp2.probe)
 	if route := routesOf(collect(t, s))["direct"]; len(route.Domestic) != 0 || route.StateOf() != checks.RouteUp {
 		t.Fatalf("route %+v, want up with no domestic results", route)
+	}
+}
+
+// An allowlist that drops foreign traffic makes every foreign probe hang until the deadline,
+// holding the route's slots: the domestic reference still runs after them, within one step,
+// the route is named an allowlist, and it is named within timeout + one step_timeout. No
+// foreign service reads ok; those the queue kept from their time are not measured.
+func TestAnAllowlistThatDropsForeignTrafficIsNamedWithinTheTimeoutAndAStep(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["https://control.example/"] = hangs
+	fp.behaviour["https://ya.example/"] = works(time.Millisecond)
+	var services []checks.Service
+	for i := range 6 {
+		name := fmt.Sprintf("svc%d", i)
+		fp.behaviour["https://"+name+".example/"] = hangs
+		fp.behaviour["https://"+name+"-media.example/"] = hangs
+		services = append(services, service(name, named(name+".example"), named(name+"-media.example")))
+	}
+	plan, routes := directWithRefs(services...)
+	plan.Settings = checks.Settings{Timeout: 300 * time.Millisecond, StepTimeout: 300 * time.Millisecond}
+	// Baseline: the same sweep with every probe answering at once.
+	quick := newFakeProbe()
+	for addr := range fp.behaviour {
+		quick.behaviour[addr] = works(time.Millisecond)
+	}
+	b, _ := newScheduler(plan, routes, quick.probe)
+	start := time.Now()
+	collect(t, b)
+	baseline := time.Since(start)
+
+	s, _ := newScheduler(plan, routes, fp.probe)
+	start = time.Now()
+	events := collect(t, s)
+	took := time.Since(start)
+	route, cells := routesOf(events)["direct"], checksOf(events)
+	if route.StateOf() != checks.RouteAllowlist {
+		t.Fatalf("route: state %s (%s), want allowlist", route.StateOf(), route.Reason)
+	}
+	bound := plan.Settings.Timeout + plan.Settings.StepTimeout + max(plan.Settings.StepTimeout/2, 3*baseline)
+	if took > bound {
+		t.Errorf("the sweep took %v, want within timeout + step and a margin (%v; baseline %v)", took, bound, baseline)
+	}
+	measured := 0
+	for name, c := range cells {
+		switch {
+		case c.Verdict == checks.VerdictPending && c.Cause.NotMeasured():
+		case c.Verdict == checks.VerdictBlocked:
+			measured++
+		default:
+			t.Errorf("%s is %s (%s), want blocked or not measured", name, c.Verdict, c.Reason)
+		}
+	}
+	if measured == 0 {
+		t.Errorf("no foreign service was measured")
 	}
 }

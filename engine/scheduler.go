@@ -38,7 +38,8 @@ type Scheduler struct {
 	egress    *egressTracker
 	transfers *transferMemory
 	rotation  *rotationMemory
-	cpu       *CPUGate // paces TLS handshakes and limits probes in flight (cpugate.go, adaptivelimit.go)
+	measured  *measuredOrder // which of a route's checks queue first (queueorder.go)
+	cpu       *CPUGate       // paces TLS handshakes and limits probes in flight (cpugate.go, adaptivelimit.go)
 }
 
 // NewScheduler builds the routes of plan; zero settings take their defaults.
@@ -71,6 +72,7 @@ func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler
 	s.egress = newEgressTracker(plan.Extra, plan.Settings.StepTimeout)
 	s.transfers = newTransferMemory(plan.Transfer, plan.Settings.Interval)
 	s.rotation = newRotationMemory()
+	s.measured = newMeasuredOrder()
 	for _, r := range routes {
 		name := r.Spec().Name
 		if _, dup := s.perRoute[name]; dup {
@@ -145,13 +147,22 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	spec := r.Spec()
 	routeResult := checks.RouteResult{Name: spec.Name, Kind: spec.Kind, Sweep: n}
 
+	clock := newRouteClock(s.plan.Settings.Timeout)
 	var mechErr *checks.Error
-	if slot := s.reserve(ctx, spec.Name, 1, false); slot != nil {
-		stepCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.StepTimeout)
+	queue, stopQueue := clock.until(ctx, 0)
+	if slot, _ := s.reserve(ctx, queue, clock, spec.Name, 1, false); slot != nil {
+		end := time.Now().Add(s.plan.Settings.StepTimeout)
+		if d := clock.deadline(); d.Before(end) {
+			end = d
+		}
+		stepCtx, cancel := context.WithDeadline(ctx, end)
 		mechErr = r.Check(stepCtx)
 		cancel()
 		slot.release()
+	} else if ctx.Err() == nil {
+		mechErr = checks.NewError(checks.FailGenericTimeout, checks.OpConnect, "deadline passed before the route could be checked")
 	}
+	stopQueue()
 	if mechErr == nil && ctx.Err() != nil {
 		mechErr = checks.Classify(checks.OpConnect, ctx.Err())
 	}
@@ -184,13 +195,20 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 
 	egress := s.startEgress(ctx, r)
 	results := make(chan checks.CheckResult)
-	for _, svc := range s.plan.Services {
-		go func() { results <- s.runCheck(ctx, n, r, svc) }()
-	}
 	control := make(chan checks.TargetResult, 1)
 	controlPending := spec.Control != nil
+	services := s.measured.order(spec.Name, s.plan.Services)
+	turns := queueTurns(len(services) + 1) // the control first
 	if controlPending {
-		go func() { control <- s.probeAll(ctx, r, []checks.Target{*spec.Control}, nil)[0] }()
+		go func() {
+			results, _ := s.probeAll(ctx, r, []checks.Target{*spec.Control}, window{clock: clock, turn: turns[0]})
+			control <- results[0]
+		}()
+	} else {
+		turns[0].pass()
+	}
+	for i, svc := range services {
+		go func() { results <- s.runCheck(ctx, n, r, svc, clock, turns[i+1]) }()
 	}
 
 	// Results stream once the route is proven to carry traffic: by its own check alone for
@@ -228,6 +246,9 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 			proven = proven || provesRoute(spec, res)
 		case c := <-results:
 			remaining--
+			if !c.Cause.NotMeasured() {
+				s.measured.done(spec.Name, c.Service, n)
+			}
 			proven = proven || slices.ContainsFunc(c.Targets, func(t checks.TargetResult) bool { return provesRoute(spec, t) })
 			held = append(held, c)
 		}
@@ -248,7 +269,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 		return
 	}
 	if watchAllowlist && !routeResult.Control.OK {
-		routeResult.Domestic = s.checkDomestic(ctx, r)
+		routeResult.Domestic = s.checkDomestic(ctx, r, clock)
 		if s.judgeAllowlist(&routeResult, held) {
 			routeResult.Egress = egress()
 			routeResult.Checked = time.Now()
@@ -281,7 +302,7 @@ func (s *Scheduler) sweepRoute(ctx context.Context, n uint64, r Route, send func
 	down := proxyAuthFailure(held, routeResult.Control)
 	if down != nil {
 		routeResult.Reason = routeReason(spec, down)
-	} else if ctrl := routeResult.Control; ctrl != nil && len(held) > 0 {
+	} else if ctrl := routeResult.Control; ctrl != nil && slices.ContainsFunc(held, measured) {
 		down = ctrl.Err
 		routeResult.Reason = "control and every service fail: " + ctrl.Err.Human(ctrl.Target.Host())
 		if (spec.Kind == checks.RouteSOCKS5 || spec.Kind == checks.RouteHTTP) && silentAfterGrant(held, ctrl) {
@@ -364,9 +385,9 @@ func proxyAuthFailure(results []checks.CheckResult, control *checks.TargetResult
 }
 
 // ownFailure is true when the control or a service failed for lifeline's own reasons (out of
-// descriptors or memory, checks.FailInternal).
+// descriptors or memory, checks.FailInternal), or the control was not measured.
 func ownFailure(held []checks.CheckResult, control *checks.TargetResult) bool {
-	if control != nil && control.Err.Internal() {
+	if control != nil && (control.Err.Internal() || control.Err.NotMeasured()) {
 		return true
 	}
 	return slices.ContainsFunc(held, func(c checks.CheckResult) bool { return c.Cause.Internal() })
@@ -411,9 +432,10 @@ func silentAfterGrant(cells []checks.CheckResult, control *checks.TargetResult) 
 }
 
 // emitCheck records c in the history and sends it with the cell's updated stats. A result
-// lifeline's own failure left unknown is not history: it says nothing about the cell.
+// lifeline's own failure left unknown, or a check that was not measured, is not history: it
+// says nothing about the cell.
 func (s *Scheduler) emitCheck(send func(checks.Event), c checks.CheckResult) {
-	if c.Verdict == checks.VerdictPending && c.Cause.Internal() {
+	if c.Verdict == checks.VerdictPending && (c.Cause.Internal() || c.Cause.NotMeasured()) {
 		c.History = s.history.Stats(c.Route, c.Service)
 	} else {
 		c.History = s.history.Add(c)
@@ -442,7 +464,7 @@ func (s *Scheduler) DialRoute(ctx context.Context, route, addr string) (net.Conn
 // runCheck probes every target of svc through r within the check's one deadline (see
 // deadline.go). Transfer targets run only when due (their last result is carried over in
 // between) and not at all when transfers are off or the route is metered.
-func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.Service) checks.CheckResult {
+func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.Service, clock *routeClock, place turn) checks.CheckResult {
 	spec := r.Spec()
 	res := checks.CheckResult{Route: spec.Name, Service: svc.Name, Sweep: n, Started: time.Now()}
 	targets := svc.Targets
@@ -468,8 +490,15 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 		probed[i] = true
 		due, at = append(due, t), append(at, i)
 	}
-	var deadline time.Time
-	for j, tr := range s.probeAll(ctx, r, due, &deadline) {
+	results, deadline := s.probeAll(ctx, r, due, window{clock: clock, turn: place})
+	if len(results) > 0 && results[0].Err.NotMeasured() {
+		// The check never got its slots: nothing is known of the service this sweep, and
+		// nothing is remembered of it.
+		res.Targets, res.Finished, res.Verdict, res.Cause = nil, time.Now(), checks.VerdictPending, results[0].Err
+		res.Reason = res.Cause.Human("")
+		return res
+	}
+	for j, tr := range results {
 		res.Targets[at[j]] = tr
 		if isTransfer(tr.Target) {
 			s.transfers.remember(spec.Name, svc.Name, tr, res.Started)
@@ -492,8 +521,8 @@ func (s *Scheduler) runCheck(ctx context.Context, n uint64, r Route, svc checks.
 		res.Reason = res.Skipped
 	}
 	res.Reason = checks.Sanitize(res.Reason)
-	if deadline.IsZero() {
-		deadline = time.Now().Add(s.plan.Settings.Timeout)
+	if deadline.IsZero() { // nothing was due
+		deadline = clock.deadline()
 	}
 	dnsCtx, cancel := graceAfter(ctx, deadline, s.plan.Settings.StepTimeout)
 	defer cancel()
@@ -507,27 +536,73 @@ func isTransfer(t checks.Target) bool {
 	return t.Kind == checks.KindTransfer || t.Kind == checks.KindUpload
 }
 
-// probeAll probes targets through r as one check: it reserves the check's slots, then starts
-// the check's clock (its deadline is stored in *deadline when deadline is not nil) and probes
-// every target within it, each with the route's trust anchors added.
-func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Target, deadline *time.Time) []checks.TargetResult {
+// window is when a check may queue and probe: its route's clock, its place in the route's
+// queue (none for work that follows the checks), and whether it follows the route's checks
+// (after: until the deadline, or one step if that is more, at most one step past it).
+type window struct {
+	clock *routeClock
+	turn  turn
+	after bool
+}
+
+// probeAll probes targets through r as one check within w (see deadline.go): it waits for its
+// turn, reserves the check's slots, then probes every target before the check's deadline,
+// each with the route's trust anchors added. It returns the results and that deadline (zero
+// when there was nothing to probe). A check whose deadline passed before it had its slots
+// gets notMeasured results.
+func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Target, w window) ([]checks.TargetResult, time.Time) {
 	out := make([]checks.TargetResult, len(targets))
-	if len(targets) == 0 {
-		return out
+	if w.turn.pass != nil {
+		defer w.turn.pass()
 	}
-	slot := s.reserve(ctx, r.Spec().Name, len(targets), slices.ContainsFunc(targets, verifies))
+	if len(targets) == 0 {
+		return out, time.Time{}
+	}
+	extra := time.Duration(0)
+	if w.after {
+		extra = s.plan.Settings.StepTimeout
+	}
+	queue, stopQueue := w.clock.until(ctx, extra)
+	defer stopQueue()
+	var slot *slots
+	if w.turn.ready != nil {
+		select {
+		case <-w.turn.ready:
+		case <-queue.Done():
+		}
+	}
+	// A check behind one that had to wait for the route's slots has lost time to the queue
+	// even if it then finds slots free; work after the checks loses none to them.
+	waited := !w.after && w.clock.queued.Load()
+	if queue.Err() == nil {
+		var blocked bool
+		slot, blocked = s.reserve(ctx, queue, w.clock, r.Spec().Name, len(targets), slices.ContainsFunc(targets, verifies))
+		waited = waited || blocked
+	}
+	if w.turn.pass != nil {
+		w.turn.pass()
+	}
+	deadline := w.clock.deadline()
+	if w.after {
+		deadline = afterDeadline(deadline, s.plan.Settings.StepTimeout)
+	}
+	if slot != nil && waited && !time.Now().Before(deadline) {
+		slot.release() // its wait behind the route's other checks took all its time
+		slot = nil
+	}
 	if slot == nil {
 		for i, t := range targets {
-			out[i] = notStarted(t, false)
+			if ctx.Err() != nil {
+				out[i] = notStarted(t, false)
+			} else {
+				out[i] = notMeasured(t, s.plan.Settings.PerRoute)
+			}
 		}
-		return out
+		return out, time.Time{}
 	}
 	defer slot.release()
-	checkCtx, cancel := context.WithTimeout(ctx, s.plan.Settings.Timeout)
+	checkCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	if deadline != nil {
-		*deadline, _ = checkCtx.Deadline()
-	}
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		if needsSystemRoots(t) && (len(t.Anchors) > 0 || len(r.Spec().CAs) > 0) {
@@ -545,7 +620,14 @@ func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Targ
 		})
 	}
 	wg.Wait()
-	return out
+	if waited && checkCtx.Err() != nil && slices.ContainsFunc(out, func(r checks.TargetResult) bool { return !r.OK }) {
+		// A check that lost time to the route's queue and was then cut by its deadline did
+		// not get its time: what the cut says is the queue's, not the service's.
+		for i, t := range targets {
+			out[i] = notMeasured(t, s.plan.Settings.PerRoute)
+		}
+	}
+	return out, deadline
 }
 
 func (s *Scheduler) probeOptions() ProbeOptions {

@@ -294,29 +294,70 @@ func TestCheckDeadlineBoundsAHangingTarget(t *testing.T) {
 	}
 }
 
-// A service queued on a busy route behind blackholed ones is judged on its own probe, not on
-// the time it waited for a slot: with one slot per route and five hanging services ahead of it
-// in line, a working service is still ok.
+// A service queued on a busy route behind blackholed ones is never judged on the time it
+// waited for a slot. With one slot per route, a 100 ms deadline and five hanging services
+// ahead of it in the plan, each sweep measures only the first in line: the working service is
+// never blocked — it is ok, or not measured (pending, not_measured) when the hanging ones
+// kept the slot until the deadline — and it is measured ok within six sweeps, because a
+// route's checks queue least recently measured first. A hanging service, whenever measured,
+// is blocked.
 func TestWaitingForASlotDoesNotCountAgainstTheCheckDeadline(t *testing.T) {
 	fp := newFakeProbe()
 	fp.behaviour["ok:443"] = works(time.Millisecond)
-	plan := checks.Plan{
-		Settings: checks.Settings{Timeout: 100 * time.Millisecond, PerRoute: 1},
-		Services: []checks.Service{service("works", chat("ok:443"))},
-	}
+	plan := checks.Plan{Settings: checks.Settings{Timeout: 100 * time.Millisecond, PerRoute: 1}}
 	for i := range 5 {
 		addr := net.JoinHostPort("hang"+string(rune('a'+i)), "443")
 		fp.behaviour[addr] = hangs
 		plan.Services = append(plan.Services, service("blocked"+string(rune('a'+i)), chat(addr)))
 	}
+	plan.Services = append(plan.Services, service("works", chat("ok:443")))
 	s, _ := newScheduler(plan, []Route{fakeRoute{spec: checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect}}}, fp.probe)
-	for range 3 { // the working service's place in the queue is up to the Go scheduler
-		got := checksOf(collect(t, s))
-		if c := got["direct/works"]; c.Verdict != checks.VerdictOK {
-			t.Fatalf("the working service queued behind hanging ones is %s (%s), want ok", c.Verdict, c.Reason)
+	measured := map[string]int{}
+	for sweep := 1; sweep <= 2*len(plan.Services); sweep++ {
+		for name, c := range checksOf(collect(t, s)) {
+			switch {
+			case c.Verdict == checks.VerdictPending:
+				if !c.Cause.NotMeasured() {
+					t.Fatalf("sweep %d: %s is pending with %v, want not_measured", sweep, name, c.Cause)
+				}
+				continue
+			case name == "direct/works" && c.Verdict != checks.VerdictOK:
+				t.Fatalf("sweep %d: the working service queued behind hanging ones is %s (%s), want ok or not measured", sweep, c.Verdict, c.Reason)
+			case name != "direct/works" && c.Verdict != checks.VerdictBlocked:
+				t.Fatalf("sweep %d: hanging service %s is %s (%s), want blocked", sweep, name, c.Verdict, c.Reason)
+			}
+			measured[name]++
 		}
-		if c := got["direct/blockeda"]; c.Verdict != checks.VerdictBlocked {
-			t.Fatalf("a hanging service is %s (%s), want blocked", c.Verdict, c.Reason)
+		if sweep == len(plan.Services) && measured["direct/works"] == 0 {
+			t.Fatalf("the working service was not measured in %d sweeps (measured: %v)", sweep, measured)
+		}
+	}
+	for _, svc := range plan.Services {
+		if measured["direct/"+svc.Name] == 0 {
+			t.Errorf("%s was never measured in %d sweeps: %v", svc.Name, 2*len(plan.Services), measured)
+		}
+	}
+}
+
+// Waiting for lifeline's own capacity does not count against a check: with one probe at a
+// time in all (concurrency 1), three routes whose one check each takes more than half the
+// timeout all come out ok — each route's clock stopped while its check waited for the others'
+// slot. Counted, the third would have been cut at its deadline.
+func TestWaitingForTheGlobalPoolDoesNotCountAgainstTheDeadline(t *testing.T) {
+	fp := newFakeProbe()
+	fp.behaviour["a:443"] = works(250 * time.Millisecond)
+	plan := checks.Plan{
+		Settings: checks.Settings{Timeout: 400 * time.Millisecond, Concurrency: 1},
+		Services: []checks.Service{service("svc", chat("a:443"))},
+	}
+	var routes []Route
+	for _, name := range []string{"one", "two", "three"} {
+		routes = append(routes, fakeRoute{spec: checks.RouteSpec{Name: name, Kind: checks.RouteDirect}})
+	}
+	s, _ := newScheduler(plan, routes, fp.probe)
+	for name, c := range checksOf(collect(t, s)) {
+		if c.Verdict != checks.VerdictOK {
+			t.Errorf("%s is %s (%s), want ok: its wait for the global slot counted against it", name, c.Verdict, c.Reason)
 		}
 	}
 }

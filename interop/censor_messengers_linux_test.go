@@ -49,7 +49,7 @@ func TestCensorMessengers(t *testing.T) {
 		}
 	}
 	for _, port := range []string{"443", "5222"} {
-		fixture.NoiseServerOn(t, listen(lab.server, net.JoinHostPort(addrWhatsApp, port)))
+		fixture.NoiseServerOn(t, listen(lab.server, net.JoinHostPort(addrWhatsApp, port)), fixture.NoiseOptions{})
 	}
 
 	// The censor answers for three data centres itself: every TCP connection to them is

@@ -58,7 +58,7 @@ func (lab *censorLab) serveCatalog(t *testing.T) {
 			return err
 		})
 		if port == "5222" { // WhatsApp's chat port speaks Noise: through a proxy it must answer
-			fixture.NoiseServerOn(t, ln)
+			fixture.NoiseServerOn(t, ln, fixture.NoiseOptions{})
 			continue
 		}
 		if port == "5228" {

@@ -20,7 +20,7 @@ import (
 func TestShadowsocks(t *testing.T) {
 	requireLab(t, "ss-local", "ss-server")
 	const method, key = "chacha20-ietf-poly1305", "lifeline-interop-key"
-	noise := fixture.NoiseServer(t)
+	noise := fixture.NoiseServer(t, fixture.NoiseOptions{})
 	dc := fixture.FakeDC(t, fixture.DCOptions{})
 	srv := messenger(t)
 

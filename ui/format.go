@@ -58,7 +58,7 @@ func (g Glyphs) For(v checks.Verdict) string {
 }
 
 // CellWord is the word or number that goes with the glyph: "142ms", "slow 1.4s",
-// "partial", "reset", "dns", "route down", "n/a", "pending".
+// "partial", "reset", "dns", "route down", "n/a", "pending", "busy" (not measured).
 func CellWord(r checks.CheckResult) string {
 	switch {
 	case r.Verdict == checks.VerdictOK:
@@ -67,6 +67,8 @@ func CellWord(r checks.CheckResult) string {
 		return "slow " + FormatLatency(r.Latency)
 	case r.Verdict == checks.VerdictBlocked && r.Cause != nil:
 		return r.Cause.Short()
+	case r.Verdict == checks.VerdictPending && (r.Cause.NotMeasured() || r.Cause.Internal()):
+		return r.Cause.Short() // "busy", "internal": why nothing is known
 	}
 	return r.Verdict.Info().Word
 }
