@@ -43,16 +43,22 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	hist := openHistory(cfg, outputs.state, stderr)
 	defer hist.close()
 	hist.seedHistory(sched.History())
-	observe, stopOutputs, err := startOutputs(cfg, outputs, sched, hist.seed, stderr)
+	observe, prime, stopOutputs, err := startOutputs(cfg, outputs, sched, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
-	defer stopOutputs()
-	observe = hist.observe(observe)
+	observe = hist.observe(observe, prime)
+	defer func() {
+		hist.drain()
+		stopOutputs()
+	}()
 	dashCtx, stopDashboard := context.WithCancel(ctx)
 	defer stopDashboard()
 	monitor := sched.Start(dashCtx, observe)
+	// The first probes are out; the store's warnings, if any, go to the terminal before the
+	// dashboard takes it.
+	hist.wait()
 
 	opt := ui.DetectOptions(os.Getenv)
 	opt.ASCII = opt.ASCII || *ascii

@@ -90,13 +90,16 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	hist := openHistory(cfg, outputs.state, stderr)
 	defer hist.close()
 	hist.seedHistory(sched.History())
-	observe, stop, err := startOutputs(cfg, outputs, sched, hist.seed, stderr)
+	observe, prime, stop, err := startOutputs(cfg, outputs, sched, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown
 	}
-	defer stop()
-	observe = hist.observe(observe)
+	observe = hist.observe(observe, prime)
+	defer func() {
+		hist.drain()
+		stop()
+	}()
 
 	if run.once {
 		return statusOnce(ctx, sched, run, printer, observe, stdout, stderr)

@@ -22,10 +22,12 @@ type outputFlags struct {
 }
 
 // startOutputs starts the exporters the flags and the config ask for: metrics, the results
-// log, and alerts (on_change, webhook), whose state machine learns seed (stored results,
-// oldest first) without announcing it. observe must see every event of every sweep; it never
-// blocks on the network. stop shuts everything down and is safe to call once.
-func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, seed []checks.CheckResult, stderr io.Writer) (observe func(checks.Event), stop func(), err error) {
+// log, and alerts (on_change, webhook). prime has the alerts' state machine learn stored
+// results (oldest first) without announcing them; call it before observe sees the first
+// event. observe must see every event of every sweep; it never blocks on the network. stop
+// shuts everything down and is safe to call once.
+func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, stderr io.Writer) (observe func(checks.Event), prime func([]checks.CheckResult), stop func(), err error) {
+	prime = func([]checks.CheckResult) {}
 	var sinks export.Sinks
 	var stops []func()
 	stopAll := func() {
@@ -47,7 +49,7 @@ func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, seed
 		metrics = m
 		shutdown, err := serveMetrics(o.metrics, o.metricsPublic, m.Handler(), stderr)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		sinks = append(sinks, m)
 		stops = append(stops, shutdown)
@@ -55,7 +57,7 @@ func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, seed
 	if o != nil && o.log != "" {
 		l, err := export.OpenResultLog(o.log, o.logMaxBytes, export.DefaultLogKeep)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		l.Diagnostics = stderr
 		if metrics != nil {
@@ -74,11 +76,11 @@ func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, seed
 			OnChange: a.OnChange, SecretEnv: cfg.SecretEnv, Deliveries: deliveries,
 			Routes: cfg.Plan.Routes, Router: router, Diagnostics: stderr,
 		})
-		n.Prime(seed)
+		prime = n.Prime
 		sinks = append(sinks, n)
 		stops = append(stops, n.Close)
 	}
-	return sinks.Observe, stopAll, nil
+	return sinks.Observe, prime, stopAll, nil
 }
 
 // serveMetrics listens on addr and serves h at /metrics (and /) within the bounds of

@@ -42,7 +42,7 @@ func TestOutputsAnnounceChangesFromConfigAndLogEveryResult(t *testing.T) {
 		OnChange: `echo "$LIFELINE_FROM>$LIFELINE_TO" >> ` + changes,
 	})
 	var stderr bytes.Buffer
-	observe, stop, err := startOutputs(cfg, &outputFlags{log: logPath, logMaxBytes: 1 << 20}, nil, nil, &stderr)
+	observe, _, stop, err := startOutputs(cfg, &outputFlags{log: logPath, logMaxBytes: 1 << 20}, nil, &stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestOutputsAnnounceChangesFromConfigAndLogEveryResult(t *testing.T) {
 func TestOutputsFailCleanly(t *testing.T) {
 	cfg := outputsConfig(config.DefaultAlerts)
 	addr := fixture.FreeLoopbackAddr(t)
-	_, _, err := startOutputs(cfg, &outputFlags{metrics: addr, log: filepath.Join(t.TempDir(), "missing", "x.jsonl")}, nil, nil, &bytes.Buffer{})
+	_, _, _, err := startOutputs(cfg, &outputFlags{metrics: addr, log: filepath.Join(t.TempDir(), "missing", "x.jsonl")}, nil, &bytes.Buffer{})
 	if err == nil {
 		t.Fatal("a log in a missing directory should be an error")
 	}
@@ -85,10 +85,10 @@ func TestOutputsFailCleanly(t *testing.T) {
 	}
 	ln.Close()
 
-	if _, _, err := startOutputs(cfg, &outputFlags{metrics: "0.0.0.0:0"}, nil, nil, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--metrics-public") {
+	if _, _, _, err := startOutputs(cfg, &outputFlags{metrics: "0.0.0.0:0"}, nil, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "--metrics-public") {
 		t.Errorf("public bind: %v", err)
 	}
-	observe, stop, err := startOutputs(cfg, &outputFlags{}, nil, nil, &bytes.Buffer{})
+	observe, _, stop, err := startOutputs(cfg, &outputFlags{}, nil, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,9 +26,10 @@ type cellHistory struct {
 
 // History keeps the last N results of every route × service. It is safe for concurrent use.
 type History struct {
-	mu    sync.Mutex
-	size  int
-	cells map[Cell]*cellHistory
+	mu     sync.Mutex
+	size   int
+	cells  map[Cell]*cellHistory
+	loaded chan struct{} // closed once Preload's results are in; nil when none were asked for
 }
 
 // NewHistory remembers size results per cell (DefaultHistorySize when size <= 0).
@@ -39,10 +40,46 @@ func NewHistory(size int) *History {
 	return &History{size: size, cells: map[Cell]*cellHistory{}}
 }
 
+// Preload has the history begin with older results (oldest first) that load returns, while
+// the caller goes on: load runs on a goroutine of its own, and Add, Stats and Retain wait
+// until its results are in, so every result recorded afterwards comes after them and sees
+// them in its stats. load must return in bounded time. Call it before the history is used.
+func (h *History) Preload(load func() []CheckResult) {
+	loaded := make(chan struct{})
+	h.mu.Lock()
+	h.loaded = loaded
+	h.mu.Unlock()
+	go func() {
+		defer close(loaded)
+		rs := load()
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for _, r := range rs {
+			h.add(r)
+		}
+	}()
+}
+
+// waitLoaded returns once the results Preload asked for are in.
+func (h *History) waitLoaded() {
+	h.mu.Lock()
+	loaded := h.loaded
+	h.mu.Unlock()
+	if loaded != nil {
+		<-loaded
+	}
+}
+
 // Add records r and returns the cell's stats including it.
 func (h *History) Add(r CheckResult) Stats {
+	h.waitLoaded()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return h.add(r)
+}
+
+// add is Add with h.mu held.
+func (h *History) add(r CheckResult) Stats {
 	key := Cell{r.Route, r.Service}
 	c := h.cells[key]
 	if c == nil {
@@ -71,6 +108,7 @@ func (h *History) Add(r CheckResult) Stats {
 
 // Stats returns the cell's stats; the zero Stats when it has none.
 func (h *History) Stats(route, service string) Stats {
+	h.waitLoaded()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if c := h.cells[Cell{route, service}]; c != nil {
@@ -85,6 +123,7 @@ func (h *History) Retain(keep map[Cell]bool, size int) {
 	if size <= 0 {
 		size = DefaultHistorySize
 	}
+	h.waitLoaded()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.size = size

@@ -5,7 +5,7 @@
 # start-up to the first probe, reported connect/TLS times against the relay's calibrated
 # round trip, and sweeps of 1, 10, 50 and 200 routes × 4 services against the slowest single
 # check, a serial curl loop and xargs -P 32 curl, with wall time, CPU and peak RSS.
-# Needs curl. Everything stays on loopback. It takes the shared heavy-test lock.
+# Needs curl. Everything stays on loopback. Run it on a machine otherwise at rest.
 #
 #   scripts/bench.sh                                   # defaults
 #   NETBENCH_RUNS=5 NETBENCH_SWEEP_RUNS=3 scripts/bench.sh     # quicker
@@ -14,7 +14,8 @@
 # Knobs: NETBENCH_RUNS (accuracy and start-up runs, 20), NETBENCH_SWEEP_RUNS (5),
 # NETBENCH_SIZES (1,10,50,200), NETBENCH_SERIAL_MAX (largest sweep also run as a serial
 # curl loop, 50), NETBENCH_VARIANTS (';'-separated lifeline settings, ',' between lines of
-# one variant; empty means the defaults).
+# one variant; empty means the defaults; "@/path/bin" compares another build, start-up too),
+# NETBENCH_STARTUP_ONLY=1 (start-up alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v curl > /dev/null || { echo "bench: curl is needed" >&2; exit 1; }

@@ -5,7 +5,6 @@
 #   scripts/idle-cpu.sh [ROUTES] [SERVICES] [SECONDS]
 #
 # LIFELINE_BIN=path measures a prebuilt binary (e.g. an older build, to compare). Needs tmux.
-# Runs under the shared heavy-work lock so two measurements never overlap.
 set -eu
 cd "$(dirname "$0")/.."
 export LIFELINE_IDLE_CPU=1

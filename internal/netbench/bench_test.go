@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +22,8 @@ type knobs struct {
 	sizes     []int    // routes per sweep
 	serialMax int      // largest sweep also run as a serial curl loop
 	variants  []string // lifeline settings to compare; "" is the defaults
+	// startupOnly measures start-up alone (NETBENCH_STARTUP_ONLY=1), skipping accuracy and sweeps
+	startupOnly bool
 }
 
 func readKnobs(b *testing.B) knobs {
@@ -47,6 +50,7 @@ func readKnobs(b *testing.B) knobs {
 			k.sizes = append(k.sizes, n)
 		}
 	}
+	k.startupOnly = os.Getenv("NETBENCH_STARTUP_ONLY") == "1"
 	if v := os.Getenv("NETBENCH_VARIANTS"); v != "" {
 		k.variants = strings.Split(v, ";")
 	}
@@ -70,34 +74,50 @@ func BenchmarkNetwork(b *testing.B) {
 		k.oneWay, runtime.NumCPU(), ms(rttMed), ms(rttP90))
 
 	bd.startup(b, bin, k)
-	singles := bd.accuracy(b, bin, k)
-	bd.sweeps(b, bin, k, singles)
+	if !k.startupOnly {
+		singles := bd.accuracy(b, bin, k)
+		bd.sweeps(b, bin, k, singles)
+	}
 	rttMed, rttP90 = bd.calibrate(b, 50)
 	fmt.Fprintf(out, "bed: calibrated RTT again at the end: median %s ms, p90 %s ms\n", ms(rttMed), ms(rttP90))
 }
 
-// startup measures exec → first connection for status --once and check, interleaved.
+// startup measures exec → first connection for status --once and check, interleaved, for
+// every build the variants name (the one under test first).
 func (bd *bed) startup(b *testing.B, bin string, k knobs) {
 	type mode struct {
 		name string
+		bin  string
 		args []string
+	}
+	bins := []string{bin}
+	for _, v := range k.variants {
+		if p := parseVariant(bin, v).bin; !slices.Contains(bins, p) {
+			bins = append(bins, p)
+		}
 	}
 	var modes []mode
 	for _, kind := range []string{"tcp", "tls"} {
 		cfg := bd.startupConfig(b, kind)
-		modes = append(modes,
-			mode{"status --once, " + kind + " target", []string{"status", "--once", "--config", cfg}},
-			mode{"check, " + kind + " target", []string{"check", "--config", cfg}})
+		for _, m := range []struct{ name, cmd string }{{"status --once", "status --once"}, {"check", "check"}} {
+			for i, p := range bins {
+				name := m.name + ", " + kind + " target"
+				if i > 0 {
+					name += ", " + filepath.Base(p)
+				}
+				modes = append(modes, mode{name, p, append(strings.Fields(m.cmd), "--config", cfg)})
+			}
+		}
 	}
 	took := make([][]time.Duration, len(modes))
 	for range k.runs {
 		for i, m := range modes {
-			took[i] = append(took[i], bd.firstProbe(b, bin, m.args...))
+			took[i] = append(took[i], bd.firstProbe(b, m.bin, m.args...))
 		}
 	}
 	fmt.Fprintf(os.Stdout, "start-up, exec → first probe on the wire (%d interleaved runs): median / p90 ms\n", k.runs)
 	for i, m := range modes {
-		fmt.Fprintf(os.Stdout, "  %-28s %6s / %s\n", m.name, ms(quantile(took[i], 0.5)), ms(quantile(took[i], 0.9)))
+		fmt.Fprintf(os.Stdout, "  %-40s %6s / %s\n", m.name, ms(quantile(took[i], 0.5)), ms(quantile(took[i], 0.9)))
 	}
 }
 
@@ -167,6 +187,7 @@ func parseVariant(bin, v string) variant {
 // sweepFigures are one variant's sweeps of one size.
 type sweepFigures struct {
 	walls, cpus, errs, connErrs, tlsErrs, bedRTTs []time.Duration
+	bedCPUs                                       []time.Duration // the bed's own CPU (this process) during each sweep
 	rss                                           int64
 	bad                                           int
 }
@@ -200,7 +221,9 @@ func (bd *bed) sweeps(b *testing.B, bin string, k knobs, singles map[string][]ti
 			for i, v := range vs {
 				f := &figs[i]
 				stop := bd.watchRTT(b)
+				bedBefore := selfCPU()
 				p, got := sweep(b, v.bin, bd.dir, cfgs[i])
+				f.bedCPUs = append(f.bedCPUs, selfCPU()-bedBefore)
 				f.bedRTTs = append(f.bedRTTs, stop()...)
 				f.walls, f.cpus = append(f.walls, p.wall), append(f.cpus, p.cpu)
 				f.rss = max(f.rss, p.rss)
@@ -223,10 +246,16 @@ func (bd *bed) sweeps(b *testing.B, bin string, k knobs, singles map[string][]ti
 				float64(wall)/float64(slowest),
 				signedMS(quantile(f.errs, 0.5))+"/"+signedMS(quantile(f.errs, 0.9))+"/"+signedMS(quantile(f.errs, 1)),
 				ms(quantile(f.cpus, 0.5)), float64(f.rss)/(1<<20), f.bad, k.sweepRuns)
-			detail = append(detail, fmt.Sprintf("  %-7d %-26s connect err p50/p90 %s/%s, TLS err p50/p90 %s/%s; the bed's own RTT meanwhile p50/p90/max %s/%s/%s",
+			// The shortest wall time the sweep could take here if every core did nothing but
+			// its CPU work (lifeline's and the bed's) in perfect parallel.
+			cpuFloor := (quantile(f.cpus, 0.5) + quantile(f.bedCPUs, 0.5)) / time.Duration(runtime.NumCPU())
+			detail = append(detail, fmt.Sprintf("  %-7d %-26s connect err p50/p90 %s/%s, TLS err p50/p90 %s/%s; the bed's own RTT meanwhile p50/p90/max %s/%s/%s; "+
+				"CPU per check %s ms, the bed's CPU %s ms, (lifeline + bed CPU) / %d cores %s ms = %.2f× single",
 				n, v.name, signedMS(quantile(f.connErrs, 0.5)), signedMS(quantile(f.connErrs, 0.9)),
 				signedMS(quantile(f.tlsErrs, 0.5)), signedMS(quantile(f.tlsErrs, 0.9)),
-				ms(quantile(f.bedRTTs, 0.5)), ms(quantile(f.bedRTTs, 0.9)), ms(quantile(f.bedRTTs, 1))))
+				ms(quantile(f.bedRTTs, 0.5)), ms(quantile(f.bedRTTs, 0.9)), ms(quantile(f.bedRTTs, 1)),
+				ms(quantile(f.cpus, 0.5)/time.Duration(n*services)), ms(quantile(f.bedCPUs, 0.5)),
+				runtime.NumCPU(), ms(cpuFloor), float64(cpuFloor)/float64(slowest)))
 		}
 		xwall := quantile(xwalls, 0.5)
 		serial := "not run"

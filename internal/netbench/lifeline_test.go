@@ -60,6 +60,16 @@ func run(b *testing.B, dir, name string, args ...string) proc {
 	return p
 }
 
+// selfCPU is this process's CPU time so far (user + system): the bed's servers, proxies and
+// relays run here.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // runMeasured is run with the peak RSS taken by /usr/bin/time when it is installed: a child
 // forked from this (large) process inherits its high-water mark at exec, so the rusage of a
 // direct child overstates a small program's RSS.
