@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -80,11 +76,13 @@ func TestStatusOnceExitCodes(t *testing.T) {
 	}
 }
 
-func TestStatusOnceTimeoutIsUnknown(t *testing.T) {
-	hole := fixture.Blackhole(t)
-	cfg := writeFile(t, "config.yaml", fmt.Sprintf(`
-timeout: 30s
-step_timeout: 30s
+// stuckConfig is a config with one service, "stuck", whose TLS target at addr never answers;
+// timeout is the check's and every step's.
+func stuckConfig(t *testing.T, addr, timeout string) string {
+	t.Helper()
+	return writeFile(t, "config.yaml", fmt.Sprintf(`
+timeout: %s
+step_timeout: %s
 control: none
 routes:
   - {name: direct, direct: true}
@@ -92,7 +90,12 @@ services:
   - name: stuck
     targets:
       - {role: chat, tls: "%s"}
-`, hole))
+`, timeout, timeout, addr))
+}
+
+func TestStatusOnceTimeoutIsUnknown(t *testing.T) {
+	hole := fixture.Blackhole(t)
+	cfg := stuckConfig(t, hole, "30s")
 	start := time.Now()
 	code, out, errOut := runStatusCLI(context.Background(), "--once", "--config", cfg, "--format", "nagios", "-t", "1")
 	if took := time.Since(start); took > 10*time.Second {
@@ -124,37 +127,64 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	}
 }
 
+// statusProcess is a long-running `status` command, as a bar runs it: its lines come on out.lines
+// and its exit code on result.
+type statusProcess struct {
+	out    *lineWriter
+	errOut *fixture.SyncBuffer
+	result chan int
+}
+
+// startStatus runs status with args until ctx ends, keeping up to buffered lines unread.
+func startStatus(ctx context.Context, args []string, buffered int) *statusProcess {
+	s := &statusProcess{out: &lineWriter{lines: make(chan string, buffered)}, errOut: &fixture.SyncBuffer{}, result: make(chan int, 1)}
+	go func() { s.result <- runStatus(ctx, args, s.out, s.errOut) }()
+	return s
+}
+
+// startStatusExporting runs `status --format json` on cfg with every exporter, as a bar that
+// also feeds Prometheus and a results log: it returns the metrics address and the log's path.
+func startStatusExporting(ctx context.Context, t *testing.T, cfg string, buffered int) (run *statusProcess, metricsAddr, logPath string) {
+	t.Helper()
+	metricsAddr = fixture.FreeLoopbackAddr(t)
+	logPath = filepath.Join(t.TempDir(), "results.jsonl")
+	args := []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}
+	return startStatus(ctx, args, buffered), metricsAddr, logPath
+}
+
+// next is the next line; the test fails when status stops or prints nothing for 20s.
+func (s *statusProcess) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case line := <-s.out.lines:
+		return line
+	case code := <-s.result:
+		t.Fatalf("status stopped early with %d: %s", code, s.errOut.String())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no status line within 20s; stderr: %s", s.errOut.String())
+	}
+	return ""
+}
+
 func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
 	cfg := statusConfig(t)
-	metricsAddr := freeLoopbackAddr(t)
-	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &lineWriter{lines: make(chan string, 100)}
-	var errOut bytes.Buffer
-	result := make(chan int, 1)
-	go func() {
-		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, out, &errOut)
-	}()
+	run, metricsAddr, logPath := startStatusExporting(ctx, t, cfg, 100)
+	out, result := run.out, run.result
 
 	const want = 3
 	var sweeps []uint64
 	for len(sweeps) < want {
-		select {
-		case line := <-out.lines:
-			var got ui.StatusLineJSON
-			if err := json.Unmarshal([]byte(line), &got); err != nil {
-				t.Fatalf("line does not parse: %v\n%s", err, line)
-			}
-			if len(got.Results) != 2 || got.Status != "down" {
-				t.Fatalf("line %s", line)
-			}
-			sweeps = append(sweeps, got.Results[0].Sweep)
-		case code := <-result:
-			t.Fatalf("status stopped early with %d: %s", code, errOut.String())
-		case <-time.After(20 * time.Second):
-			t.Fatal("no status line within 20s")
+		line := run.next(t)
+		var got ui.StatusLineJSON
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("line does not parse: %v\n%s", err, line)
 		}
+		if len(got.Results) != 2 || got.Status != "down" {
+			t.Fatalf("line %s", line)
+		}
+		sweeps = append(sweeps, got.Results[0].Sweep)
 	}
 	for i := 1; i < len(sweeps); i++ {
 		if sweeps[i] != sweeps[i-1]+1 {
@@ -203,67 +233,19 @@ func TestStatusWatchPrintsOneLinePerSweepAndStopsCleanly(t *testing.T) {
 // TestStatusWatchStopsOnSIGTERM runs the real command in a child process and stops it the way
 // a service manager does.
 func TestStatusWatchStopsOnSIGTERM(t *testing.T) {
-	if cfg := os.Getenv("LIFELINE_STATUS_CHILD"); cfg != "" {
-		os.Exit(run([]string{"status", "--config", cfg, "--format", "i3bar"}, os.Stdout, os.Stderr))
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestStatusWatchStopsOnSIGTERM$")
-	cmd.Env = append(os.Environ(), "LIFELINE_STATUS_CHILD="+statusConfig(t))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	lines := make(chan string, 100)
-	var rest bytes.Buffer
-	go func() {
-		r := bufio.NewReader(stdout)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				rest.WriteString(line)
-				close(lines)
-				return
-			}
-			lines <- line
-		}
-	}()
+	c := startChild(t, "status", "--config", statusConfig(t), "--format", "i3bar")
 	var got []string
 	for len(got) < 4 { // header, "[", two updates
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("child ended early: %s", stderr.String())
-			}
-			got = append(got, l)
-		case <-time.After(20 * time.Second):
-			t.Fatal("no status lines from the child")
-		}
+		got = append(got, c.line())
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	c.signal(syscall.SIGTERM)
+	code, rest := c.wait()
+	if code != 0 {
+		t.Fatalf("exit %d after SIGTERM (stderr %s)", code, c.stderr.String())
 	}
-	waited := make(chan error, 1)
-	go func() {
-		for l := range lines {
-			got = append(got, l)
-		}
-		waited <- cmd.Wait()
-	}()
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v (stderr %s)", err, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("child did not exit within 10s of SIGTERM")
-	}
-	if rest.Len() != 0 {
-		t.Errorf("output ended mid-line: %q", rest.String())
+	got = append(got, rest...)
+	if c.rest.String() != "" {
+		t.Errorf("output ended mid-line: %q", c.rest.String())
 	}
 	var all []json.RawMessage
 	if err := json.Unmarshal([]byte(strings.Join(got[1:], "")+"]"), &all); err != nil || len(all) < 2 {
@@ -337,29 +319,9 @@ func TestWantColor(t *testing.T) {
 	}
 }
 
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func scrapeMetrics(t *testing.T, addr string) string {
 	t.Helper()
-	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Get("http://" + addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(body)
+	return fixture.GetBody(t, &http.Client{Timeout: 5 * time.Second}, "http://"+addr+"/metrics")
 }
 
 // A missing or refused config must not leave a bar blank: every format prints its error

@@ -352,7 +352,7 @@ func defineCheckFlags(fs *flag.FlagSet) checkFlags {
 		config:  defineConfigFlags(fs),
 		verbose: fs.Bool("v", false, "show every target's phases and failure"),
 		json:    fs.Bool("json", false, "print one JSON document"),
-		ascii:   fs.Bool("ascii", false, "ASCII glyphs instead of Unicode"),
+		ascii:   defineASCIIFlag(fs),
 	}
 }
 
@@ -372,7 +372,7 @@ func defineStatusFlags(fs *flag.FlagSet) statusFlags {
 		service: fs.String("service", "", "show only these services (`LIST`, comma-separated names or abbreviations)"),
 		short:   fs.Bool("short", false, "glyphs only: no latencies, no route names"),
 		color:   fs.String("color", "auto", "ANSI colour for plain output: `WHEN` is auto, always or never (auto honours NO_COLOR)"),
-		ascii:   fs.Bool("ascii", false, "ASCII glyphs instead of Unicode"),
+		ascii:   defineASCIIFlag(fs),
 		warn:    fs.Int("w", 0, "warning when a working service's latency passes `MS` milliseconds (0: none)"),
 		crit:    fs.Int("c", 0, "critical when a working service's latency passes `MS` milliseconds (0: none)"),
 		timeout: fs.Int("t", 0, "with --once, give up after `SECONDS` and report unknown (0: none)"),
@@ -390,7 +390,7 @@ type bestFlags struct {
 func defineBestFlags(fs *flag.FlagSet) bestFlags {
 	return bestFlags{
 		config: defineConfigFlags(fs),
-		ascii:  fs.Bool("ascii", false, "ASCII glyphs instead of Unicode"),
+		ascii:  defineASCIIFlag(fs),
 	}
 }
 
@@ -414,6 +414,11 @@ func defineHistoryFlags(fs *flag.FlagSet) historyFlags {
 // defineConfigFlags defines --config, which every command that reads a config takes.
 func defineConfigFlags(fs *flag.FlagSet) *string {
 	return fs.String("config", "", "read the config from `FILE` (default: $"+config.EnvConfig+", then the user config directory)")
+}
+
+// defineASCIIFlag registers --ascii, for commands that print glyphs.
+func defineASCIIFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("ascii", false, "ASCII glyphs instead of Unicode")
 }
 
 // addOutputFlags registers --metrics, --metrics-public, --log, --log-max-bytes and --state on fs.

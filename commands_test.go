@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,14 +250,28 @@ func bashComplete(t *testing.T, script string, words ...string) []string {
 	return got
 }
 
-func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
-	code, script, _ := runCLI("completion", "bash")
+// completionScript is `lifeline completion shell`; the test fails when the command does.
+func completionScript(t *testing.T, shell string) string {
+	t.Helper()
+	code, script, _ := runCLI("completion", shell)
 	if code != 0 {
-		t.Fatal("lifeline completion bash failed")
+		t.Fatalf("lifeline completion %s failed", shell)
 	}
+	return script
+}
+
+// shellCompletionScript is completionScript for a shell the test then runs: it skips the test
+// when the shell is not installed (CI installs bash and fish).
+func shellCompletionScript(t *testing.T, shell string) string {
+	t.Helper()
+	if _, err := exec.LookPath(shell); err != nil {
+		t.Skipf("%s is not installed (CI installs it)", shell)
+	}
+	return completionScript(t, shell)
+}
+
+func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
+	script := shellCompletionScript(t, "bash")
 	eachCommand(t, func(t *testing.T, words []string, c *cli.Command) {
 		typed := append(append([]string(nil), words...), "-")
 		if got, want := bashComplete(t, script, typed...), flagSpellings(c); strings.Join(got, " ") != strings.Join(want, " ") {
@@ -273,17 +288,14 @@ func TestBashCompletionOffersEveryCommandAndFlag(t *testing.T) {
 		t.Errorf("--format values: %v", got)
 	}
 	// A flag's value is not taken for a command: `--config check` is a file named check.
-	if got := bashComplete(t, script, "--config", "check", "-"); !contains(got, "--no-alt-screen") {
+	if got := bashComplete(t, script, "--config", "check", "-"); !slices.Contains(got, "--no-alt-screen") {
 		t.Errorf("after --config check: %v", got)
 	}
 }
 
 func TestFishAndZshCompletionsNameEveryCommandAndFlag(t *testing.T) {
 	for _, shell := range []string{"zsh", "fish"} {
-		code, script, _ := runCLI("completion", shell)
-		if code != 0 {
-			t.Fatalf("lifeline completion %s failed", shell)
-		}
+		script := completionScript(t, shell)
 		eachCommand(t, func(t *testing.T, words []string, c *cli.Command) {
 			for _, s := range c.Sub {
 				if !strings.Contains(script, "'"+s.Name) {
@@ -316,13 +328,7 @@ func TestFishAndZshCompletionsNameEveryCommandAndFlag(t *testing.T) {
 }
 
 func TestFishCompletionOffersEveryCommandAndFlag(t *testing.T) {
-	if _, err := exec.LookPath("fish"); err != nil {
-		t.Skip("fish is not installed (CI installs it)")
-	}
-	code, script, _ := runCLI("completion", "fish")
-	if code != 0 {
-		t.Fatal("lifeline completion fish failed")
-	}
+	script := shellCompletionScript(t, "fish")
 	path := filepath.Join(t.TempDir(), "lifeline.fish")
 	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
 		t.Fatal(err)
@@ -366,13 +372,4 @@ func sortedCopy(s []string) []string {
 	c := append([]string(nil), s...)
 	sort.Strings(c)
 	return c
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

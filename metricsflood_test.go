@@ -38,7 +38,7 @@ func TestAMetricsFloodLeavesEveryVerdictRight(t *testing.T) {
 		}
 	}
 	cfgPath := writeFile(t, "config.yaml", cfg.String())
-	metrics := freeLoopbackAddr(t)
+	metrics := fixture.FreeLoopbackAddr(t)
 	c := startChildEnv(t, []string{childNoFileEnv + "=128"}, "status", "--format", "json", "--config", cfgPath, "--metrics", metrics)
 	assertAllOK(t, c.statusLine(), "before the flood")
 	scrapeMetrics(t, metrics)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/config"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 func outputsConfig(alerts config.Alerts) *config.Config {
@@ -72,7 +73,7 @@ func TestOutputsAnnounceChangesFromConfigAndLogEveryResult(t *testing.T) {
 
 func TestOutputsFailCleanly(t *testing.T) {
 	cfg := outputsConfig(config.DefaultAlerts)
-	addr := freeLoopbackAddr(t)
+	addr := fixture.FreeLoopbackAddr(t)
 	_, _, _, err := startOutputs(cfg, &outputFlags{metrics: addr, log: filepath.Join(t.TempDir(), "missing", "x.jsonl")}, nil, &bytes.Buffer{})
 	if err == nil {
 		t.Fatal("a log in a missing directory should be an error")

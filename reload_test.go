@@ -61,7 +61,7 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 	write(head + "routes:\n  - {name: direct, direct: true}\nservices:\n" + services("good", "bad"))
 
 	logPath := filepath.Join(dir, "results.jsonl")
-	metrics := freeLoopbackAddr(t)
+	metrics := fixture.FreeLoopbackAddr(t)
 	c := startChild(t, "status", "--format", "json", "--config", cfgPath, "--log", logPath, "--metrics", metrics)
 	var line ui.StatusLineJSON
 	for {
@@ -185,25 +185,16 @@ func TestReloadKeepsTheRouteFilter(t *testing.T) {
 	hup := make(chan os.Signal, 1)
 	ctx, cancel := context.WithCancel(withHangups(context.Background(), hup))
 	defer cancel()
-	out := &lineWriter{lines: make(chan string, 100)}
-	errOut := &fixture.SyncBuffer{}
-	result := make(chan int, 1)
-	go func() {
-		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--route", "b"}, out, errOut)
-	}()
+	run := startStatus(ctx, []string{"--config", cfg, "--format", "json", "--route", "b"}, 100)
+	result, errOut := run.result, run.errOut
 	next := func() ui.StatusLineJSON {
 		t.Helper()
-		select {
-		case l := <-out.lines:
-			var got ui.StatusLineJSON
-			if err := json.Unmarshal([]byte(l), &got); err != nil {
-				t.Fatalf("%v: %q", err, l)
-			}
-			return got
-		case <-time.After(20 * time.Second):
-			t.Fatalf("no line; stderr: %s", errOut.String())
+		l := run.next(t)
+		var got ui.StatusLineJSON
+		if err := json.Unmarshal([]byte(l), &got); err != nil {
+			t.Fatalf("%v: %q", err, l)
 		}
-		return ui.StatusLineJSON{}
+		return got
 	}
 	next()
 

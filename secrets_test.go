@@ -40,43 +40,23 @@ type toggle struct {
 
 func newToggle(t *testing.T, to string) *toggle {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg := &toggle{addr: ln.Addr().String()}
+	tg := &toggle{}
 	tg.up.Store(true)
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if !tg.up.Load() {
-				c.Close()
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				up, err := net.DialTimeout("tcp", to, 2*time.Second)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				deadline := time.Now().Add(10 * time.Second)
-				c.SetDeadline(deadline)
-				up.SetDeadline(deadline)
-				go io.Copy(up, c)
-				io.Copy(c, up)
-			}()
+	tg.addr = fixture.Serve(t, func(c net.Conn) {
+		if !tg.up.Load() {
+			return
 		}
-	}()
+		up, err := net.DialTimeout("tcp", to, 2*time.Second)
+		if err != nil {
+			return
+		}
+		defer up.Close()
+		deadline := time.Now().Add(10 * time.Second)
+		c.SetDeadline(deadline)
+		up.SetDeadline(deadline)
+		go io.Copy(up, c)
+		io.Copy(c, up)
+	})
 	return tg
 }
 
@@ -164,11 +144,7 @@ services:
 
 func assertNoSecrets(t *testing.T, where, text string) {
 	t.Helper()
-	for _, s := range allSecrets {
-		if strings.Contains(text, s) {
-			t.Errorf("%s leaks %q:\n%s", where, s, text)
-		}
-	}
+	fixture.AssertNoSecrets(t, where, text, allSecrets)
 }
 
 // TestSecretsNeverLeaveTheProcess runs every command and exporter against proxies that accept
@@ -182,28 +158,15 @@ func TestSecretsNeverLeaveTheProcess(t *testing.T) {
 	outputs := map[string]string{}
 
 	// A long-running status with every exporter, while two routes go down.
-	metricsAddr := freeLoopbackAddr(t)
-	logPath := filepath.Join(t.TempDir(), "results.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &lineWriter{lines: make(chan string, 1000)}
-	var errOut bytes.Buffer
-	result := make(chan int, 1)
-	go func() {
-		result <- runStatus(ctx, []string{"--config", cfg, "--format", "json", "--metrics", metricsAddr, "--log", logPath}, out, &errOut)
-	}()
+	run, metricsAddr, logPath := startStatusExporting(ctx, t, cfg, 1000)
+	result, errOut := run.result, run.errOut
 	var lines []string
 	waitLines := func(n int) {
 		t.Helper()
-		for got := 0; got < n; got++ {
-			select {
-			case line := <-out.lines:
-				lines = append(lines, line)
-			case code := <-result:
-				t.Fatalf("status stopped early with %d: %s", code, errOut.String())
-			case <-time.After(20 * time.Second):
-				t.Fatal("no status line within 20s")
-			}
+		for range n {
+			lines = append(lines, run.next(t))
 		}
 	}
 	waitLines(2)

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -177,37 +177,15 @@ func (c *child) wait() (code int, lines []string) {
 // connection, so a test knows a sweep is under way.
 func holdingServer(t *testing.T) (addr string, accepted chan struct{}) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	accepted = make(chan struct{}, 16)
-	var conns []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-			select {
-			case accepted <- struct{}{}:
-			default:
-			}
+	addr = fixture.Serve(t, func(conn net.Conn) {
+		select {
+		case accepted <- struct{}{}:
+		default:
 		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
+		io.Copy(io.Discard, conn) // until the client leaves or the test ends
 	})
-	return ln.Addr().String(), accepted
+	return addr, accepted
 }
 
 // TestOneShotModesStopOnEverySignal interrupts check and status --once in the middle of a
@@ -215,17 +193,7 @@ func holdingServer(t *testing.T) (addr string, accepted chan struct{}) {
 // exit 3 and says why, and the Nagios line is whole.
 func TestOneShotModesStopOnEverySignal(t *testing.T) {
 	addr, accepted := holdingServer(t)
-	cfg := writeFile(t, "config.yaml", fmt.Sprintf(`
-timeout: 60s
-step_timeout: 60s
-control: none
-routes:
-  - {name: direct, direct: true}
-services:
-  - name: stuck
-    targets:
-      - {role: chat, tls: "%s"}
-`, addr))
+	cfg := stuckConfig(t, addr, "60s")
 	modes := []struct {
 		name   string
 		args   []string
@@ -280,7 +248,7 @@ func TestWatchModesStopCleanly(t *testing.T) {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 			t.Run(name+"/"+sig.String(), func(t *testing.T) {
 				logPath := filepath.Join(t.TempDir(), "results.jsonl")
-				metrics := freeLoopbackAddr(t)
+				metrics := fixture.FreeLoopbackAddr(t)
 				c := startChild(t, append(args, "--config", cfg, "--log", logPath, "--metrics", metrics)...)
 				first := c.line()
 				second := c.line()

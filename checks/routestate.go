@@ -35,19 +35,13 @@ var routeStates = []routeStateRow{
 }
 
 // RouteStates lists every route state, in table order.
-func RouteStates() []RouteState {
-	out := make([]RouteState, len(routeStates))
-	for i, r := range routeStates {
-		out[i] = r.State
-	}
-	return out
-}
+func RouteStates() []RouteState { return column(routeStates, routeStateRow.key) }
+
+func (r routeStateRow) key() RouteState { return r.State }
 
 func (s RouteState) row() routeStateRow {
-	for _, r := range routeStates {
-		if r.State == s {
-			return r
-		}
+	if r, ok := rowOf(routeStates, routeStateRow.key, s); ok {
+		return r
 	}
 	return routeStateRow{State: s, Word: string(s)}
 }

@@ -81,20 +81,14 @@ var verdictTable = []VerdictInfo{
 }
 
 // Verdicts lists every verdict, best first.
-func Verdicts() []Verdict {
-	out := make([]Verdict, len(verdictTable))
-	for i, row := range verdictTable {
-		out[i] = row.Verdict
-	}
-	return out
-}
+func Verdicts() []Verdict { return column(verdictTable, VerdictInfo.key) }
+
+func (i VerdictInfo) key() Verdict { return i.Verdict }
 
 // Info is v's row of the verdict table; an unknown verdict gets pending's row.
 func (v Verdict) Info() VerdictInfo {
-	for _, row := range verdictTable {
-		if row.Verdict == v {
-			return row
-		}
+	if row, ok := rowOf(verdictTable, VerdictInfo.key, v); ok {
+		return row
 	}
 	return verdictTable[len(verdictTable)-1]
 }

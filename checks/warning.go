@@ -17,30 +17,26 @@ const (
 const LocalDNSFlag = "DNS goes to the system resolver"
 
 // routeWarningTable is every warning: how an egress flag names it, and the words people read.
-var routeWarningTable = []struct {
-	warning RouteWarning
-	flag    string // the Egress flag it comes from (a prefix)
-	word    string // on the route's row: "no tunnel"
-}{
+var routeWarningTable = []routeWarningRow{
 	{WarnNotTunnelling, NotTunnelling, "no tunnel"},
 	{WarnLocalDNS, LocalDNSFlag, "local dns"},
 }
 
-// AllRouteWarnings lists every warning in table order, e.g. for a metric per warning.
-func AllRouteWarnings() []RouteWarning {
-	out := make([]RouteWarning, len(routeWarningTable))
-	for i, row := range routeWarningTable {
-		out[i] = row.warning
-	}
-	return out
+type routeWarningRow struct {
+	warning RouteWarning
+	flag    string // the Egress flag it comes from (a prefix)
+	word    string // on the route's row: "no tunnel"
 }
+
+func (r routeWarningRow) key() RouteWarning { return r.warning }
+
+// AllRouteWarnings lists every warning in table order, e.g. for a metric per warning.
+func AllRouteWarnings() []RouteWarning { return column(routeWarningTable, routeWarningRow.key) }
 
 // Word is the warning on a route's row, e.g. "no tunnel".
 func (w RouteWarning) Word() string {
-	for _, row := range routeWarningTable {
-		if row.warning == w {
-			return row.word
-		}
+	if row, ok := rowOf(routeWarningTable, routeWarningRow.key, w); ok {
+		return row.word
 	}
 	return string(w)
 }

@@ -66,37 +66,37 @@ var catalog = []checks.Service{
 	// i.instagram.com is the host the mobile app's API answers on and static.cdninstagram.com
 	// its static CDN (v2fly/domain-list-community data/instagram: instagram.com,
 	// cdninstagram.com). The app's feed is media, so the default freeze check runs here.
-	{Name: "instagram", Title: "Instagram", Short: "IG", Targets: []checks.Target{
-		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "i.instagram.com:443"},
-		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://www.instagram.com/"},
-		{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "static.cdninstagram.com:443"},
-		{Role: checks.RoleMedia, Kind: checks.KindUpload, Addr: "https://www.instagram.com/"},
-		{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://www.instagram.com/", Find: checks.FindScript},
-	}},
+	{Name: "instagram", Title: "Instagram", Short: "IG", Targets: slices.Concat(
+		[]checks.Target{
+			{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "i.instagram.com:443"},
+			{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://www.instagram.com/"},
+			{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "static.cdninstagram.com:443"},
+		},
+		pageMedia("https://www.instagram.com/"))},
 	// Facebook (blocked since March 2022); Messenger stays its own service. www.facebook.com:
 	// Citizen Lab's global list, dpi-checkers; graph.facebook.com is the Graph API every app
 	// calls (developers.facebook.com/docs/graph-api); static.xx.fbcdn.net the static CDN
 	// (v2fly data/facebook: fbcdn.net; OONI's Messenger test uses *.xx.fbcdn.net).
-	{Name: "facebook", Title: "Facebook", Short: "FBK", Targets: []checks.Target{
-		{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "graph.facebook.com:443"},
-		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://www.facebook.com/"},
-		{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "static.xx.fbcdn.net:443"},
-		{Role: checks.RoleMedia, Kind: checks.KindUpload, Addr: "https://www.facebook.com/"},
-		{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://www.facebook.com/", Find: checks.FindScript},
-	}},
+	{Name: "facebook", Title: "Facebook", Short: "FBK", Targets: slices.Concat(
+		[]checks.Target{
+			{Role: checks.RoleChat, Kind: checks.KindTLS, Addr: "graph.facebook.com:443"},
+			{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://www.facebook.com/"},
+			{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "static.xx.fbcdn.net:443"},
+		},
+		pageMedia("https://www.facebook.com/"))},
 	// YouTube (slowed since mid-2024, then dropped from the national DNS directory). The hosts
 	// are those Russian testers check: Flowseal's zapret tester (utils/targets.txt:
 	// www.youtube.com, i.ytimg.com, redirector.googlevideo.com) and dpi-checkers. The player
 	// reaches its video hosts (rr*---sn-*.googlevideo.com) through redirector.googlevideo.com;
 	// its /report_mapping page names the node serving this network. Throttling is what users
 	// meet first, so the default transfer checks run here too.
-	{Name: "youtube", Title: "YouTube", Short: "YT", Targets: []checks.Target{
-		{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://www.youtube.com/"},
-		{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "i.ytimg.com:443"},
-		{Role: checks.RoleMedia, Kind: checks.KindHTTPS, Addr: "https://redirector.googlevideo.com/report_mapping"},
-		{Role: checks.RoleMedia, Kind: checks.KindUpload, Addr: "https://www.youtube.com/"},
-		{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: "https://www.youtube.com/", Find: checks.FindScript},
-	}},
+	{Name: "youtube", Title: "YouTube", Short: "YT", Targets: slices.Concat(
+		[]checks.Target{
+			{Role: checks.RoleWeb, Kind: checks.KindHTTPS, Addr: "https://www.youtube.com/"},
+			{Role: checks.RoleMedia, Kind: checks.KindTLS, Addr: "i.ytimg.com:443"},
+			{Role: checks.RoleMedia, Kind: checks.KindHTTPS, Addr: "https://redirector.googlevideo.com/report_mapping"},
+		},
+		pageMedia("https://www.youtube.com/"))},
 	// FaceTime (blocked in Russia in December 2024). Apple's "If you use FaceTime and iMessage
 	// behind a firewall" (support.apple.com/HT202078) lists TCP 80, 443, 5223 and UDP
 	// 3478–3497, 16384–16387, 16393–16402. Call setup rides the Apple push connection
@@ -187,6 +187,15 @@ func whatsappChat() []checks.Target {
 		}
 	}
 	return out
+}
+
+// pageMedia is the default media checks on a site's page: an upload to it, and a transfer of
+// a script the page names, as the app's feed loads its media.
+func pageMedia(page string) []checks.Target {
+	return []checks.Target{
+		{Role: checks.RoleMedia, Kind: checks.KindUpload, Addr: page},
+		{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: page, Find: checks.FindScript},
+	}
 }
 
 // DefaultServices are checked when no configuration names any: the four messengers and the

@@ -12,27 +12,28 @@ import (
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/engine"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // freePort returns a loopback port nobody listens on (it was just released).
-func freePort(t *testing.T) int {
+func freePort(t *testing.T) int { return portOf(t, fixture.RefusedAddr(t)) }
+
+// listeningPort returns the port of a loopback listener that accepts and never answers, until
+// the test ends.
+func listeningPort(t *testing.T) int { return portOf(t, fixture.Blackhole(t)) }
+
+func portOf(t *testing.T, addr string) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	_, p, err := net.SplitHostPort(addr)
+	port, perr := strconv.Atoi(p)
+	if err != nil || perr != nil {
+		t.Fatalf("%q has no port", addr)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	return port
 }
 
 func TestDefaultDiscovers(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	open := ln.Addr().(*net.TCPAddr).Port
+	open := listeningPort(t)
 	closed := freePort(t)
 
 	ifaces := []Interface{
@@ -113,12 +114,7 @@ func TestDefaultDiscovers(t *testing.T) {
 }
 
 func TestDiscoverNamesStayUnique(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := listeningPort(t)
 	d := Discovery{
 		Interfaces: func() ([]Interface, error) {
 			return []Interface{{Name: "tun0", Up: true, Addrs: []net.IP{net.ParseIP("10.0.0.2")}}}, nil

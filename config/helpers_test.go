@@ -7,12 +7,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"github.com/lifeline-app/lifeline/checks"
 	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/lifeline-app/lifeline/checks"
 )
 
 // writeCA writes a fresh self-signed CA certificate as PEM to dir/name and returns it.

@@ -19,24 +19,10 @@ func (p *parser) routes(f field, control *checks.Target) []checks.RouteSpec {
 	if p.err == nil && len(items) == 0 {
 		p.fail(f.key, "routes is empty: add at least one, e.g. - {name: direct, direct: true}")
 	}
-	seen := map[string]int{}
-	var out []checks.RouteSpec
-	for i, n := range items {
-		if p.err != nil {
-			return nil
-		}
+	return readUnique(p, items, "duplicate route name", func(n ast.Node, i int) (checks.RouteSpec, string, ast.Node) {
 		spec, nameNode := p.route(n, i, control)
-		if p.err != nil {
-			return nil
-		}
-		if line, dup := seen[spec.Name]; dup {
-			p.fail(nameNode, "duplicate route name %q (first at line %d)", spec.Name, line)
-			return nil
-		}
-		seen[spec.Name] = nameNode.GetToken().Position.Line
-		out = append(out, spec)
-	}
-	return out
+		return spec, spec.Name, nameNode
+	})
 }
 
 // route reads one route; it returns the name's node for duplicate messages.
@@ -51,17 +37,10 @@ func (p *parser) route(n ast.Node, i int, control *checks.Target) (checks.RouteS
 		return spec, n
 	}
 	at := pos(p.unwrap(n))
-	nameField, ok := fs["name"]
+	name, nameNode, ok := p.name(fs, n, at, what, "route")
+	spec.Name = name
 	if !ok {
-		p.fail(at, "%s needs a name", what)
-		return spec, n
-	}
-	spec.Name = p.text(nameField, "name")
-	if p.err == nil && !validName(spec.Name) {
-		p.fail(nameField.value, "route name %q: use letters, digits, '-', '_' or '.' (at most 40)", clip(spec.Name))
-	}
-	if p.err != nil {
-		return spec, nameField.value
+		return spec, nameNode
 	}
 	what = "route " + strconv.Quote(spec.Name)
 
@@ -77,13 +56,13 @@ func (p *parser) route(n ast.Node, i int, control *checks.Target) (checks.RouteS
 	}
 	switch {
 	case p.err != nil:
-		return spec, nameField.value
+		return spec, nameNode
 	case len(kinds) == 0:
 		p.fail(at, "%s needs one of direct: true, interface or proxy", what)
-		return spec, nameField.value
+		return spec, nameNode
 	case len(kinds) > 1:
 		p.fail(fs[kinds[1]].key, "%s has both %s and %s; a route has exactly one", what, kinds[0], kinds[1])
-		return spec, nameField.value
+		return spec, nameNode
 	}
 
 	switch kinds[0] {
@@ -124,7 +103,7 @@ func (p *parser) route(n ast.Node, i int, control *checks.Target) (checks.RouteS
 	if f, ok := fs["metered"]; ok {
 		spec.Metered = p.boolean(f, "metered")
 	}
-	return spec, nameField.value
+	return spec, nameNode
 }
 
 // proxy reads proxy and password_file into spec. Messages never quote the URL: it may hold a
@@ -230,21 +209,6 @@ func (p *parser) dns(f field) string {
 		return ""
 	}
 	return net.JoinHostPort(host, port)
-}
-
-// validName keeps route and service names usable as labels, file names and env values.
-func validName(s string) bool {
-	if s == "" || len(s) > 40 {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // validInterface accepts device names as the kernel does: no spaces, slashes or colons.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // secretMarks are recognisable strings placed where secrets live; none may reach a message.
@@ -12,11 +14,7 @@ var secretMarks = []string{"Sekr1tPass", "Sekr1tUser", "Sekr1tToken", "Sekr1tEnv
 
 func assertNoSecret(t *testing.T, where, text string) {
 	t.Helper()
-	for _, s := range secretMarks {
-		if strings.Contains(text, s) {
-			t.Errorf("%s leaks %q: %q", where, s, text)
-		}
-	}
+	fixture.AssertNoSecrets(t, where, text, secretMarks)
 }
 
 func TestSecretsNeverInErrors(t *testing.T) {

@@ -20,24 +20,10 @@ func (p *parser) services(f field) []checks.Service {
 	if p.err == nil && len(items) == 0 {
 		p.fail(f.key, "services is empty: add at least one, e.g. [%s]", strings.Join(DefaultServices, ", "))
 	}
-	seen := map[string]int{}
-	var out []checks.Service
-	for i, n := range items {
-		if p.err != nil {
-			return nil
-		}
+	return readUnique(p, items, "duplicate service", func(n ast.Node, i int) (checks.Service, string, ast.Node) {
 		s, nameNode := p.service(n, i)
-		if p.err != nil {
-			return nil
-		}
-		if line, dup := seen[s.Name]; dup {
-			p.fail(nameNode, "duplicate service %q (first at line %d)", s.Name, line)
-			return nil
-		}
-		seen[s.Name] = nameNode.GetToken().Position.Line
-		out = append(out, s)
-	}
-	return out
+		return s, s.Name, nameNode
+	})
 }
 
 // service reads one entry; it returns the node naming it, for messages.
@@ -65,17 +51,10 @@ func (p *parser) inlineService(n ast.Node, i int) (checks.Service, ast.Node) {
 	what := "service " + strconv.Itoa(i+1)
 	fs := p.fields(n, what, serviceKeys...)
 	at := pos(n)
-	nameField, ok := fs["name"]
+	name, nameNode, ok := p.name(fs, n, at, what, "service")
+	s.Name = name
 	if !ok {
-		p.fail(at, "%s needs a name", what)
-		return s, n
-	}
-	s.Name = p.text(nameField, "name")
-	if p.err == nil && !validName(s.Name) {
-		p.fail(nameField.value, "service name %q: use letters, digits, '-', '_' or '.' (at most 40)", clip(s.Name))
-	}
-	if p.err != nil {
-		return s, nameField.value
+		return s, nameNode
 	}
 	what = "service " + strconv.Quote(s.Name)
 	s.Title, s.Short = s.Name, defaultShort(s.Name)
@@ -101,7 +80,7 @@ func (p *parser) inlineService(n ast.Node, i int) (checks.Service, ast.Node) {
 	tf, ok := fs["targets"]
 	if !ok {
 		p.fail(at, "%s needs targets", what)
-		return s, nameField.value
+		return s, nameNode
 	}
 	items := p.list(tf, "targets")
 	if p.err == nil && len(items) == 0 {
@@ -114,9 +93,9 @@ func (p *parser) inlineService(n ast.Node, i int) (checks.Service, ast.Node) {
 		s.Targets = append(s.Targets, p.target(item, what+" target "+strconv.Itoa(j+1)))
 	}
 	if p.err != nil {
-		return s, nameField.value
+		return s, nameNode
 	}
-	return withTrust(s, append(append([]*x509.Certificate(nil), p.globalAnchors...), anchors...)), nameField.value
+	return withTrust(s, append(append([]*x509.Certificate(nil), p.globalAnchors...), anchors...)), nameNode
 }
 
 // defaultShort abbreviates a name for the status line: its first three letters, upper-cased.

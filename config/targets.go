@@ -222,17 +222,7 @@ func validHostname(h string) bool {
 	if h == "" || len(h) > 253 {
 		return false
 	}
-	if net.ParseIP(h) != nil {
-		return true
-	}
-	for _, r := range h {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '.', r == '_':
-		default:
-			return false
-		}
-	}
-	return true
+	return net.ParseIP(h) != nil || nameChars(h)
 }
 
 // checkFind says what is wrong with a transfer's find pattern, or "" when nothing is: a

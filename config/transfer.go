@@ -50,17 +50,13 @@ func (p *parser) transferPlan(f field) checks.TransferPlan {
 
 // size reads a byte count: a whole number, or one with KB/MB (1000s) or KiB/MiB (1024s).
 func (p *parser) size(f field, name string) int64 {
-	n := p.unwrap(f.value)
-	if _, ok := n.(*ast.IntegerNode); ok {
-		return int64(p.integer(f, name, 1))
-	}
-	raw := strings.TrimSpace(p.text(f, name))
-	if p.err != nil {
-		return 0
+	whole, raw, isWhole := p.wholeOrText(f, name)
+	if isWhole || p.err != nil {
+		return int64(whole)
 	}
 	v, ok := scaled(raw, map[string]float64{"b": 1, "kb": 1e3, "mb": 1e6, "kib": 1 << 10, "mib": 1 << 20})
 	if !ok {
-		p.fail(n, "%s: %q is not a size (e.g. 65536, 64KiB, 1MB)", name, clip(raw))
+		p.fail(p.unwrap(f.value), "%s: %q is not a size (e.g. 65536, 64KiB, 1MB)", name, clip(raw))
 		return 0
 	}
 	return int64(v)
@@ -69,21 +65,26 @@ func (p *parser) size(f field, name string) int64 {
 // bitRate reads bits per second: a whole number, or one with bit, kbit, Mbit or Gbit (an
 // optional /s, or bps, kbps, Mbps, Gbps).
 func (p *parser) bitRate(f field, name string) float64 {
-	n := p.unwrap(f.value)
-	if _, ok := n.(*ast.IntegerNode); ok {
-		return float64(p.integer(f, name, 1))
-	}
-	raw := strings.TrimSpace(p.text(f, name))
-	if p.err != nil {
-		return 0
+	whole, raw, isWhole := p.wholeOrText(f, name)
+	if isWhole || p.err != nil {
+		return float64(whole)
 	}
 	raw = strings.TrimSuffix(strings.TrimSuffix(raw, "/s"), "ps")
 	v, ok := scaled(raw, map[string]float64{"bit": 1, "kbit": 1e3, "mbit": 1e6, "gbit": 1e9, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9})
 	if !ok || v < 1 {
-		p.fail(n, "%s: %q is not a bit rate (e.g. 1Mbit, 500kbit, 1000000)", name, clip(raw))
+		p.fail(p.unwrap(f.value), "%s: %q is not a bit rate (e.g. 1Mbit, 500kbit, 1000000)", name, clip(raw))
 		return 0
 	}
 	return v
+}
+
+// wholeOrText reads a quantity that is a whole number (at least 1), or else text with a unit:
+// the number and true, or the trimmed text; p.err says whether the read failed.
+func (p *parser) wholeOrText(f field, name string) (int, string, bool) {
+	if _, ok := p.unwrap(f.value).(*ast.IntegerNode); ok {
+		return p.integer(f, name, 1), "", true
+	}
+	return 0, strings.TrimSpace(p.text(f, name)), false
 }
 
 // scaled reads "<number><unit>" (space allowed, unit case-insensitive) into number×unit.

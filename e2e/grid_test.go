@@ -149,15 +149,22 @@ func TestGridOfTwentyRoutesInTmux(t *testing.T) {
 	bin := build(t)
 	cfg := writeGridConfig(t, 20, 8, "10m")
 	best := gridName(gridFast)
-
-	t.Run("80x24", func(t *testing.T) {
-		s := newSession(t, 80, 24, "sh")
+	// open runs the dashboard in a w×h terminal until its first sweep settles, keeps the
+	// screen and checks the routes on it are told apart; seen holds the routes shown.
+	open := func(t *testing.T, w, h int) (s *session, scr string, seen map[int]bool) {
+		size := fmt.Sprintf("%dx%d", w, h)
+		s = newSession(t, w, h, "sh")
 		s.keys(fmt.Sprintf("%s --config %s; echo lifeline-exited-$?", bin, cfg), "Enter")
 		s.waitForDashboard()
-		scr := waitSettled(s, "80x24")
-		capture(t, "grid_80x24", scr)
-		seen := map[int]bool{}
-		checkDistinct(t, "80x24", scr, seen)
+		scr = waitSettled(s, size)
+		capture(t, "grid_"+size, scr)
+		seen = map[int]bool{}
+		checkDistinct(t, size, scr, seen)
+		return s, scr, seen
+	}
+
+	t.Run("80x24", func(t *testing.T) {
+		s, scr, seen := open(t, 80, 24)
 		if line := bestLine(scr); !strings.Contains(line, "S1") || !regexp.MustCompile(`→ proxy-\S*07\b`).MatchString(line) {
 			t.Errorf("80x24: the best-route line does not name route 07 for S1:\n%s", scr)
 		}
@@ -212,13 +219,7 @@ func TestGridOfTwentyRoutesInTmux(t *testing.T) {
 	})
 
 	t.Run("200x50", func(t *testing.T) {
-		s := newSession(t, 200, 50, "sh")
-		s.keys(fmt.Sprintf("%s --config %s; echo lifeline-exited-$?", bin, cfg), "Enter")
-		s.waitForDashboard()
-		scr := waitSettled(s, "200x50")
-		capture(t, "grid_200x50", scr)
-		seen := map[int]bool{}
-		checkDistinct(t, "200x50", scr, seen)
+		s, scr, _ := open(t, 200, 50)
 		for i := 1; i <= 20; i++ {
 			if !strings.Contains(scr, gridName(i)) {
 				t.Errorf("200x50: route %s is not shown whole", gridName(i))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"runtime"
 	"slices"
 	"strings"
@@ -52,7 +51,7 @@ func benchSweep(b *testing.B, target checks.Target) {
 	for i := range routes {
 		spec := checks.RouteSpec{Name: fmt.Sprintf("r%02d", i), Kind: checks.RouteDirect}
 		if i%2 == 1 {
-			spec.Kind, spec.Proxy = checks.RouteSOCKS5, &url.URL{Scheme: "socks5", Host: proxy.Addr}
+			spec.Kind, spec.Proxy = checks.RouteSOCKS5, proxy.URL()
 		}
 		plan.Routes = append(plan.Routes, spec)
 	}

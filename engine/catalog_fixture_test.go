@@ -101,9 +101,9 @@ func TestBuiltInServicesThroughEveryRouteKind(t *testing.T) {
 	routes := []checks.RouteSpec{
 		{Name: "direct", Kind: checks.RouteDirect},
 		{Name: "iface", Kind: checks.RouteInterface, Interface: "lo", DNS: "127.0.0.1:53"},
-		{Name: "socks-udp", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socksUDP.Addr}},
-		{Name: "socks-tcp", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socksTCP.Addr}},
-		{Name: "connect", Kind: checks.RouteHTTP, Proxy: &url.URL{Scheme: "http", Host: connect.Addr}},
+		{Name: "socks-udp", Kind: checks.RouteSOCKS5, Proxy: socksUDP.URL()},
+		{Name: "socks-tcp", Kind: checks.RouteSOCKS5, Proxy: socksTCP.URL()},
+		{Name: "connect", Kind: checks.RouteHTTP, Proxy: connect.URL()},
 	}
 	carriesUDP := map[string]bool{"direct": true, "iface": true, "socks-udp": true}
 	sched, err := engine.NewScheduler(checks.Plan{

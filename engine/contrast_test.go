@@ -3,7 +3,7 @@ package engine_test
 import (
 	"crypto/tls"
 	"errors"
-	"net/url"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +20,8 @@ func contrastRoutes(t *testing.T) map[string]engine.Route {
 	connect := fixture.NewConnect(t, fixture.ConnectOptions{})
 	routes := map[string]engine.Route{"direct": directRoute(t)}
 	for name, spec := range map[string]checks.RouteSpec{
-		"socks5": {Name: "socks5", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}},
-		"http":   {Name: "http", Kind: checks.RouteHTTP, Proxy: &url.URL{Scheme: "http", Host: connect.Addr}},
+		"socks5": {Name: "socks5", Kind: checks.RouteSOCKS5, Proxy: socks.URL()},
+		"http":   {Name: "http", Kind: checks.RouteHTTP, Proxy: connect.URL()},
 	} {
 		r, err := engine.NewRoute(spec)
 		if err != nil {
@@ -116,7 +116,7 @@ func TestSNIContrastForHTTPSHandsTheProxyTheSameName(t *testing.T) {
 	_, port, _ := strings.Cut(f.Addr, ":")
 	hostPort := webName + ":" + port
 	connect := fixture.NewConnect(t, fixture.ConnectOptions{Hosts: map[string]string{webName: f.Addr}})
-	route, err := engine.NewRoute(checks.RouteSpec{Name: "http", Kind: checks.RouteHTTP, Proxy: &url.URL{Scheme: "http", Host: connect.Addr}})
+	route, err := engine.NewRoute(checks.RouteSpec{Name: "http", Kind: checks.RouteHTTP, Proxy: connect.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,30 +134,17 @@ func TestSNIContrastForHTTPSHandsTheProxyTheSameName(t *testing.T) {
 // an alert: the address is reachable, so the failure is the name's.
 func TestSNIContrastCountsATLSAlertAsAnAnswer(t *testing.T) {
 	leaf := fixture.Leaf(t, chatName)
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	cfg := &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		if hello.ServerName != chatName {
 			return nil, errors.New("unknown name")
 		}
 		return &leaf, nil
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				c.(*tls.Conn).Handshake()
-			}()
-		}
-	}()
-	f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{Upstream: ln.Addr().String(), Blocked: []string{chatName}})
+	}}
+	upstream := fixture.Serve(t, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		tls.Server(c, cfg).Handshake()
+	})
+	f := fixture.NewSNIFilter(t, fixture.SNIFilterOptions{Upstream: upstream, Blocked: []string{chatName}})
 	res := probeWithin(t, directRoute(t), tlsTarget(f.Addr, fixture.Pool()), engine.ProbeOptions{StepTimeout: 2 * time.Second})
 	if res.Contrast == nil || res.Contrast.Outcome != checks.ContrastSNIFiltered || res.Contrast.Err == nil {
 		t.Fatalf("contrast = %+v, want sni-filtered with the alert recorded", res.Contrast)

@@ -14,11 +14,8 @@ import (
 // records the dial phases in res, and bounds the whole conversation by the probe's context
 // and every read and write by one step. It returns nil (with res.Err set) when the dial fails.
 func converse(ctx context.Context, r Route, addr string, opt ProbeOptions, res *checks.TargetResult) (net.Conn, DialTrace, func()) {
-	var trace DialTrace
-	conn, err := dialStep(ctx, r, addr, &trace, opt)
-	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	conn, trace, err := dialRecorded(ctx, r, addr, opt, res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpConnect, err)
 		res.NotApplicable = noIPv6(addr, res.Err, err)
 		return nil, trace, func() {}
 	}

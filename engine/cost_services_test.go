@@ -81,7 +81,7 @@ func TestSweepCostPerService(t *testing.T) {
 	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: hosts})
 	s, err := engine.NewScheduler(checks.Plan{
 		Settings: checks.Settings{StepTimeout: 3 * time.Second, Timeout: 8 * time.Second},
-		Routes:   []checks.RouteSpec{{Name: "proxy", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: proxy.Addr}}},
+		Routes:   []checks.RouteSpec{{Name: "proxy", Kind: checks.RouteSOCKS5, Proxy: proxy.URL()}},
 		Services: services,
 		// Per sweep: the default upload and download run every transfer.every, and their cost
 		// per run is TestSweepCostPerTargetKind's. STUN gets no UDP through this proxy.

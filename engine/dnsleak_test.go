@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"net"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -75,8 +74,8 @@ func TestProxyRoutesNeverResolveLocally(t *testing.T) {
 	}
 
 	for _, route := range []checks.RouteSpec{
-		{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}, Control: controlTarget},
-		{Name: "http", Kind: checks.RouteHTTP, Proxy: &url.URL{Scheme: "http", Host: connect.Addr}, Control: controlTarget},
+		{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: socks.URL(), Control: controlTarget},
+		{Name: "http", Kind: checks.RouteHTTP, Proxy: connect.URL(), Control: controlTarget},
 	} {
 		before := len(dns.Queries())
 		for _, res := range sweep(route, []checks.Service{{Name: "chatapp", Targets: targets}}) {

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"net"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +37,7 @@ func newTamperLab(t *testing.T, system map[string]string) *tamperLab {
 	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{"chat.test": echo, "web.test": echo}})
 	direct := newDirect(checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect})
 	direct.resolver = fixtureResolver(lying.Addr)
-	socks, err := newSOCKS5(checks.RouteSpec{Name: "proxy", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: proxy.Addr}})
+	socks, err := newSOCKS5(checks.RouteSpec{Name: "proxy", Kind: checks.RouteSOCKS5, Proxy: proxy.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -18,7 +17,7 @@ import (
 // ones queued behind them are not measured — no verdict about their services.
 func TestARouteWhoseProxyDripsEndsWithinTheTimeoutAndAStep(t *testing.T) {
 	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Mode: fixture.SOCKSSlowDrip})
-	route := checks.RouteSpec{Name: "drip", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: proxy.Addr}}
+	route := checks.RouteSpec{Name: "drip", Kind: checks.RouteSOCKS5, Proxy: proxy.URL()}
 	// The greeting (two bytes) passes the route's own check within a step; a CONNECT
 	// (greeting and a ten-byte reply) takes twelve seconds.
 	settings := checks.Settings{Timeout: 2500 * time.Millisecond, StepTimeout: 2500 * time.Millisecond, PerRoute: 4}
@@ -34,7 +33,7 @@ func TestARouteWhoseProxyDripsEndsWithinTheTimeoutAndAStep(t *testing.T) {
 
 	// Baseline: the same plan through a proxy that answers at once (and a refused target).
 	quick := route
-	quick.Proxy = &url.URL{Scheme: "socks5", Host: fixture.NewSOCKS5(t, fixture.SOCKS5Options{}).Addr}
+	quick.Proxy = fixture.NewSOCKS5(t, fixture.SOCKS5Options{}).URL()
 	baseline, _ := sweepTimed(t, checks.Plan{Settings: settings, Routes: []checks.RouteSpec{quick}, Services: services})
 	bound := settings.Timeout + settings.StepTimeout + 3*baseline
 	took, results := sweepTimed(t, checks.Plan{Settings: settings, Routes: []checks.RouteSpec{route}, Services: services})

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -30,7 +29,7 @@ func newEgressLab(t *testing.T) *egressLab {
 	direct := newDirect(checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect})
 	direct.resolver = fixtureResolver(dns.Addr)
 	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{"echo.test": echo.Addr}})
-	socks, err := newSOCKS5(checks.RouteSpec{Name: "proxy", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: proxy.Addr}})
+	socks, err := newSOCKS5(checks.RouteSpec{Name: "proxy", Kind: checks.RouteSOCKS5, Proxy: proxy.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestEveryFaultGetsItsNameVerdictAndReason(t *testing.T) {
 	good := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, name)})
 	socks := func(opt fixture.SOCKS5Options) checks.RouteSpec {
 		p := fixture.NewSOCKS5(t, opt)
-		u := &url.URL{Scheme: "socks5", Host: p.Addr}
+		u := p.URL()
 		if opt.User != "" {
 			u.User = url.UserPassword(opt.User, "wrong-"+opt.Password)
 		}

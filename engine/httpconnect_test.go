@@ -67,80 +67,51 @@ func TestHTTPConnectWithoutCredentialsSendsNoAuthHeader(t *testing.T) {
 	}
 }
 
-func TestHTTPConnect407IsAuthFailure(t *testing.T) {
-	proxy := fixture.NewConnect(t, fixture.ConnectOptions{User: "alice", Password: "right"})
-	r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, "alice", "wrong")
-	_, _, err := dialWithin(t, r, "chat.example.test:443", 2*time.Second)
-	wantRouteErr(t, err, checks.FailProxyAuth, checks.OpProxyAuth, "HTTP 407 Proxy Authentication Required")
-}
-
-func TestHTTPConnectRefusedStatusIsNamed(t *testing.T) {
+// Every way a CONNECT can fail takes the dial down with the failure and the operation named.
+func TestHTTPConnectFailuresAreNamed(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		opt    fixture.ConnectOptions
-		detail string
+		name        string
+		opt         fixture.ConnectOptions
+		user, pass  string
+		within      time.Duration
+		failure, op string
+		detail      string
 	}{
-		{"403", fixture.ConnectOptions{Status: 403}, "HTTP 403 Forbidden"},
-		{"unknown name", fixture.ConnectOptions{}, "HTTP 502 Bad Gateway"},
+		{"407 is auth failure", fixture.ConnectOptions{User: "alice", Password: "right"}, "alice", "wrong", 2 * time.Second,
+			checks.FailProxyAuth, checks.OpProxyAuth, "HTTP 407 Proxy Authentication Required"},
+		{"refused status 403 is named", fixture.ConnectOptions{Status: 403}, "", "", 2 * time.Second,
+			checks.FailConnectStatus, checks.OpProxyConnect, "HTTP 403 Forbidden"},
+		{"refused unknown name is named", fixture.ConnectOptions{}, "", "", 2 * time.Second,
+			checks.FailConnectStatus, checks.OpProxyConnect, "HTTP 502 Bad Gateway"},
+		{"garbage answer is protocol error", fixture.ConnectOptions{Mode: fixture.ConnectGarbage}, "", "", 2 * time.Second,
+			checks.FailProxyProtocol, checks.OpProxyConnect, "http proxy:"},
+		{"endless header is bounded", fixture.ConnectOptions{Mode: fixture.ConnectHugeHeader}, "", "", 5 * time.Second,
+			checks.FailProxyProtocol, checks.OpProxyConnect, "larger than 16 KiB"},
+		{"silent proxy cannot outlive the deadline", fixture.ConnectOptions{Mode: fixture.ConnectNeverAnswer}, "", "", 300 * time.Millisecond,
+			checks.FailGenericTimeout, checks.OpProxyConnect, ""},
+		// The deadline cutting a status line half-way is a timeout at the CONNECT, not garbage
+		// from the proxy: what arrived was well-formed, only late.
+		{"status line cut by the deadline is a timeout", fixture.ConnectOptions{Mode: fixture.ConnectDripStatus}, "", "", 300 * time.Millisecond,
+			checks.FailGenericTimeout, checks.OpProxyConnect, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			proxy := fixture.NewConnect(t, tc.opt)
-			r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, "", "")
-			_, _, err := dialWithin(t, r, "chat.example.test:443", 2*time.Second)
-			wantRouteErr(t, err, checks.FailConnectStatus, checks.OpProxyConnect, tc.detail)
+			r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, tc.user, tc.pass)
+			_, _, err := dialWithin(t, r, "chat.example.test:443", tc.within)
+			wantRouteErr(t, err, tc.failure, tc.op, tc.detail)
 		})
 	}
 }
 
-func TestHTTPConnectGarbageAnswerIsProtocolError(t *testing.T) {
-	proxy := fixture.NewConnect(t, fixture.ConnectOptions{Mode: fixture.ConnectGarbage})
-	r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, "", "")
-	_, _, err := dialWithin(t, r, "chat.example.test:443", 2*time.Second)
-	wantRouteErr(t, err, checks.FailProxyProtocol, checks.OpProxyConnect, "http proxy:")
-}
-
-func TestHTTPConnectEndlessHeaderIsBounded(t *testing.T) {
-	proxy := fixture.NewConnect(t, fixture.ConnectOptions{Mode: fixture.ConnectHugeHeader})
-	r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, "", "")
-	_, _, err := dialWithin(t, r, "chat.example.test:443", 5*time.Second)
-	wantRouteErr(t, err, checks.FailProxyProtocol, checks.OpProxyConnect, "larger than 16 KiB")
-}
-
-func TestHTTPConnectSilentProxyCannotOutliveTheDeadline(t *testing.T) {
-	proxy := fixture.NewConnect(t, fixture.ConnectOptions{Mode: fixture.ConnectNeverAnswer})
-	r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, "", "")
-	_, _, err := dialWithin(t, r, "chat.example.test:443", 300*time.Millisecond)
-	wantRouteErr(t, err, checks.FailGenericTimeout, checks.OpProxyConnect, "")
-}
-
-// The deadline cutting a status line half-way is a timeout at the CONNECT, not garbage from the
-// proxy: what arrived was well-formed, only late.
-func TestHTTPConnectStatusLineCutByTheDeadlineIsATimeout(t *testing.T) {
-	proxy := fixture.NewConnect(t, fixture.ConnectOptions{Mode: fixture.ConnectDripStatus})
-	r := proxyRoute(t, checks.RouteHTTP, proxy.Addr, "", "")
-	_, _, err := dialWithin(t, r, "chat.example.test:443", 300*time.Millisecond)
-	wantRouteErr(t, err, checks.FailGenericTimeout, checks.OpProxyConnect, "")
-}
-
 // A status line is remote text: it must reach the screen without escape sequences.
 func TestHTTPConnectStatusLineIsSanitized(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
+	proxy := fixture.Serve(t, func(c net.Conn) {
 		c.SetDeadline(time.Now().Add(5 * time.Second))
 		c.Read(make([]byte, 4096))
 		io.WriteString(c, "HTTP/1.1 403 \x1b]0;owned\x07\x1b[31mDenied\x1b[0m"+strings.Repeat("!", 500)+"\r\nContent-Length: 0\r\n\r\n")
-	}()
-	r := proxyRoute(t, checks.RouteHTTP, ln.Addr().String(), "", "")
-	_, _, err = dialWithin(t, r, "chat.example.test:443", 2*time.Second)
+	})
+	r := proxyRoute(t, checks.RouteHTTP, proxy, "", "")
+	_, _, err := dialWithin(t, r, "chat.example.test:443", 2*time.Second)
 	named := wantRouteErr(t, err, checks.FailConnectStatus, checks.OpProxyConnect, "HTTP 403 Denied")
 	if strings.ContainsAny(named.Detail, "\x1b\x07") || len([]rune(named.Detail)) > 201 {
 		t.Errorf("detail not sanitized or bounded: %q", named.Detail)

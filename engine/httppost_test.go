@@ -60,14 +60,8 @@ func TestHTTPPostProbeDoesNotFollowRedirects(t *testing.T) {
 
 func TestHTTPPostProbeNamesEachFailure(t *testing.T) {
 	opt := engine.ProbeOptions{StepTimeout: 500 * time.Millisecond}
-	cases := []struct {
-		name    string
-		addr    func(*testing.T) string
-		failure string
-		op      string
-		human   string
-	}{
-		{"refused", closedPort, checks.FailConnectionRefused, checks.OpConnect, "connect connection refused on 127.0.0.1"},
+	cases := []failureCase{
+		{"refused", func(t *testing.T) string { return fixture.RefusedAddr(t) }, checks.FailConnectionRefused, checks.OpConnect, "connect connection refused on 127.0.0.1"},
 		{"reset after the request", func(t *testing.T) string { return startFault(t, faultReset) },
 			checks.FailConnectionReset, checks.OpHTTPRoundTrip, "HTTP reset on 127.0.0.1"},
 		{"closed after the request", func(t *testing.T) string { return startFault(t, faultClose) },

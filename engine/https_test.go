@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -68,12 +67,8 @@ func TestHTTPSProbeReportsAnUnexpectedStatus(t *testing.T) {
 }
 
 func TestHTTPSProbeGivesUpOnEndlessRedirects(t *testing.T) {
-	var requests atomic.Int32
-	loop := fixture.RedirectLoopHandler()
-	srv := startWeb(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		loop.ServeHTTP(w, r)
-	}))
+	var requests atomic.Int64
+	srv := startWeb(t, fixture.CountRequests(fixture.RedirectLoopHandler(), &requests))
 	res := probeWithin(t, directRoute(t), httpsTarget(srv, "/hop/0", 0), engine.ProbeOptions{StepTimeout: 5 * time.Second})
 	assertFailure(t, res, webName, checks.FailTooManyRedirects, checks.OpHTTPRoundTrip, "")
 	if !strings.Contains(res.Err.Detail, "5 redirects") {
@@ -156,7 +151,7 @@ func TestHTTPSProbeNamesSilenceAfterClientHello(t *testing.T) {
 
 // *_PROXY variables point nowhere here; the probe must not use them.
 func TestHTTPSProbeIgnoresProxyEnvironment(t *testing.T) {
-	dead := "http://" + closedPort(t)
+	dead := "http://" + fixture.RefusedAddr(t)
 	for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"} {
 		t.Setenv(name, dead)
 	}
@@ -201,7 +196,7 @@ func TestHTTPSProbeBoundsResponseHeaders(t *testing.T) {
 func TestHTTPSProbeHandsTheNameToTheProxy(t *testing.T) {
 	srv := startWeb(t, fixture.StatusHandler(http.StatusOK))
 	socks := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{webName: srv.Addr}})
-	route, err := engine.NewRoute(checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}})
+	route, err := engine.NewRoute(checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: socks.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}

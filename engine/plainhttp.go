@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"time"
@@ -34,16 +33,12 @@ func plainExchange(ctx context.Context, r Route, t checks.Target, opt ProbeOptio
 	client := probeClient(r, t, opt, rec, false)
 	defer client.CloseIdleConnections()
 	req.Header.Set("User-Agent", userAgent)
-	req = req.WithContext(httptrace.WithClientTrace(ctx, rec.clientTrace()))
-	resp, err := client.Do(req)
+	resp, err := roundTrip(ctx, client, rec, req, &res)
 	var answer plainAnswer
 	if err != nil {
-		res.Err = checks.Classify(checks.OpHTTPRoundTrip, err)
-		res.Phases, _ = rec.snapshot()
 		return res, answer
 	}
 	defer resp.Body.Close()
-	res.Status = resp.StatusCode
 	answer.location = resp.Header.Get("Location")
 	answer.body, err = io.ReadAll(io.LimitReader(resp.Body, min(opt.BodyLimit, plainBodyLimit)))
 	res.Phases, answer.remote = rec.snapshot()

@@ -51,17 +51,11 @@ func exchange(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, r
 	defer client.CloseIdleConnections()
 
 	req.Header.Set("User-Agent", userAgent)
-	req = req.WithContext(httptrace.WithClientTrace(ctx, rec.clientTrace()))
-	resp, err := client.Do(req)
-	if resp != nil {
-		res.Status = resp.StatusCode
-	}
+	resp, err := roundTrip(ctx, client, rec, req, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpHTTPRoundTrip, err)
 		if res.Err.Failure == checks.FailUnknown && strings.Contains(err.Error(), "response headers exceeded") {
 			res.Err.Detail = fmt.Sprintf("response headers over %d bytes", maxResponseHeaderBytes)
 		}
-		res.Phases, _ = rec.snapshot()
 		res.HandshakeAddr = rec.failedHandshake()
 		return res
 	}
@@ -96,23 +90,24 @@ func exchange(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, r
 // the route's way, *_PROXY ignored), opens a fresh connection for every request, bounds every
 // step by opt.StepTimeout and reports dial and handshake phases to rec.
 func probeClient(r Route, t checks.Target, opt ProbeOptions, rec *phaseRecorder, followRedirects bool) *http.Client {
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+	stepDial := func(ctx context.Context, addr string) (net.Conn, DialTrace, error) {
 		var trace DialTrace
 		conn, err := dialStep(ctx, r, addr, &trace, opt)
 		rec.dialed(trace)
 		if err != nil {
-			return nil, checks.Classify(checks.OpConnect, err)
+			return nil, trace, checks.Classify(checks.OpConnect, err)
 		}
-		return &stepConn{Conn: conn, step: opt.StepTimeout}, nil
+		return &stepConn{Conn: conn, step: opt.StepTimeout}, trace, nil
+	}
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, _, err := stepDial(ctx, addr)
+		return conn, err
 	}
 	dialTLS := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		var trace DialTrace
-		conn, err := dialStep(ctx, r, addr, &trace, opt)
-		rec.dialed(trace)
+		conn, trace, err := stepDial(ctx, addr)
 		if err != nil {
-			return nil, checks.Classify(checks.OpConnect, err)
+			return nil, err
 		}
-		conn = &stepConn{Conn: conn, step: opt.StepTimeout}
 		host, _, _ := net.SplitHostPort(addr)
 		serverName := host
 		if t.SNI != "" && host == t.AddrHost() {
@@ -149,6 +144,21 @@ func probeClient(r Route, t checks.Target, opt ProbeOptions, rec *phaseRecorder,
 		return nil
 	}
 	return client
+}
+
+// roundTrip does req through client with its phases traced into rec and records the answer's
+// status in res. When no answer comes back, res gets the error, named with OpHTTPRoundTrip,
+// and the phases so far.
+func roundTrip(ctx context.Context, client *http.Client, rec *phaseRecorder, req *http.Request, res *checks.TargetResult) (*http.Response, error) {
+	resp, err := client.Do(req.WithContext(httptrace.WithClientTrace(ctx, rec.clientTrace())))
+	if resp != nil {
+		res.Status = resp.StatusCode
+	}
+	if err != nil {
+		res.Err = checks.Classify(checks.OpHTTPRoundTrip, err)
+		res.Phases, _ = rec.snapshot()
+	}
+	return resp, err
 }
 
 // stepConn bounds every read and write by one step timeout, so a peer that goes silent

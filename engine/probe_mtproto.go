@@ -30,8 +30,7 @@ var telegramDCs = map[string]int16{
 // that reaches nothing cannot produce one.
 func probeMTProto(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (res checks.TargetResult) {
 	res.Target = t
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
 	host, _, _ := net.SplitHostPort(t.Addr)
 	header, err := mtproto.NewClientHeader(rand.Reader, mtproto.TagIntermediate, telegramDCs[host])

@@ -19,8 +19,7 @@ import (
 // speak to these servers over raw TCP.
 func probeNoise(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (res checks.TargetResult) {
 	res.Target = t
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
 	conn, trace, done := converse(ctx, r, t.Addr, opt, &res)
 	if conn == nil {

@@ -31,8 +31,7 @@ var (
 // counts the target working when the first is answered and the burst loses little.
 func probeSTUN(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) checks.TargetResult {
 	res := checks.TargetResult{Target: t}
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 	dialCtx, cancel := context.WithTimeout(ctx, opt.StepTimeout)
 	conn, err := DialUDP(dialCtx, r, t.Addr)
 	cancel()

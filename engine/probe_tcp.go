@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"net"
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
@@ -12,12 +11,9 @@ import (
 func probeTCP(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) checks.TargetResult {
 	res := checks.TargetResult{Target: t}
 	start := time.Now()
-	var trace DialTrace
-	conn, err := dialStep(ctx, r, t.Addr, &trace, opt)
-	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	conn, trace, err := dialRecorded(ctx, r, t.Addr, opt, &res)
 	res.Phases.Total = time.Since(start)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpConnect, err)
 		return res
 	}
 	conn.Close()
@@ -28,11 +24,4 @@ func probeTCP(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) c
 		res.Proof += " (through a proxy this proves only that the proxy granted it)"
 	}
 	return res
-}
-
-// dialStep dials through the route within one step deadline.
-func dialStep(ctx context.Context, r Route, addr string, trace *DialTrace, opt ProbeOptions) (net.Conn, error) {
-	stepCtx, cancel := context.WithTimeout(ctx, opt.StepTimeout)
-	defer cancel()
-	return r.Dial(stepCtx, addr, trace)
 }

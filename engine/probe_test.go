@@ -2,14 +2,15 @@ package engine_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/engine"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // slack is how much longer than its deadline an operation may take before a test calls it a
@@ -35,6 +36,16 @@ func probeWithin(t *testing.T, r engine.Route, target checks.Target, opt engine.
 		t.Fatalf("probe took %v, step timeout is %v", took, opt.StepTimeout)
 	}
 	return res
+}
+
+// failureCase is a peer that fails a probe one way (addr starts it and returns its address)
+// and how the probe must name the failure (see assertFailure).
+type failureCase struct {
+	name    string
+	addr    func(*testing.T) string
+	failure string
+	op      string
+	human   string
 }
 
 // assertFailure checks the failure string, the operation and the sentence a person reads
@@ -77,59 +88,21 @@ const (
 // censor's middlebox.
 func startFault(t *testing.T, action faultAction) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	t.Cleanup(func() {
-		close(done)
-		ln.Close()
-		wg.Wait()
-	})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer conn.Close()
-				conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-				buf := make([]byte, 4096)
-				if _, err := conn.Read(buf); err != nil {
-					return
-				}
-				switch action {
-				case faultReset:
-					conn.(*net.TCPConn).SetLinger(0)
-				case faultSilent:
-					select {
-					case <-done:
-					case <-time.After(30 * time.Second):
-					}
-				}
-			}()
+	return fixture.Serve(t, func(conn net.Conn) {
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		buf := make([]byte, 4096)
+		if _, err := conn.Read(buf); err != nil {
+			return
 		}
-	}()
-	return ln.Addr().String()
-}
-
-// closedPort returns a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+		switch action {
+		case faultReset:
+			conn.(*net.TCPConn).SetLinger(0)
+		case faultSilent:
+			// Read on without answering until the client gives up or the test ends.
+			conn.SetReadDeadline(time.Time{})
+			io.Copy(io.Discard, conn)
+		}
+	})
 }
 
 func TestProbeUnknownKindIsNamed(t *testing.T) {

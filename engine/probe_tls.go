@@ -13,14 +13,10 @@ import (
 // the certificate verifies for the server name: a middlebox certificate is a failure.
 func probeTLS(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (res checks.TargetResult) {
 	res.Target = t
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
-	var trace DialTrace
-	conn, err := dialStep(ctx, r, t.Addr, &trace, opt)
-	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	conn, trace, err := dialRecorded(ctx, r, t.Addr, opt, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpConnect, err)
 		return res
 	}
 	defer conn.Close()

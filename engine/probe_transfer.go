@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"os"
 	"sync/atomic"
@@ -71,13 +70,8 @@ func transferHTTP(ctx context.Context, r Route, t checks.Target, opt ProbeOption
 	defer client.CloseIdleConnections()
 	reqCtx, abort := context.WithCancel(ctx)
 	defer abort()
-	resp, err := client.Do(req.WithContext(httptrace.WithClientTrace(reqCtx, rec.clientTrace())))
-	if resp != nil {
-		res.Status = resp.StatusCode
-	}
+	resp, err := roundTrip(reqCtx, client, rec, req, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpHTTPRoundTrip, err)
-		res.Phases, _ = rec.snapshot()
 		return res
 	}
 	defer resp.Body.Close()
@@ -106,14 +100,10 @@ func transferHTTP(ctx context.Context, r Route, t checks.Target, opt ProbeOption
 func transferEcho(ctx context.Context, r Route, t checks.Target, addr string, useTLS bool, opt ProbeOptions, want int64) checks.TargetResult {
 	stats := &checks.TransferStats{Wanted: want}
 	res := checks.TargetResult{Target: t, Transfer: stats}
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
-	var trace DialTrace
-	conn, err := dialStep(ctx, r, addr, &trace, opt)
-	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	conn, trace, err := dialRecorded(ctx, r, addr, opt, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpConnect, err)
 		return res
 	}
 	defer conn.Close()
@@ -130,11 +120,7 @@ func transferEcho(ctx context.Context, r Route, t checks.Target, addr string, us
 		res.Peer = peerName(tlsConn.ConnectionState(), trace.Remote)
 	}
 	// The check's deadline bounds both directions; closing the socket unblocks them.
-	if deadline, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(deadline)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
+	defer closeOnCancel(ctx, conn)()
 
 	payload := make([]byte, want)
 	rand.Read(payload) // looks like the encrypted media it stands for

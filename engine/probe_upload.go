@@ -31,23 +31,15 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 	}
 	stats := &checks.TransferStats{Wanted: want, Upload: true}
 	res := checks.TargetResult{Target: t, Transfer: stats}
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
-	u, err := url.Parse(t.Addr)
-	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
+	defer timeTotal(&res)()
+	u, addr, ok := tlsURL(t.Addr, "https")
+	if !ok {
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpConnect, "upload needs an https:// URL")
 		return res
 	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "443")
-	}
 
-	var trace DialTrace
-	conn, err := dialStep(ctx, r, addr, &trace, opt)
-	res.Phases.DNS, res.Phases.Connect = trace.DNS, trace.Connect
+	conn, trace, err := dialRecorded(ctx, r, addr, opt, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpConnect, err)
 		return res
 	}
 	defer conn.Close()
@@ -59,11 +51,7 @@ func probeUpload(ctx context.Context, r Route, t checks.Target, opt ProbeOptions
 		return res
 	}
 	res.Peer = peerName(tlsConn.ConnectionState(), trace.Remote)
-	if deadline, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(deadline)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
+	defer closeOnCancel(ctx, conn)()
 
 	path := u.RequestURI()
 	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nContent-Type: application/octet-stream\r\n"+

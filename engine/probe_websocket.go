@@ -7,9 +7,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -25,17 +23,12 @@ const websocketGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 // upgrade alone, so it writes the request itself and closes once the 101 is in.
 func probeWebSocket(ctx context.Context, r Route, t checks.Target, opt ProbeOptions) (res checks.TargetResult) {
 	res.Target = t
-	start := time.Now()
-	defer func() { res.Phases.Total = time.Since(start) }()
+	defer timeTotal(&res)()
 
-	u, err := url.Parse(t.Addr)
-	if err != nil || u.Scheme != "wss" || u.Hostname() == "" {
+	u, addr, ok := tlsURL(t.Addr, "wss")
+	if !ok {
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpHTTPRoundTrip, "not a wss:// URL")
 		return res
-	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "443")
 	}
 	conn, trace, done := converse(ctx, r, addr, opt, &res)
 	if conn == nil {

@@ -20,16 +20,16 @@ const maxConnectHeader = 16 << 10
 // httpConnectRoute tunnels through an HTTP proxy with CONNECT. The target name goes in the
 // CONNECT line and the proxy resolves it; nothing is looked up locally.
 type httpConnectRoute struct {
-	spec  checks.RouteSpec
-	proxy string // host:port of the proxy
-	auth  string // Proxy-Authorization value, empty without credentials; never printed
+	proxyRoute
+	auth string // Proxy-Authorization value, empty without credentials; never printed
 }
 
 func newHTTPConnect(spec checks.RouteSpec) (Route, error) {
-	if spec.Proxy == nil || spec.Proxy.Host == "" {
-		return nil, fmt.Errorf("route %q: http needs a proxy address", spec.Name)
+	base, err := newProxyRoute(spec, "http", "8080")
+	if err != nil {
+		return nil, err
 	}
-	r := &httpConnectRoute{spec: spec, proxy: proxyHostPort(spec, "8080")}
+	r := &httpConnectRoute{proxyRoute: base}
 	if u := spec.Proxy.User; u != nil {
 		pass, _ := u.Password()
 		r.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pass))
@@ -37,21 +37,10 @@ func newHTTPConnect(spec checks.RouteSpec) (Route, error) {
 	return r, nil
 }
 
-func (h *httpConnectRoute) Spec() checks.RouteSpec { return h.spec }
-
 // Check only opens TCP to the proxy: HTTP proxies have no greeting, and credentials are
 // only tested by a CONNECT, which the scheduler does as an ordinary probe of the control
 // target through this route.
-func (h *httpConnectRoute) Check(ctx context.Context) *checks.Error {
-	ctx, cancel := withDefaultTimeout(ctx)
-	defer cancel()
-	conn, err := dialProxy(ctx, h.proxy)
-	if err != nil {
-		return err
-	}
-	conn.Close()
-	return nil
-}
+func (h *httpConnectRoute) Check(ctx context.Context) *checks.Error { return h.check(ctx, nil) }
 
 // Dial asks the proxy for a tunnel to addr. trace.Connect covers TCP to the proxy and the
 // CONNECT exchange; DNS stays 0 because the proxy resolves.

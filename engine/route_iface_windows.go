@@ -2,8 +2,6 @@ package engine
 
 import (
 	"math/bits"
-	"net"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/windows"
@@ -16,37 +14,20 @@ const (
 	ipv6UnicastIF = 31 // IPV6_UNICAST_IF, IPPROTO_IPV6: the index in host byte order
 )
 
-// bindUnsupported is empty: this system can send a socket out of a chosen interface.
-const bindUnsupported = ""
-
 // permissionHint adds to a refused bind what would allow it.
 const permissionHint = ""
 
 // bindControl makes each socket send through the device with IP_UNICAST_IF or
 // IPV6_UNICAST_IF. The name is the adapter's name as Windows shows it (e.g. "wg0", "Tailscale",
-// "OpenVPN Wintun"); the index is looked up per dial because adapters come and go with the VPN.
+// "OpenVPN Wintun"); bindByIndex looks its index up per dial.
 func bindControl(name string) func(network, address string, c syscall.RawConn) error {
-	return func(network, address string, c syscall.RawConn) error {
-		ifi, err := net.InterfaceByName(name)
-		if err != nil {
-			return &bindError{err: errNoSuchInterface}
+	return bindByIndex(name, func(fd uintptr, ipv6 bool, index int) error {
+		h := windows.Handle(fd)
+		if ipv6 {
+			return windows.SetsockoptInt(h, windows.IPPROTO_IPV6, ipv6UnicastIF, index)
 		}
-		var opErr error
-		if err := c.Control(func(fd uintptr) {
-			h := windows.Handle(fd)
-			if strings.HasSuffix(network, "6") {
-				opErr = windows.SetsockoptInt(h, windows.IPPROTO_IPV6, ipv6UnicastIF, ifi.Index)
-			} else {
-				opErr = windows.SetsockoptInt(h, windows.IPPROTO_IP, ipUnicastIF, unicastIFv4(ifi.Index))
-			}
-		}); err != nil {
-			return &bindError{err: err}
-		}
-		if opErr != nil {
-			return &bindError{err: opErr}
-		}
-		return nil
-	}
+		return windows.SetsockoptInt(h, windows.IPPROTO_IP, ipUnicastIF, unicastIFv4(index))
+	})
 }
 
 // unicastIFv4 is the value IP_UNICAST_IF takes: the index in network byte order, as the

@@ -16,16 +16,16 @@ import (
 // socks5Route tunnels through a SOCKS5 proxy. Target names go to the proxy as they are
 // (ATYP domain): a local lookup would leak the name to the censor and return its answer.
 type socks5Route struct {
-	spec  checks.RouteSpec
-	proxy string // host:port of the proxy
-	auth  *proxy.Auth
+	proxyRoute
+	auth *proxy.Auth
 }
 
 func newSOCKS5(spec checks.RouteSpec) (Route, error) {
-	if spec.Proxy == nil || spec.Proxy.Host == "" {
-		return nil, fmt.Errorf("route %q: socks5 needs a proxy address", spec.Name)
+	base, err := newProxyRoute(spec, "socks5", "1080")
+	if err != nil {
+		return nil, err
 	}
-	r := &socks5Route{spec: spec, proxy: proxyHostPort(spec, "1080")}
+	r := &socks5Route{proxyRoute: base}
 	if u := spec.Proxy.User; u != nil {
 		pass, _ := u.Password()
 		r.auth = &proxy.Auth{User: u.Username(), Password: pass}
@@ -33,31 +33,9 @@ func newSOCKS5(spec checks.RouteSpec) (Route, error) {
 	return r, nil
 }
 
-// proxyHostPort is the proxy's address with def as the port when the URL has none.
-func proxyHostPort(spec checks.RouteSpec, def string) string {
-	port := spec.Proxy.Port()
-	if port == "" {
-		port = def
-	}
-	return net.JoinHostPort(spec.Proxy.Hostname(), port)
-}
-
-func (s *socks5Route) Spec() checks.RouteSpec { return s.spec }
-
 // Check opens TCP to the proxy and completes the greeting and, with credentials, the
 // RFC 1929 authentication, then closes without asking for a tunnel.
-func (s *socks5Route) Check(ctx context.Context) *checks.Error {
-	ctx, cancel := withDefaultTimeout(ctx)
-	defer cancel()
-	conn, err := dialProxy(ctx, s.proxy)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	stop := bindDeadline(ctx, conn)
-	defer stop()
-	return s.greet(conn)
-}
+func (s *socks5Route) Check(ctx context.Context) *checks.Error { return s.check(ctx, s.greet) }
 
 // greet speaks the method negotiation and authentication on conn.
 func (s *socks5Route) greet(conn net.Conn) *checks.Error {
@@ -65,27 +43,35 @@ func (s *socks5Route) greet(conn net.Conn) *checks.Error {
 	if s.auth != nil {
 		hello = []byte{5, 2, 0, 2}
 	}
-	if _, err := conn.Write(hello); err != nil {
-		return checks.Classify(checks.OpProxyGreeting, err)
-	}
-	var reply [2]byte
-	if _, err := io.ReadFull(conn, reply[:]); err != nil {
-		return checks.Classify(checks.OpProxyGreeting, err)
-	}
-	if reply[0] != 5 {
-		return checks.NewError(checks.FailProxyProtocol, checks.OpProxyGreeting,
-			fmt.Sprintf("socks5: unexpected greeting reply % x", reply[:]))
-	}
+	method, err := socksExchange(conn, hello, 5, checks.OpProxyGreeting, "greeting")
 	switch {
-	case reply[1] == 0xff:
+	case err != nil:
+		return err
+	case method == 0xff:
 		return checks.NewError(checks.FailProxyAuth, checks.OpProxyAuth, "socks5: no acceptable authentication method")
-	case reply[1] == 0:
+	case method == 0:
 		return nil
-	case reply[1] == 2 && s.auth != nil:
+	case method == 2 && s.auth != nil:
 		return s.authenticate(conn)
 	}
 	return checks.NewError(checks.FailProxyProtocol, checks.OpProxyGreeting,
-		fmt.Sprintf("socks5: proxy chose method %d we did not offer", reply[1]))
+		fmt.Sprintf("socks5: proxy chose method %d we did not offer", method))
+}
+
+// socksExchange writes msg and reads the two-byte reply, whose first byte must be version,
+// and returns the second. Failures are named with op; what names the reply in a message.
+func socksExchange(conn net.Conn, msg []byte, version byte, op, what string) (byte, *checks.Error) {
+	if _, err := conn.Write(msg); err != nil {
+		return 0, checks.Classify(op, err)
+	}
+	var reply [2]byte
+	if _, err := io.ReadFull(conn, reply[:]); err != nil {
+		return 0, checks.Classify(op, err)
+	}
+	if reply[0] != version {
+		return 0, checks.NewError(checks.FailProxyProtocol, op, fmt.Sprintf("socks5: unexpected %s reply % x", what, reply[:]))
+	}
+	return reply[1], nil
 }
 
 // authenticate runs the RFC 1929 username/password exchange.
@@ -99,18 +85,11 @@ func (s *socks5Route) authenticate(conn net.Conn) *checks.Error {
 	msg = append(msg, user...)
 	msg = append(msg, byte(len(pass)))
 	msg = append(msg, pass...)
-	if _, err := conn.Write(msg); err != nil {
-		return checks.Classify(checks.OpProxyAuth, err)
+	status, err := socksExchange(conn, msg, 1, checks.OpProxyAuth, "authentication")
+	if err != nil {
+		return err
 	}
-	var reply [2]byte
-	if _, err := io.ReadFull(conn, reply[:]); err != nil {
-		return checks.Classify(checks.OpProxyAuth, err)
-	}
-	if reply[0] != 1 {
-		return checks.NewError(checks.FailProxyProtocol, checks.OpProxyAuth,
-			fmt.Sprintf("socks5: unexpected authentication reply % x", reply[:]))
-	}
-	if reply[1] != 0 {
+	if status != 0 {
 		return checks.NewError(checks.FailProxyAuth, checks.OpProxyAuth, "socks5: authentication rejected")
 	}
 	return nil
@@ -241,25 +220,6 @@ func (c *countingConn) Read(p []byte) (int, error) {
 	}
 	c.read += n
 	return n, err
-}
-
-// dialProxy opens TCP to a proxy, naming a failure at the connect step.
-func dialProxy(ctx context.Context, proxy string) (net.Conn, *checks.Error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", proxy)
-	if err != nil {
-		return nil, checks.Classify(checks.OpConnect, err)
-	}
-	return conn, nil
-}
-
-// withDefaultTimeout gives ctx a deadline when it has none (the default check timeout), so a
-// silent proxy can never hold a caller that set no deadline forever.
-func withDefaultTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if _, ok := ctx.Deadline(); ok {
-		return context.WithCancel(ctx)
-	}
-	return context.WithTimeout(ctx, checks.DefaultSettings.Timeout)
 }
 
 // bindDeadline makes conn's I/O end at ctx's deadline or cancellation; stop releases it and

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -47,7 +46,7 @@ func newScaleLab(tb testing.TB, routes, services, concurrency, perRoute int, del
 	for i := range routes {
 		spec := checks.RouteSpec{Name: fmt.Sprintf("r%03d", i), Kind: checks.RouteDirect}
 		if i%2 == 1 {
-			spec.Kind, spec.Proxy = checks.RouteSOCKS5, &url.URL{Scheme: "socks5", Host: proxy.Addr}
+			spec.Kind, spec.Proxy = checks.RouteSOCKS5, proxy.URL()
 		}
 		l.plan.Routes = append(l.plan.Routes, spec)
 	}

@@ -131,47 +131,43 @@ func TestSOCKS5TunnelsToANameOnlyTheProxyResolves(t *testing.T) {
 	}
 }
 
-func TestSOCKS5WrongPasswordIsAuthRejected(t *testing.T) {
-	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{User: "alice", Password: "right"})
-	r := proxyRoute(t, checks.RouteSOCKS5, proxy.Addr, "alice", "wrong")
-	wantRouteErr(t, checkWithin(t, r, 2*time.Second), checks.FailProxyAuth, checks.OpProxyAuth, "socks5: authentication rejected")
-	_, _, err := dialWithin(t, r, "127.0.0.1:1", 2*time.Second)
-	wantRouteErr(t, err, checks.FailProxyAuth, checks.OpProxyAuth, "authentication rejected")
-	if len(proxy.Requested()) != 0 {
-		t.Errorf("a CONNECT was sent after failed authentication: %q", proxy.Requested())
+// A proxy that fails the greeting or the authentication takes the route down, for Check and
+// Dial alike, with the failure and the operation named; no CONNECT follows a refused login.
+func TestSOCKS5HandshakeFailuresAreNamed(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		opt               fixture.SOCKS5Options
+		user, pass        string
+		within            time.Duration
+		dialTo            string
+		failure, op       string
+		checkWhy, dialWhy string
+	}{
+		{"wrong password is auth rejected", fixture.SOCKS5Options{User: "alice", Password: "right"}, "alice", "wrong",
+			2 * time.Second, "127.0.0.1:1", checks.FailProxyAuth, checks.OpProxyAuth,
+			"socks5: authentication rejected", "authentication rejected"},
+		{"proxy wanting credentials we lack is auth failure", fixture.SOCKS5Options{User: "alice", Password: "right"}, "", "",
+			2 * time.Second, "127.0.0.1:1", checks.FailProxyAuth, checks.OpProxyAuth,
+			"no acceptable authentication method", "no acceptable authentication method"},
+		{"garbage greeting is protocol error", fixture.SOCKS5Options{Mode: fixture.SOCKSGarbageGreeting}, "", "",
+			2 * time.Second, "127.0.0.1:1", checks.FailProxyProtocol, checks.OpProxyGreeting,
+			"socks5: unexpected greeting reply", "unexpected protocol version"},
+		{"closed mid-greeting is EOF", fixture.SOCKS5Options{Mode: fixture.SOCKSCloseMidGreeting}, "", "",
+			2 * time.Second, "127.0.0.1:1", checks.FailEOF, checks.OpProxyGreeting, "", ""},
+		{"silent proxy cannot outlive the deadline", fixture.SOCKS5Options{Mode: fixture.SOCKSNeverAnswer}, "alice", "pw",
+			300 * time.Millisecond, "chat.example.test:443", checks.FailGenericTimeout, checks.OpProxyGreeting, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			proxy := fixture.NewSOCKS5(t, tc.opt)
+			r := proxyRoute(t, checks.RouteSOCKS5, proxy.Addr, tc.user, tc.pass)
+			wantRouteErr(t, checkWithin(t, r, tc.within), tc.failure, tc.op, tc.checkWhy)
+			_, _, err := dialWithin(t, r, tc.dialTo, tc.within)
+			wantRouteErr(t, err, tc.failure, tc.op, tc.dialWhy)
+			if tc.failure == checks.FailProxyAuth && len(proxy.Requested()) != 0 {
+				t.Errorf("a CONNECT was sent after failed authentication: %q", proxy.Requested())
+			}
+		})
 	}
-}
-
-func TestSOCKS5ProxyWantingCredentialsWeLackIsAuthFailure(t *testing.T) {
-	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{User: "alice", Password: "right"})
-	r := proxyRoute(t, checks.RouteSOCKS5, proxy.Addr, "", "")
-	wantRouteErr(t, checkWithin(t, r, 2*time.Second), checks.FailProxyAuth, checks.OpProxyAuth, "no acceptable authentication method")
-	_, _, err := dialWithin(t, r, "127.0.0.1:1", 2*time.Second)
-	wantRouteErr(t, err, checks.FailProxyAuth, checks.OpProxyAuth, "no acceptable authentication method")
-}
-
-func TestSOCKS5GarbageGreetingIsProtocolError(t *testing.T) {
-	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Mode: fixture.SOCKSGarbageGreeting})
-	r := proxyRoute(t, checks.RouteSOCKS5, proxy.Addr, "", "")
-	wantRouteErr(t, checkWithin(t, r, 2*time.Second), checks.FailProxyProtocol, checks.OpProxyGreeting, "socks5: unexpected greeting reply")
-	_, _, err := dialWithin(t, r, "127.0.0.1:1", 2*time.Second)
-	wantRouteErr(t, err, checks.FailProxyProtocol, checks.OpProxyGreeting, "unexpected protocol version")
-}
-
-func TestSOCKS5ClosedMidGreetingIsEOF(t *testing.T) {
-	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Mode: fixture.SOCKSCloseMidGreeting})
-	r := proxyRoute(t, checks.RouteSOCKS5, proxy.Addr, "", "")
-	wantRouteErr(t, checkWithin(t, r, 2*time.Second), checks.FailEOF, checks.OpProxyGreeting, "")
-	_, _, err := dialWithin(t, r, "127.0.0.1:1", 2*time.Second)
-	wantRouteErr(t, err, checks.FailEOF, checks.OpProxyGreeting, "")
-}
-
-func TestSOCKS5SilentProxyCannotOutliveTheDeadline(t *testing.T) {
-	proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Mode: fixture.SOCKSNeverAnswer})
-	r := proxyRoute(t, checks.RouteSOCKS5, proxy.Addr, "alice", "pw")
-	wantRouteErr(t, checkWithin(t, r, 300*time.Millisecond), checks.FailGenericTimeout, checks.OpProxyGreeting, "")
-	_, _, err := dialWithin(t, r, "chat.example.test:443", 300*time.Millisecond)
-	wantRouteErr(t, err, checks.FailGenericTimeout, checks.OpProxyGreeting, "")
 }
 
 func TestSOCKS5CancelledContextEndsTheHandshake(t *testing.T) {

@@ -61,13 +61,7 @@ func TestTLSProbeNamesEachFailure(t *testing.T) {
 	serve := func(cert func(*testing.T) fixture.TLSOptions) func(*testing.T) string {
 		return func(t *testing.T) string { return fixture.StartTLS(t, cert(t)).Addr }
 	}
-	cases := []struct {
-		name    string
-		addr    func(*testing.T) string
-		failure string
-		op      string
-		human   string
-	}{
+	cases := []failureCase{
 		{
 			name: "middlebox certificate",
 			addr: serve(func(t *testing.T) fixture.TLSOptions {
@@ -112,7 +106,7 @@ func TestTLSProbeNamesEachFailure(t *testing.T) {
 		},
 		{
 			name:    "nothing listening",
-			addr:    closedPort,
+			addr:    func(t *testing.T) string { return fixture.RefusedAddr(t) },
 			failure: checks.FailConnectionRefused, op: checks.OpConnect,
 			human: "connect connection refused on chat.example.test",
 		},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +29,8 @@ func transferRoutes(t *testing.T) map[string]engine.Route {
 	out := map[string]engine.Route{}
 	for _, spec := range []checks.RouteSpec{
 		{Name: "direct", Kind: checks.RouteDirect},
-		{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}},
-		{Name: "connect", Kind: checks.RouteHTTP, Proxy: &url.URL{Scheme: "http", Host: connect.Addr}},
+		{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: socks.URL()},
+		{Name: "connect", Kind: checks.RouteHTTP, Proxy: connect.URL()},
 	} {
 		r, err := engine.NewRoute(spec)
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"slices"
@@ -77,13 +76,8 @@ func fetchPage(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, 
 	rec := &phaseRecorder{start: time.Now()}
 	client := probeClient(r, t, opt, rec, true)
 	defer client.CloseIdleConnections()
-	resp, err := client.Do(req.WithContext(httptrace.WithClientTrace(ctx, rec.clientTrace())))
-	if resp != nil {
-		res.Status = resp.StatusCode
-	}
+	resp, err := roundTrip(ctx, client, rec, req, &res)
 	if err != nil {
-		res.Err = checks.Classify(checks.OpHTTPRoundTrip, err)
-		res.Phases, _ = rec.snapshot()
 		return nil, res
 	}
 	defer resp.Body.Close()

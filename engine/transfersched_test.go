@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,10 +33,16 @@ func newTransferLab(t *testing.T, media http.Handler) transferLab {
 }
 
 func (l transferLab) plan(transfer checks.TransferPlan, routes ...checks.RouteSpec) checks.Plan {
+	return appPlan(transfer, []checks.Target{l.chat, l.media}, routes...)
+}
+
+// appPlan checks one service, "app", with targets through routes every 30 s, with transfer
+// as its media settings.
+func appPlan(transfer checks.TransferPlan, targets []checks.Target, routes ...checks.RouteSpec) checks.Plan {
 	return checks.Plan{
 		Settings: checks.Settings{Interval: 30 * time.Second, StepTimeout: 2 * time.Second, Timeout: 5 * time.Second},
 		Routes:   routes,
-		Services: []checks.Service{{Name: "app", Targets: []checks.Target{l.chat, l.media}}},
+		Services: []checks.Service{{Name: "app", Targets: targets}},
 		Transfer: transfer,
 	}
 }
@@ -76,7 +81,7 @@ var directSpec = checks.RouteSpec{Name: "direct", Kind: checks.RouteDirect}
 func TestSchedulerCarriesTransferOverBetweenRuns(t *testing.T) {
 	engine.SetStallFloor(t, transferFloor)
 	socks := fixture.NewSOCKS5(t, fixture.SOCKS5Options{})
-	socksSpec := checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}}
+	socksSpec := checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: socks.URL()}
 	lab := newTransferLab(t, fixture.StallHandler(16<<10))
 	s, err := engine.NewScheduler(lab.plan(checks.TransferPlan{Every: time.Hour}, directSpec, socksSpec))
 	if err != nil {
@@ -188,7 +193,7 @@ func TestSchedulerJudgesGoodputAgainstSlowBelow(t *testing.T) {
 // added back does not show a transfer result from before it left.
 func TestReloadRenewsTransferResults(t *testing.T) {
 	socks := fixture.NewSOCKS5(t, fixture.SOCKS5Options{})
-	socksSpec := checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: socks.Addr}}
+	socksSpec := checks.RouteSpec{Name: "socks", Kind: checks.RouteSOCKS5, Proxy: socks.URL()}
 	lab := newTransferLab(t, fixture.BlobHandler(64<<10))
 	both := lab.plan(checks.TransferPlan{Every: time.Hour}, directSpec, socksSpec)
 	s, err := engine.NewScheduler(both)

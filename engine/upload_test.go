@@ -140,12 +140,7 @@ func TestUploadAndDownloadOnOneHostCarryOverApart(t *testing.T) {
 	counted := fixture.StartTLS(t, fixture.TLSOptions{Cert: fixture.Leaf(t, siteName), Handler: fixture.CountRequests(fixture.ServiceSiteHandler(), &n)})
 	up := uploadTarget(counted.Addr)
 	down := checks.Target{Role: checks.RoleMedia, Kind: checks.KindTransfer, Addr: up.Addr, Find: checks.FindScript, SNI: siteName, RootCAs: fixture.Pool()}
-	s, err := engine.NewScheduler(checks.Plan{
-		Settings: checks.Settings{Interval: 30 * time.Second, StepTimeout: 2 * time.Second, Timeout: 5 * time.Second},
-		Routes:   []checks.RouteSpec{directSpec},
-		Services: []checks.Service{{Name: "app", Targets: []checks.Target{up, down}}},
-		Transfer: checks.TransferPlan{Every: time.Hour},
-	})
+	s, err := engine.NewScheduler(appPlan(checks.TransferPlan{Every: time.Hour}, []checks.Target{up, down}, directSpec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,12 +192,7 @@ func TestUploadsObeyMeteredAndOff(t *testing.T) {
 		{checks.TransferPlan{}, checks.RouteSpec{Name: "phone", Kind: checks.RouteDirect, Metered: true}, "transfer off (metered)"},
 		{checks.TransferPlan{Off: true}, directSpec, "transfer off"},
 	} {
-		s, err := engine.NewScheduler(checks.Plan{
-			Settings: checks.Settings{Interval: 30 * time.Second, StepTimeout: 2 * time.Second, Timeout: 5 * time.Second},
-			Routes:   []checks.RouteSpec{c.route},
-			Services: []checks.Service{{Name: "app", Targets: []checks.Target{chat, uploadTarget(site.Addr)}}},
-			Transfer: c.plan,
-		})
+		s, err := engine.NewScheduler(appPlan(c.plan, []checks.Target{chat, uploadTarget(site.Addr)}, c.route))
 		if err != nil {
 			t.Fatal(err)
 		}

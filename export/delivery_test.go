@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,7 +19,8 @@ import (
 	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
-// recorder is an HTTP server that keeps every request it gets.
+// recorder is an HTTP server that keeps every request it gets and answers each with one
+// status.
 type recorder struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
@@ -33,13 +33,17 @@ type recorded struct {
 	body               string
 }
 
-func newRecorder(t *testing.T) *recorder {
+// newRecorder starts a recorder that answers 200 OK.
+func newRecorder(t *testing.T) *recorder { return newRecorderAnswering(t, http.StatusOK) }
+
+func newRecorderAnswering(t *testing.T, status int) *recorder {
 	r := &recorder{}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		b, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
 		r.mu.Lock()
 		r.reqs = append(r.reqs, recorded{req.Method, req.URL.Path, req.Host, req.Header.Clone(), string(b)})
 		r.mu.Unlock()
+		w.WriteHeader(status)
 	}))
 	t.Cleanup(r.srv.Close)
 	return r
@@ -49,6 +53,15 @@ func (r *recorder) got() []recorded {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]recorded(nil), r.reqs...)
+}
+
+// bodies lists the request bodies in the order they came.
+func (r *recorder) bodies() []string {
+	var b []string
+	for _, req := range r.got() {
+		b = append(b, req.body)
+	}
+	return b
 }
 
 func (r *recorder) addr() string { return strings.TrimPrefix(r.srv.URL, "http://") }
@@ -88,7 +101,7 @@ func TestAlertViaAutoEscapesThroughAWorkingRoute(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			hook := newRecorder(t)
 			proxy := fixture.NewSOCKS5(t, fixture.SOCKS5Options{Hosts: map[string]string{"hook.lifeline.test": hook.addr()}})
-			tunnelSpec := checks.RouteSpec{Name: "tunnel", Kind: checks.RouteSOCKS5, Proxy: &url.URL{Scheme: "socks5", Host: proxy.Addr}}
+			tunnelSpec := checks.RouteSpec{Name: "tunnel", Kind: checks.RouteSOCKS5, Proxy: proxy.URL()}
 			tunnel, err := engine.NewRoute(tunnelSpec)
 			if err != nil {
 				t.Fatal(err)

@@ -1,13 +1,11 @@
 package export
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,19 +21,11 @@ func TestHostilePeersTextIsCleanInEveryExport(t *testing.T) {
 	plan, events := hostilelab.SweepAll(t)
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "env")
-	var mu sync.Mutex
-	var bodies []string
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		mu.Lock()
-		bodies = append(bodies, string(b))
-		mu.Unlock()
-	}))
-	defer hook.Close()
+	hook := newRecorder(t)
 	notifier := NewNotifier(NotifyOptions{
 		FailureThreshold: 1, SuccessThreshold: 1, QueueSize: 64,
 		OnChange: `env | grep '^LIFELINE_' >> ` + envFile,
-		Webhook:  hook.URL + "/hook",
+		Webhook:  hook.srv.URL + "/hook",
 	})
 	defer notifier.Close()
 	metrics := NewMetrics(plan)
@@ -62,9 +52,7 @@ func TestHostilePeersTextIsCleanInEveryExport(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		mu.Lock()
-		n := len(bodies)
-		mu.Unlock()
+		n := len(hook.got())
 		env, _ := os.ReadFile(envFile)
 		if n >= failing && strings.Count(string(env), "LIFELINE_TO=") >= failing {
 			break
@@ -91,9 +79,7 @@ func TestHostilePeersTextIsCleanInEveryExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(logData)), "\n")
-	mu.Lock()
-	posted := append([]string(nil), bodies...)
-	mu.Unlock()
+	posted := hook.bodies()
 	for what, docs := range map[string][]string{"results log line": lines, "webhook body": posted} {
 		for _, doc := range docs {
 			if bad := hostilelab.UncleanJSON(doc); bad != "" {

@@ -20,22 +20,17 @@ type interferenceMetrics struct {
 }
 
 func newInterferenceMetrics(reg *prometheus.Registry) interferenceMetrics {
-	im := interferenceMetrics{
-		udpLoss: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_udp_loss_ratio",
-			Help: "Share of the STUN burst that got no answer in the last probe of a calls target (1 when STUN went unanswered).",
-		}, []string{"route", "service", "target"}),
-		dnsTampered: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_dns_tampered",
-			Help: "Whether the direct route's resolver forged a name of the service in the last check (1) or not (0).",
-		}, []string{"route", "service"}),
-		sniContrast: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_sni_contrast",
-			Help: "After a TLS handshake failed at the ClientHello, what a retry naming an innocuous server found, one-hot over sni-filtered and ip-blocked; absent when no retry ran.",
-		}, []string{"route", "service", "target", "outcome"}),
+	return interferenceMetrics{
+		udpLoss: gaugeVec(reg, "lifeline_udp_loss_ratio",
+			"Share of the STUN burst that got no answer in the last probe of a calls target (1 when STUN went unanswered).",
+			"route", "service", "target"),
+		dnsTampered: gaugeVec(reg, "lifeline_dns_tampered",
+			"Whether the direct route's resolver forged a name of the service in the last check (1) or not (0).",
+			"route", "service"),
+		sniContrast: gaugeVec(reg, "lifeline_sni_contrast",
+			"After a TLS handshake failed at the ClientHello, what a retry naming an innocuous server found, one-hot over sni-filtered and ip-blocked; absent when no retry ran.",
+			"route", "service", "target", "outcome"),
 	}
-	reg.MustRegister(im.udpLoss, im.dnsTampered, im.sniContrast)
-	return im
 }
 
 // observe updates the gauges from one check; kind is the route's kind.

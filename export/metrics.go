@@ -44,34 +44,33 @@ type Metrics struct {
 // starts pending, so a scrape before the first sweep already lists what will be checked.
 func NewMetrics(plan checks.Plan) *Metrics {
 	routeService := []string{"route", "service"}
+	reg := prometheus.NewRegistry()
 	m := &Metrics{
-		reg: prometheus.NewRegistry(),
-		success: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "probe_success", Help: "Whether the service works through the route (verdict ok or slow).",
-		}, routeService),
-		duration: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "probe_duration_seconds", Help: "How long the last check of the route and service took.",
-		}, routeService),
-		phase: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "probe_http_duration_seconds",
-			Help: "Duration of each phase of the last probe of a target (resolve, connect, tls, processing, transfer); 0 when not reached.",
-		}, []string{"route", "service", "target", "phase"}),
-		routeUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_route_up", Help: "Whether the route itself (interface or proxy) worked in the last sweep.",
-		}, []string{"route", "kind"}),
-		routeWarning: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_route_warning",
-			Help: "Whether the route's last check raised the warning (not-tunnelling, local-dns): it works, but should not be trusted.",
-		}, []string{"route", "warning"}),
-		routeState: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_route_state", Help: "The route's state, one-hot over up, down, offline (nothing reachable) and allowlist (only allowlisted destinations pass).",
-		}, []string{"route", "state"}),
-		verdict: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_verdict", Help: "The current verdict of route and service, one-hot over ok, slow, partial, blocked, route-down, pending.",
-		}, []string{"route", "service", "verdict"}),
-		latency: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_check_latency_seconds", Help: "The latency a user feels (TLS-ready time of the chat endpoint); absent while the service does not work.",
-		}, routeService),
+		reg: reg,
+		success: gaugeVec(reg, "probe_success",
+			"Whether the service works through the route (verdict ok or slow).",
+			routeService...),
+		duration: gaugeVec(reg, "probe_duration_seconds",
+			"How long the last check of the route and service took.",
+			routeService...),
+		phase: gaugeVec(reg, "probe_http_duration_seconds",
+			"Duration of each phase of the last probe of a target (resolve, connect, tls, processing, transfer); 0 when not reached.",
+			"route", "service", "target", "phase"),
+		routeUp: gaugeVec(reg, "lifeline_route_up",
+			"Whether the route itself (interface or proxy) worked in the last sweep.",
+			"route", "kind"),
+		routeWarning: gaugeVec(reg, "lifeline_route_warning",
+			"Whether the route's last check raised the warning (not-tunnelling, local-dns): it works, but should not be trusted.",
+			"route", "warning"),
+		routeState: gaugeVec(reg, "lifeline_route_state",
+			"The route's state, one-hot over up, down, offline (nothing reachable) and allowlist (only allowlisted destinations pass).",
+			"route", "state"),
+		verdict: gaugeVec(reg, "lifeline_verdict",
+			"The current verdict of route and service, one-hot over ok, slow, partial, blocked, route-down, pending.",
+			"route", "service", "verdict"),
+		latency: gaugeVec(reg, "lifeline_check_latency_seconds",
+			"The latency a user feels (TLS-ready time of the chat endpoint); absent while the service does not work.",
+			routeService...),
 		sweeps: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "lifeline_sweeps_total", Help: "Sweeps finished since start.",
 		}),
@@ -85,12 +84,19 @@ func NewMetrics(plan checks.Plan) *Metrics {
 		kinds:        map[string]string{},
 		targetLabels: map[string]string{},
 	}
-	m.reg.MustRegister(m.success, m.duration, m.phase, m.routeUp, m.routeWarning, m.routeState, m.verdict, m.latency, m.sweeps, m.internal, m.lastSweep)
+	m.reg.MustRegister(m.sweeps, m.internal, m.lastSweep)
 	m.interference = newInterferenceMetrics(m.reg)
 	m.transfer = newTransferMetrics(m.reg)
 	m.cells = map[checks.Cell]bool{}
 	m.replan(plan)
 	return m
+}
+
+// gaugeVec is a gauge family with the labels, registered on reg.
+func gaugeVec(reg *prometheus.Registry, name, help string, labels ...string) *prometheus.GaugeVec {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+	reg.MustRegister(g)
+	return g
 }
 
 // replan follows a reload: series of routes and services no longer checked are deleted, so

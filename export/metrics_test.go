@@ -1,7 +1,6 @@
 package export
 
 import (
-	"io"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 func metricsPlan() checks.Plan {
@@ -26,16 +26,17 @@ func scrape(t *testing.T, m *Metrics) string {
 	t.Helper()
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
+	return fixture.GetBody(t, srv.Client(), srv.URL)
+}
+
+// wantSeries fails t for each sample line (name{labels} value) the scrape body lacks.
+func wantSeries(t *testing.T, body string, lines ...string) {
+	t.Helper()
+	for _, want := range lines {
+		if !strings.Contains(body, want+"\n") {
+			t.Errorf("scrape lacks %s\n%s", want, body)
+		}
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(body)
 }
 
 func TestMetricsAfterASweep(t *testing.T) {
@@ -63,7 +64,7 @@ func TestMetricsAfterASweep(t *testing.T) {
 		m.Observe(e)
 	}
 	body := scrape(t, m)
-	for _, want := range []string{
+	wantSeries(t, body,
 		`probe_success{route="direct",service="signal"} 1`,
 		`probe_success{route="direct",service="whatsapp"} 0`,
 		`probe_success{route="tor",service="signal"} 0`,
@@ -82,11 +83,7 @@ func TestMetricsAfterASweep(t *testing.T) {
 		`lifeline_check_latency_seconds{route="direct",service="signal"} 0.142`,
 		`lifeline_sweeps_total 1`,
 		"# TYPE probe_success gauge",
-	} {
-		if !strings.Contains(body, want+"\n") {
-			t.Errorf("scrape lacks %s", want)
-		}
-	}
+	)
 	if strings.Contains(body, `lifeline_check_latency_seconds{route="direct",service="whatsapp"}`) {
 		t.Error("a blocked service has a latency")
 	}
@@ -105,15 +102,11 @@ func TestMetricsRecoveryClearsTheVerdict(t *testing.T) {
 	m.Observe(done(result("direct", "whatsapp", checks.VerdictBlocked, 0, "")))
 	m.Observe(done(result("direct", "whatsapp", checks.VerdictOK, 90*time.Millisecond, "")))
 	body := scrape(t, m)
-	for _, want := range []string{
+	wantSeries(t, body,
 		`lifeline_verdict{route="direct",service="whatsapp",verdict="blocked"} 0`,
 		`lifeline_verdict{route="direct",service="whatsapp",verdict="ok"} 1`,
 		`probe_success{route="direct",service="whatsapp"} 1`,
-	} {
-		if !strings.Contains(body, want+"\n") {
-			t.Errorf("scrape lacks %s", want)
-		}
-	}
+	)
 }
 
 func TestMetricsTargetLabelDropsUserinfo(t *testing.T) {
@@ -155,17 +148,13 @@ func TestMetricsNameTheRouteState(t *testing.T) {
 		State: checks.RouteOffline, Reason: "offline: no network"}})
 	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "tor", Kind: checks.RouteSOCKS5, OK: true}})
 	body := scrape(t, m)
-	for _, want := range []string{
+	wantSeries(t, body,
 		`lifeline_route_state{route="direct",state="offline"} 1`,
 		`lifeline_route_state{route="direct",state="down"} 0`,
 		`lifeline_route_state{route="direct",state="up"} 0`,
 		`lifeline_route_state{route="tor",state="up"} 1`,
 		`lifeline_route_state{route="tor",state="allowlist"} 0`,
-	} {
-		if !strings.Contains(body, want+"\n") {
-			t.Errorf("scrape lacks %s", want)
-		}
-	}
+	)
 	m.Observe(checks.Event{Kind: checks.EventRouteChecked, Route: checks.RouteResult{Name: "direct", Kind: checks.RouteDirect,
 		OK: true, State: checks.RouteAllowlist}})
 	if body := scrape(t, m); !strings.Contains(body, `lifeline_route_state{route="direct",state="allowlist"} 1`+"\n") ||

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,44 +109,35 @@ func TestWebhookPostsEachChange(t *testing.T) {
 	}
 }
 
-func TestWebhookRetriesThenGivesUpWithoutPrintingTheURL(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
+// webhookUntilGiveUp sends one change through a notifier with opt (thresholds of 1) and waits
+// until it gives up delivering it; it returns the notifier's diagnostics.
+func webhookUntilGiveUp(t *testing.T, opt NotifyOptions) string {
+	t.Helper()
 	diag := &fixture.SyncBuffer{}
-	n := NewNotifier(NotifyOptions{
-		FailureThreshold: 1, SuccessThreshold: 1, Webhook: srv.URL + "/hook?token=s3cret",
-		Attempts: 3, Backoff: 10 * time.Millisecond, Diagnostics: diag,
-	})
+	opt.FailureThreshold, opt.SuccessThreshold, opt.Diagnostics = 1, 1, diag
+	n := NewNotifier(opt)
 	defer n.Close()
 	n.Observe(done(result("direct", "whatsapp", checks.VerdictOK, 0, "")))
 	n.Observe(done(result("direct", "whatsapp", checks.VerdictBlocked, 0, "")))
 	waitFor(t, "the give-up warning", func() bool { return strings.Contains(diag.String(), "gave up") })
-	if c := calls.Load(); c != 3 {
+	return diag.String()
+}
+
+func TestWebhookRetriesThenGivesUpWithoutPrintingTheURL(t *testing.T) {
+	hook := newRecorderAnswering(t, http.StatusServiceUnavailable)
+	s := webhookUntilGiveUp(t, NotifyOptions{Webhook: hook.srv.URL + "/hook?token=s3cret", Attempts: 3, Backoff: 10 * time.Millisecond})
+	if c := len(hook.got()); c != 3 {
 		t.Errorf("%d attempts, want 3", c)
 	}
-	if s := diag.String(); strings.Contains(s, "s3cret") || strings.Contains(s, srv.URL) || !strings.Contains(s, "webhook: status 503") {
+	if strings.Contains(s, "s3cret") || strings.Contains(s, hook.srv.URL) || !strings.Contains(s, "webhook: status 503") {
 		t.Errorf("diagnostics %q: want the status and no URL", s)
 	}
 }
 
 func TestWebhookNeverRetriesAClientError(t *testing.T) {
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.WriteHeader(http.StatusNotFound)
-	}))
-	defer srv.Close()
-	diag := &fixture.SyncBuffer{}
-	n := NewNotifier(NotifyOptions{FailureThreshold: 1, SuccessThreshold: 1, Webhook: srv.URL, Backoff: time.Millisecond, Diagnostics: diag})
-	defer n.Close()
-	n.Observe(done(result("direct", "whatsapp", checks.VerdictOK, 0, "")))
-	n.Observe(done(result("direct", "whatsapp", checks.VerdictBlocked, 0, "")))
-	waitFor(t, "the give-up warning", func() bool { return strings.Contains(diag.String(), "gave up") })
-	if c := calls.Load(); c != 1 {
+	hook := newRecorderAnswering(t, http.StatusNotFound)
+	webhookUntilGiveUp(t, NotifyOptions{Webhook: hook.srv.URL, Backoff: time.Millisecond})
+	if c := len(hook.got()); c != 1 {
 		t.Errorf("%d attempts on a 404, want 1", c)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // needProgram finds a program, skipping when it is absent unless LIFELINE_INTEROP=1 demands it.
@@ -80,7 +80,7 @@ scrape_configs:
       - targets: ['%s']
         labels: {vantage: test}
 `, target)), 0o600)
-	web := freeAddr(t)
+	web := fixture.FreeLoopbackAddr(t)
 	var logs bytes.Buffer
 	cmd := exec.Command(prometheus,
 		"--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"),
@@ -141,14 +141,4 @@ scrape_configs:
 	if v := query(`lifeline_verdict{service="whatsapp",verdict="blocked"} == 1`); len(v) != 1 {
 		t.Errorf("verdict gauge not scraped: %v", v)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // logLines parses every line of path as a ResultJSON, failing on any torn line.
@@ -127,13 +127,11 @@ func TestResultLogRotationKeepsTheSizeBound(t *testing.T) {
 // TestResultLogSurvivesKill runs a writer in a child process, kills it with SIGKILL while it
 // writes as fast as it can, and checks that every line left behind parses.
 func TestResultLogSurvivesKill(t *testing.T) {
-	if path := os.Getenv("LIFELINE_TEST_LOG_WRITER"); path != "" {
-		writeLogForever(path)
+	if fixture.PlayChild("LIFELINE_TEST_LOG_WRITER", writeLogForever) {
 		return
 	}
 	path := filepath.Join(t.TempDir(), "results.jsonl")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestResultLogSurvivesKill$")
-	cmd.Env = append(os.Environ(), "LIFELINE_TEST_LOG_WRITER="+path)
+	cmd := fixture.RerunAsChild(t, "LIFELINE_TEST_LOG_WRITER", path)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -13,18 +13,14 @@ type transferMetrics struct {
 }
 
 func newTransferMetrics(reg *prometheus.Registry) transferMetrics {
-	tm := transferMetrics{
-		goodput: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_transfer_goodput_bytes_per_second",
-			Help: "Goodput after the first byte in the last transfer probe of a target, in bytes per second (Prometheus base unit; ×8 for bit/s); absent when it stalled or moved nothing.",
-		}, []string{"route", "service", "target"}),
-		stalled: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "lifeline_transfer_stalled",
-			Help: "Whether the last transfer probe of a target stopped making progress before its size was moved (1) or not (0).",
-		}, []string{"route", "service", "target"}),
+	return transferMetrics{
+		goodput: gaugeVec(reg, "lifeline_transfer_goodput_bytes_per_second",
+			"Goodput after the first byte in the last transfer probe of a target, in bytes per second (Prometheus base unit; ×8 for bit/s); absent when it stalled or moved nothing.",
+			"route", "service", "target"),
+		stalled: gaugeVec(reg, "lifeline_transfer_stalled",
+			"Whether the last transfer probe of a target stopped making progress before its size was moved (1) or not (0).",
+			"route", "service", "target"),
 	}
-	reg.MustRegister(tm.goodput, tm.stalled)
-	return tm
 }
 
 // observe updates the gauges from one check. A carried-over result repeats the last

@@ -17,15 +17,11 @@ func TestMetricsTransferGoodputAndStall(t *testing.T) {
 	frozen.Targets = []checks.TargetResult{{Target: media, Transfer: &checks.TransferStats{Wanted: 65536, Bytes: 17000, Stalled: true, Goodput: 900000}}}
 	m.Observe(done(frozen))
 	body := scrape(t, m)
-	for _, want := range []string{
+	wantSeries(t, body,
 		`lifeline_transfer_goodput_bytes_per_second{route="direct",service="whatsapp",target="transfer https://media.test/blob"} 17500`,
 		`lifeline_transfer_stalled{route="direct",service="whatsapp",target="transfer https://media.test/blob"} 0`,
 		`lifeline_transfer_stalled{route="tor",service="whatsapp",target="transfer https://media.test/blob"} 1`,
-	} {
-		if !strings.Contains(body, want+"\n") {
-			t.Errorf("scrape lacks %s\n%s", want, body)
-		}
-	}
+	)
 	if strings.Contains(body, `lifeline_transfer_goodput_bytes_per_second{route="tor"`) {
 		t.Errorf("a stalled transfer must not export a goodput:\n%s", body)
 	}

@@ -142,37 +142,33 @@ func TestCensorDefaults(t *testing.T) {
 
 	scenarios := []struct {
 		name          string
-		apply, remove [][]string
+		forward       []string   // an iptables FORWARD rule in the censor, inserted and then deleted
+		apply, remove [][]string // other commands, run for the scenario and to undo it
 		check         func(t *testing.T, r labReport)
 	}{
-		{"cut-off after 20 KB of answer",
-			[][]string{ns("iptables", "-I", "FORWARD", "-p", "tcp", "-s", addrCatalog, "--sport", "443", "-m", "connbytes",
-				"--connbytes", "20480:", "--connbytes-dir", "reply", "--connbytes-mode", "bytes", "-j", "DROP")},
-			[][]string{ns("iptables", "-D", "FORWARD", "-p", "tcp", "-s", addrCatalog, "--sport", "443", "-m", "connbytes",
-				"--connbytes", "20480:", "--connbytes-dir", "reply", "--connbytes-mode", "bytes", "-j", "DROP")},
-			func(t *testing.T, r labReport) {
+		{name: "cut-off after 20 KB of answer",
+			forward: []string{"-p", "tcp", "-s", addrCatalog, "--sport", "443", "-m", "connbytes",
+				"--connbytes", "20480:", "--connbytes-dir", "reply", "--connbytes-mode", "bytes", "-j", "DROP"},
+			check: func(t *testing.T, r labReport) {
 				r.expect(t, "censored", "whatsapp", "partial", "media stalls after", "KB on web.whatsapp.com")
 			}},
-		{"cut-off after 20 KB of upload",
-			[][]string{ns("iptables", "-I", "FORWARD", "-p", "tcp", "-d", addrCatalog, "--dport", "443", "-m", "connbytes",
-				"--connbytes", "20480:", "--connbytes-dir", "original", "--connbytes-mode", "bytes", "-j", "DROP")},
-			[][]string{ns("iptables", "-D", "FORWARD", "-p", "tcp", "-d", addrCatalog, "--dport", "443", "-m", "connbytes",
-				"--connbytes", "20480:", "--connbytes-dir", "original", "--connbytes-mode", "bytes", "-j", "DROP")},
-			func(t *testing.T, r labReport) {
+		{name: "cut-off after 20 KB of upload",
+			forward: []string{"-p", "tcp", "-d", addrCatalog, "--dport", "443", "-m", "connbytes",
+				"--connbytes", "20480:", "--connbytes-dir", "original", "--connbytes-mode", "bytes", "-j", "DROP"},
+			check: func(t *testing.T, r labReport) {
 				r.expect(t, "censored", "whatsapp", "partial", "media stalls after", "KB on web.whatsapp.com")
 			}},
-		{"150 kbit/s on HTTPS answers",
-			[][]string{ns("tc", "filter", "add", "dev", "client0", "parent", "1:", "protocol", "ip", "prio", "2", "u32",
+		{name: "150 kbit/s on HTTPS answers",
+			apply: [][]string{ns("tc", "filter", "add", "dev", "client0", "parent", "1:", "protocol", "ip", "prio", "2", "u32",
 				"match", "ip", "src", addrCatalog+"/32", "match", "ip", "protocol", "6", "0xff", "match", "ip", "sport", "443", "0xffff",
 				"flowid", "1:20")},
-			[][]string{ns("tc", "filter", "del", "dev", "client0", "parent", "1:", "prio", "2")},
-			func(t *testing.T, r labReport) {
+			remove: [][]string{ns("tc", "filter", "del", "dev", "client0", "parent", "1:", "prio", "2")},
+			check: func(t *testing.T, r labReport) {
 				r.expect(t, "censored", "whatsapp", "slow", "media throttled to", "kbit/s on web.whatsapp.com")
 			}},
-		{"UDP dropped",
-			[][]string{ns("iptables", "-I", "FORWARD", "-p", "udp", "-d", addrCatalog, "-j", "DROP")},
-			[][]string{ns("iptables", "-D", "FORWARD", "-p", "udp", "-d", addrCatalog, "-j", "DROP")},
-			func(t *testing.T, r labReport) {
+		{name: "UDP dropped",
+			forward: []string{"-p", "udp", "-d", addrCatalog, "-j", "DROP"},
+			check: func(t *testing.T, r labReport) {
 				r.expect(t, "censored", "whatsapp", "partial", "calls blocked: STUN unanswered by stun.fbsbx.com:3478")
 				r.expect(t, "censored", "facetime", "partial", "calls blocked: STUN unanswered by stun.cloudflare.com:3478")
 				for _, svc := range []string{"whatsapp", "facetime"} {
@@ -182,11 +178,16 @@ func TestCensorDefaults(t *testing.T) {
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			for _, cmd := range sc.apply {
+			apply, remove := sc.apply, sc.remove
+			if sc.forward != nil {
+				apply = append(apply, ns(append([]string{"iptables", "-I", "FORWARD"}, sc.forward...)...))
+				remove = append(remove, ns(append([]string{"iptables", "-D", "FORWARD"}, sc.forward...)...))
+			}
+			for _, cmd := range apply {
 				run(t, "ip", cmd...)
 			}
 			defer func() {
-				for _, cmd := range sc.remove {
+				for _, cmd := range remove {
 					run(t, "ip", cmd...)
 				}
 			}()

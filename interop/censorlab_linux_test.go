@@ -261,28 +261,7 @@ func (lab *censorLab) dnsmasq(t *testing.T, ns, addr string, records []string) {
 // waitListeningIn polls addr from inside ns until it accepts TCP, like waitListening.
 func waitListeningIn(t *testing.T, d *daemon, ns, addr string) {
 	t.Helper()
-	deadline := time.Now().Add(startTimeout)
-	for {
-		select {
-		case <-d.exited:
-			t.Fatalf("%s exited before listening on %s (%v):\n%s", d.name, addr, d.err, d.out.String())
-		default:
-		}
-		err := tryInNetns(ns, func() error {
-			conn, err := net.DialTimeout("tcp", addr, time.Second)
-			if err == nil {
-				conn.Close()
-			}
-			return err
-		})
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not listening on %s after %s: %v\n%s", d.name, addr, startTimeout, err, d.out.String())
-		}
-		time.Sleep(pollEvery)
-	}
+	d.waitListeningVia(t, addr, func(dial func() error) error { return tryInNetns(ns, dial) })
 }
 
 // removeCensorNamespaces deletes namespaces and their /etc/netns files; deleting a namespace

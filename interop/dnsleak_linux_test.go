@@ -71,10 +71,7 @@ services:
 			t.Errorf("%s route: verdict %q, want ok", route, results[route])
 		}
 	}
-	recorder.mu.Lock()
-	asked := append([]string(nil), recorder.asked...)
-	recorder.mu.Unlock()
-	if len(asked) > 0 {
+	if asked := recorder.Queries(); len(asked) > 0 {
 		t.Errorf("lifeline resolved names locally on proxy routes: %v", asked)
 	}
 
@@ -92,7 +89,7 @@ services:
 	if got := checkInNamespace(t, lab.ns, bin, direct); got["home"] != "ok" {
 		t.Errorf("direct control: verdict %q, want ok", got["home"])
 	}
-	if !recorder.wasAsked(directName) {
+	if !recorder.Asked(directName) {
 		t.Fatalf("the recorder did not see the direct route resolve %s: it cannot tell a leak from silence", directName)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // tinyproxy with basic auth and a CONNECT port allow-list: the right credentials reach the
@@ -18,7 +19,7 @@ func TestTinyproxy(t *testing.T) {
 	srv := messenger(t)
 	forbidden := messenger(t) // a second messenger on a port tinyproxy refuses to CONNECT to
 	const user, pass = "lifeline", "pr0xy-Pa55"
-	addr := freeLoopbackAddr(t)
+	addr := fixture.FreeLoopbackAddr(t)
 	dir := t.TempDir()
 	conf := writeFile(t, dir, "tinyproxy.conf", `Port `+portOf(t, addr)+`
 Listen 127.0.0.1

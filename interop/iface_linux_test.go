@@ -38,7 +38,7 @@ func TestInterfaceRoute(t *testing.T) {
 		if len(c.Targets) > 0 && c.Targets[0].Phases.DNS <= 0 {
 			t.Errorf("the route resolved %s without timing a lookup: %+v", targetName, c.Targets[0].Phases)
 		}
-		if !resolver.wasAsked(targetName) {
+		if !resolver.Asked(targetName) {
 			t.Errorf("the resolver behind %s was never asked for %s", lab.hostDev, targetName)
 		}
 		g := expectVerdict(t, o, "vpn", "gone", checks.VerdictBlocked, "NXDOMAIN", goneName)

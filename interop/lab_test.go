@@ -97,6 +97,12 @@ func (d *daemon) stop() {
 // bound passes, so a peer that never comes up fails instead of hanging.
 func (d *daemon) waitListening(t *testing.T, addr string) {
 	t.Helper()
+	d.waitListeningVia(t, addr, func(dial func() error) error { return dial() })
+}
+
+// waitListeningVia is waitListening with each dial run by via (inside a namespace, say).
+func (d *daemon) waitListeningVia(t *testing.T, addr string, via func(dial func() error) error) {
+	t.Helper()
 	deadline := time.Now().Add(startTimeout)
 	for {
 		select {
@@ -104,9 +110,14 @@ func (d *daemon) waitListening(t *testing.T, addr string) {
 			t.Fatalf("%s exited before listening on %s (%v):\n%s", d.name, addr, d.err, d.out.String())
 		default:
 		}
-		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		err := via(func() error {
+			conn, err := net.DialTimeout("tcp", addr, time.Second)
+			if err == nil {
+				conn.Close()
+			}
+			return err
+		})
 		if err == nil {
-			conn.Close()
 			return
 		}
 		if time.Now().After(deadline) {
@@ -114,17 +125,6 @@ func (d *daemon) waitListening(t *testing.T, addr string) {
 		}
 		time.Sleep(pollEvery)
 	}
-}
-
-// freeLoopbackAddr returns 127.0.0.1:port with a port nothing listened on a moment ago.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // portOf is the port of a host:port address.

@@ -12,12 +12,9 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/miekg/dns"
 	"golang.org/x/sys/unix"
 
 	"github.com/lifeline-app/lifeline/internal/fixture"
@@ -167,22 +164,10 @@ func (lab *vpnLab) serveMessenger(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 }
 
-// labDNS answers A queries from a fixed table, inside the namespace, and remembers what it
-// was asked.
-type labDNS struct {
-	records map[string]string // fully qualified name -> IPv4
-	mu      sync.Mutex
-	asked   []string
-}
-
 // serveDNS runs a resolver on peerAddr:53 (UDP and TCP) inside the namespace that knows
 // only records (name -> IPv4) and answers NXDOMAIN for every other name.
-func (lab *vpnLab) serveDNS(t *testing.T, records map[string]string) *labDNS {
+func (lab *vpnLab) serveDNS(t *testing.T, records map[string]string) *fixture.DNS {
 	t.Helper()
-	d := &labDNS{records: map[string]string{}}
-	for name, ip := range records {
-		d.records[dns.Fqdn(strings.ToLower(name))] = ip
-	}
 	addr := net.JoinHostPort(lab.peerAddr, "53")
 	var pc net.PacketConn
 	var ln net.Listener
@@ -193,52 +178,5 @@ func (lab *vpnLab) serveDNS(t *testing.T, records map[string]string) *labDNS {
 		ln, err = net.Listen("tcp", addr)
 		return err
 	})
-	for _, srv := range []*dns.Server{{PacketConn: pc, Handler: d}, {Listener: ln, Handler: d}} {
-		started := make(chan struct{})
-		srv.NotifyStartedFunc = func() { close(started) }
-		go srv.ActivateAndServe()
-		select {
-		case <-started:
-		case <-time.After(startTimeout):
-			t.Fatal("DNS server in the namespace did not start")
-		}
-		t.Cleanup(func() { srv.Shutdown() })
-	}
-	return d
-}
-
-func (d *labDNS) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
-	resp := new(dns.Msg)
-	resp.SetReply(req)
-	resp.Authoritative = true
-	if len(req.Question) == 1 {
-		q := req.Question[0]
-		name := strings.ToLower(q.Name)
-		d.mu.Lock()
-		d.asked = append(d.asked, name)
-		d.mu.Unlock()
-		ip, known := d.records[name]
-		switch {
-		case !known:
-			resp.Rcode = dns.RcodeNameError
-		case q.Qtype == dns.TypeA:
-			resp.Answer = append(resp.Answer, &dns.A{
-				Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60},
-				A:   net.ParseIP(ip),
-			})
-		}
-	}
-	w.WriteMsg(resp)
-}
-
-// wasAsked reports whether any query named host.
-func (d *labDNS) wasAsked(host string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, q := range d.asked {
-		if q == dns.Fqdn(strings.ToLower(host)) {
-			return true
-		}
-	}
-	return false
+	return fixture.ServeDNSOn(t, pc, ln, records)
 }

@@ -24,11 +24,11 @@ func TestShadowsocks(t *testing.T) {
 	dc := fixture.FakeDC(t, fixture.DCOptions{})
 	srv := messenger(t)
 
-	ssServer := freeLoopbackAddr(t)
+	ssServer := fixture.FreeLoopbackAddr(t)
 	sd := startDaemon(t, "ss-server", "-s", "127.0.0.1", "-p", portOf(t, ssServer), "-k", key, "-m", method)
 	sd.waitListening(t, ssServer)
 	local := func(server string) string {
-		addr := freeLoopbackAddr(t)
+		addr := fixture.FreeLoopbackAddr(t)
 		host, port, _ := net.SplitHostPort(server)
 		d := startDaemon(t, "ss-local", "-s", host, "-p", port, "-b", "127.0.0.1", "-l", portOf(t, addr), "-k", key, "-m", method)
 		d.waitListening(t, addr)

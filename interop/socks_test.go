@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 // microsocks with username/password: the right credentials reach the messenger, the wrong
@@ -15,7 +16,7 @@ func TestMicrosocksAuth(t *testing.T) {
 	requireLab(t, "microsocks")
 	srv := messenger(t)
 	const user, pass = "lifeline", "s3cret-Pa55"
-	addr := freeLoopbackAddr(t)
+	addr := fixture.FreeLoopbackAddr(t)
 	ms := startDaemon(t, "microsocks", "-i", "127.0.0.1", "-p", portOf(t, addr), "-u", user, "-P", pass)
 	ms.waitListening(t, addr)
 
@@ -49,8 +50,8 @@ func TestMicrosocksAuth(t *testing.T) {
 func TestDanteNoAuth(t *testing.T) {
 	requireLab(t, "danted")
 	srv := messenger(t)
-	addr := freeLoopbackAddr(t)
-	closed := freeLoopbackAddr(t)
+	addr := fixture.FreeLoopbackAddr(t)
+	closed := fixture.FreeLoopbackAddr(t)
 	dir := t.TempDir()
 	conf := writeFile(t, dir, "danted.conf", `logoutput: stderr
 internal: 127.0.0.1 port = `+portOf(t, addr)+`
@@ -70,7 +71,7 @@ socks pass {
 	dd := startDaemon(t, "danted", "-f", conf, "-p", dir+"/danted.pid")
 	dd.waitListening(t, addr)
 
-	dead := freeLoopbackAddr(t)
+	dead := fixture.FreeLoopbackAddr(t)
 	o := sweep(t, []checks.RouteSpec{
 		{Name: "dante", Kind: checks.RouteSOCKS5, Proxy: proxyURL("socks5", addr, "", "")},
 		{Name: "dead", Kind: checks.RouteSOCKS5, Proxy: proxyURL("socks5", dead, "", "")},
@@ -101,7 +102,7 @@ func TestSSHDynamicForward(t *testing.T) {
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	sshdAddr := freeLoopbackAddr(t)
+	sshdAddr := fixture.FreeLoopbackAddr(t)
 	conf := writeFile(t, dir, "sshd_config", `ListenAddress `+sshdAddr+`
 HostKey `+dir+`/host_key
 PidFile `+dir+`/sshd.pid
@@ -123,7 +124,7 @@ LogLevel VERBOSE
 	sd := startDaemon(t, sshdPath, "-D", "-e", "-f", conf)
 	sd.waitListening(t, sshdAddr)
 
-	socksAddr := freeLoopbackAddr(t)
+	socksAddr := fixture.FreeLoopbackAddr(t)
 	cl := startDaemon(t, "ssh", "-F", "/dev/null", "-N",
 		"-D", socksAddr, "-p", portOf(t, sshdAddr), "-i", dir+"/client_key",
 		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",

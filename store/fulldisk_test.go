@@ -5,13 +5,13 @@ package store
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
 
 const fullDiskChildEnv = "LIFELINE_STORE_FULL_DISK_CHILD"
@@ -19,14 +19,12 @@ const fullDiskChildEnv = "LIFELINE_STORE_FULL_DISK_CHILD"
 // A full disk (here: a file-size limit the store soon reaches) makes the recorder warn once
 // and drop results, while the checks (here: a stream of Observe calls) go on.
 func TestFullDiskWarnsAndGoesOn(t *testing.T) {
-	if dir := os.Getenv(fullDiskChildEnv); dir != "" {
-		fullDiskChild(dir)
+	if fixture.PlayChild(fullDiskChildEnv, fullDiskChild) {
 		return
 	}
 	dir := t.TempDir()
 	openTest(t, dir, Options{}).Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFullDiskWarnsAndGoesOn$")
-	cmd.Env = append(os.Environ(), fullDiskChildEnv+"="+dir)
+	cmd := fixture.RerunAsChild(t, fullDiskChildEnv, dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)

@@ -135,13 +135,11 @@ const killChildEnv = "LIFELINE_STORE_KILL_CHILD"
 // TestSIGKILLLosesAtMostABatch kills a writer in the middle of its work: the store opens
 // cleanly and holds every batch the writer saw committed, and at most one batch more.
 func TestSIGKILLLosesAtMostABatch(t *testing.T) {
-	if dir := os.Getenv(killChildEnv); dir != "" {
-		killChild(dir)
+	if fixture.PlayChild(killChildEnv, killChild) {
 		return
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSIGKILLLosesAtMostABatch$")
-	cmd.Env = append(os.Environ(), killChildEnv+"="+dir)
+	cmd := fixture.RerunAsChild(t, killChildEnv, dir)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -218,9 +216,10 @@ const writerChildEnv = "LIFELINE_STORE_WRITER_CHILD"
 // Two processes write the same store at once, each in its own batches, while a third
 // handle reads: neither writer fails on the other's lock and no result is lost.
 func TestTwoProcessesShareAStore(t *testing.T) {
-	if spec := os.Getenv(writerChildEnv); spec != "" {
+	if fixture.PlayChild(writerChildEnv, func(spec string) {
 		dir, route, _ := strings.Cut(spec, "|")
 		writerChild(dir, route)
+	}) {
 		return
 	}
 	dir := t.TempDir()
@@ -228,8 +227,7 @@ func TestTwoProcessesShareAStore(t *testing.T) {
 	var cmds []*exec.Cmd
 	var outs []*strings.Builder
 	for _, route := range []string{"dashboard", "status"} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestTwoProcessesShareAStore$")
-		cmd.Env = append(os.Environ(), writerChildEnv+"="+dir+"|"+route)
+		cmd := fixture.RerunAsChild(t, writerChildEnv, dir+"|"+route)
 		out := &strings.Builder{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {

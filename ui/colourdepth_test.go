@@ -5,31 +5,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/lifeline-app/lifeline/internal/fixture"
 )
-
-// terminalTape keeps everything the dashboard writes to the terminal.
-type terminalTape struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (t *terminalTape) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.buf.Write(p)
-}
-
-func (t *terminalTape) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.buf.String()
-}
 
 // paintedScreen runs the real program for one finished 6×4 sweep with the given colour
 // profile (and a light background if asked) and returns the bytes it sent.
@@ -37,7 +20,7 @@ func paintedScreen(t *testing.T, profile colorprofile.Profile, opt Options, ligh
 	t.Helper()
 	p := testPlan(6, 4)
 	r := newFakeRunner()
-	tape := &terminalTape{}
+	tape := &fixture.SyncBuffer{} // everything the dashboard writes to the terminal
 	meter := &terminalMeter{}
 	ctx, cancel := context.WithCancel(context.Background())
 	opts := append(programOptions(ctx, opt),

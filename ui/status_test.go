@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,21 +85,12 @@ func narrowed(r *SweepReport, route string, services ...string) StatusSnapshot {
 	s := r.Snapshot()
 	var rs []checks.CheckResult
 	for _, c := range s.Results {
-		if c.Route == route && (len(services) == 0 || contains(services, c.Service)) {
+		if c.Route == route && (len(services) == 0 || slices.Contains(services, c.Service)) {
 			rs = append(rs, c)
 		}
 	}
 	s.Results = rs
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func allOKSnapshot() StatusSnapshot {
