@@ -33,6 +33,8 @@ type Scheduler struct {
 	sweeps  atomic.Uint64
 	warm    sync.Once
 	roots   sync.Once // the system trust store has been read (trust.go)
+	// loadRoots reads the system trust store (loadSystemRoots).
+	loadRoots func()
 
 	dnsTamper *dnsTamperChecker // nil when DNS comparison is off
 	egress    *egressTracker
@@ -58,14 +60,15 @@ func NewScheduler(plan checks.Plan) (*Scheduler, error) {
 func newScheduler(plan checks.Plan, routes []Route, probe ProbeFunc) (*Scheduler, error) {
 	plan = completePlan(plan)
 	s := &Scheduler{
-		plan:     plan,
-		routes:   routes,
-		history:  checks.NewHistory(plan.Settings.HistorySize),
-		probe:    probe,
-		global:   semaphore.NewWeighted(int64(plan.Settings.Concurrency)),
-		perRoute: map[string]*semaphore.Weighted{},
-		pools:    map[poolKey]*x509.CertPool{},
-		cpu:      NewCPUGate(),
+		plan:      plan,
+		routes:    routes,
+		history:   checks.NewHistory(plan.Settings.HistorySize),
+		probe:     probe,
+		global:    semaphore.NewWeighted(int64(plan.Settings.Concurrency)),
+		perRoute:  map[string]*semaphore.Weighted{},
+		pools:     map[poolKey]*x509.CertPool{},
+		cpu:       NewCPUGate(),
+		loadRoots: loadSystemRoots,
 	}
 	s.cpu.ceiling = func() int { return s.plan.Settings.Concurrency }
 	s.dnsTamper = newDNSTamperChecker(plan.Extra.DNSCompare, plan.Settings.StepTimeout)

@@ -24,10 +24,11 @@ func needsSystemRoots(t checks.Target) bool { return verifies(t) && t.RootCAs ==
 
 // systemRootsReady returns once the system trust store has been read, reading it if no one
 // has started to.
-func (s *Scheduler) systemRootsReady() { s.roots.Do(func() { loadSystemRoots() }) }
+func (s *Scheduler) systemRootsReady() { s.roots.Do(s.loadRoots) }
 
-// loadSystemRoots makes Go read the system trust store, which it keeps afterwards.
-var loadSystemRoots = func() { x509.SystemCertPool() }
+// loadSystemRoots makes Go read the system trust store, which it keeps afterwards. It is each
+// scheduler's loadRoots, which tests replace on their own scheduler.
+func loadSystemRoots() { x509.SystemCertPool() }
 
 // poolKey names one trust store the scheduler built: a route's anchors, the target's own
 // store or the system roots, and the target's anchors.

@@ -17,9 +17,7 @@ import (
 // target verifies against the system roots.
 func TestSystemRootsAreLoadedOnceBeforeTheFirstProbe(t *testing.T) {
 	events := []string{}
-	orig := loadSystemRoots
-	loadSystemRoots = func() { events = append(events, "roots") }
-	t.Cleanup(func() { loadSystemRoots = orig })
+	loadRoots := func() { events = append(events, "roots") }
 	probe := func(ctx context.Context, r Route, tg checks.Target, opt ProbeOptions) checks.TargetResult {
 		if tg.Kind == checks.KindTLS {
 			opt.CPU.Enter(ctx) // where the handshake's clock would start
@@ -52,6 +50,7 @@ func TestSystemRootsAreLoadedOnceBeforeTheFirstProbe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			s.loadRoots = loadRoots
 			for range 2 {
 				s.Sweep(context.Background(), nil, func(checks.Event) {})
 			}
@@ -84,12 +83,10 @@ func TestSystemRootsAreReadBesideProbesThatDoNotNeedThem(t *testing.T) {
 		defer mu.Unlock()
 		events = append(events, e)
 	}
-	orig := loadSystemRoots
-	loadSystemRoots = func() {
+	loadRoots := func() {
 		<-release
 		note("roots read")
 	}
-	t.Cleanup(func() { loadSystemRoots = orig })
 	probe := func(ctx context.Context, r Route, tg checks.Target, opt ProbeOptions) checks.TargetResult {
 		if tg.Kind == checks.KindTLS {
 			note("dial tls") // a TLS probe connects before it needs the store
@@ -111,6 +108,7 @@ func TestSystemRootsAreReadBesideProbesThatDoNotNeedThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.loadRoots = loadRoots
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
