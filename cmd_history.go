@@ -61,7 +61,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	until := time.Now()
 	rep := ui.HistoryReport{Since: until.Add(-since), Until: until, Loc: time.Local, Titles: map[string]string{},
-		ASCII: *ascii || !ui.LocaleIsUTF8(os.Getenv)}
+		ASCII: wantASCII(*ascii)}
 	services := cfg.Plan.Services
 	for _, svc := range services {
 		rep.Titles[svc.Name] = svc.Title
