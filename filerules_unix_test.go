@@ -83,10 +83,7 @@ func TestAReloadFromAFIFOFailsAndLaterReloadsWork(t *testing.T) {
 	}
 	c.signal(syscall.SIGHUP)
 	waitStderr(t, c, "lifeline: reloaded")
-	c.signal(syscall.SIGTERM)
-	if code, _ := c.wait(); code != 0 {
-		t.Errorf("exit %d after SIGTERM; stderr:\n%s", code, c.stderr.String())
-	}
+	c.terminate()
 }
 
 // waitStderr waits (bounded) until the child's stderr holds want.

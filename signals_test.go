@@ -151,6 +151,18 @@ func (c *child) signal(sig os.Signal) {
 	}
 }
 
+// terminate stops lifeline the way a service manager does (SIGTERM) and returns the stdout
+// lines not read yet; an exit status other than 0 fails the test.
+func (c *child) terminate() []string {
+	c.t.Helper()
+	c.signal(syscall.SIGTERM)
+	code, lines := c.wait()
+	if code != 0 {
+		c.t.Errorf("exit %d after SIGTERM; stderr:\n%s", code, c.stderr.String())
+	}
+	return lines
+}
+
 // wait returns the exit status and every stdout line not read yet.
 func (c *child) wait() (code int, lines []string) {
 	c.t.Helper()
