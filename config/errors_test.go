@@ -103,6 +103,14 @@ func TestParseErrors(t *testing.T) {
 		{"deep nesting", "routes: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", "1:41", "nested too deeply"},
 		{"two documents", okRoutes + okServices + "---\n" + okRoutes + okServices, "6:1", "only one YAML document"},
 		{"bad webhook", "webhook: ftp://x\n" + okRoutes + okServices, "1:10", "webhook: must be an http:// or https:// URL"},
+		{"dns_compare not a resolver", "dns_compare: not a resolver\n" + okRoutes + okServices, "1:14", `dns_compare: "not a resolver" is not host:port`},
+		{"egress_url not https", "egress_url: http://plain.example/\n" + okRoutes + okServices, "1:13", "egress_url: must be an https:// URL"},
+		{"egress not on or off", "egress: maybe\n" + okRoutes + okServices, "1:9", "egress must be on or off"},
+		{"stun without port", "services: [{name: x, targets: [{role: calls, stun: nohostport}]}]\n" + okRoutes, "1:52", `stun: "nohostport" is not host:port`},
+		{"domestic not a list", "domestic: https://ya.ru/\n" + okRoutes + okServices, "1:11", "domestic must be a list"},
+		{"domestic plain http", "domestic: [\"http://ya.ru/\"]\n" + okRoutes + okServices, "1:12", "domestic: use an https:// URL"},
+		{"domestic none in list", "domestic: [none]\n" + okRoutes + okServices, "1:12", "domestic: a reference cannot be none"},
+		{"domestic without port", "domestic: [\"tls://nohostport\"]\n" + okRoutes + okServices, "1:12", `domestic: "nohostport" is not host:port`},
 	}
 	file := filepath.Join(dir, "lifeline.yaml")
 	for _, c := range cases {
