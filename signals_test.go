@@ -134,7 +134,7 @@ func (c *child) statusLine() ui.StatusLineJSON {
 // stdout are written by different goroutines, so a message may follow the line that showed
 // its effect.
 func (c *child) stderrHas(text string) bool {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(c.stderr.String(), text) {
 		if time.Now().After(deadline) {
 			return false
@@ -142,6 +142,14 @@ func (c *child) stderrHas(text string) bool {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return true
+}
+
+// waitStderr waits (bounded) until stderr holds want, and fails the test if it never does.
+func (c *child) waitStderr(want string) {
+	c.t.Helper()
+	if !c.stderrHas(want) {
+		c.t.Fatalf("stderr never said %q:\n%s", want, c.stderr.String())
+	}
 }
 
 func (c *child) signal(sig os.Signal) {
