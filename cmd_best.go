@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -21,15 +18,8 @@ func runBest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := defineBestFlags(fs)
 	path, ascii := o.config, o.ascii
 	// Operands name services, so parseFlags (which refuses operands) is not used.
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			if err := writeHelp(stdout, "best"); err != nil {
-				return checks.ExitUnknown
-			}
-			return 0
-		}
-		usageHint(fs.Output(), "best")
-		return checks.ExitUnknown
+	if code := parseOptions(fs, "best", args, stdout); code >= 0 {
+		return code
 	}
 	ctx, cancel := stopOnHangup(ctx)
 	defer cancel()
@@ -46,17 +36,11 @@ func runBest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return configError(stderr, err)
 	}
-	report := ui.NewSweepReport(sched.Plan())
-	sched.Sweep(ctx, nil, report.Add)
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "lifeline: interrupted")
+	report, ok := sweepOnce(ctx, sched, stderr)
+	if !ok {
 		return checks.ExitUnknown
 	}
-	glyphs := ui.UnicodeGlyphs
-	if *ascii || !ui.LocaleIsUTF8(os.Getenv) {
-		glyphs = ui.ASCIIGlyphs
-	}
-	code, err := writeBest(stdout, sched.Plan(), report, glyphs)
+	code, err := writeBest(stdout, sched.Plan(), report, glyphsFor(*ascii))
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
 		return checks.ExitUnknown

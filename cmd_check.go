@@ -21,28 +21,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	ctx, cancel := stopOnHangup(ctx)
 	defer cancel()
-	cfg, err := loadConfig(ctx, *path, stderr)
+	_, sched, err := loadScheduler(ctx, *path, stderr)
 	if err != nil {
 		return configError(stderr, err)
 	}
-	sched, err := engine.NewScheduler(cfg.Plan)
-	if err != nil {
-		return configError(stderr, err)
-	}
-	report := ui.NewSweepReport(sched.Plan())
-	sched.Sweep(ctx, nil, report.Add)
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "lifeline: interrupted")
+	report, ok := sweepOnce(ctx, sched, stderr)
+	if !ok {
 		return checks.ExitUnknown
 	}
 	if *asJSON {
 		err = report.WriteJSON(stdout)
 	} else {
-		glyphs := ui.UnicodeGlyphs
-		if *ascii || !ui.LocaleIsUTF8(os.Getenv) {
-			glyphs = ui.ASCIIGlyphs
-		}
-		err = report.WriteText(stdout, glyphs, *verbose)
+		err = report.WriteText(stdout, glyphsFor(*ascii), *verbose)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "lifeline:", err)
@@ -50,3 +40,27 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	return checks.Summarize(report.Ordered()).ExitCode()
 }
+
+// sweepOnce runs one sweep of sched and collects its results. ok is false when ctx ended the
+// sweep early (said on stderr): the report is then incomplete.
+func sweepOnce(ctx context.Context, sched *engine.Scheduler, stderr io.Writer) (report *ui.SweepReport, ok bool) {
+	report = ui.NewSweepReport(sched.Plan())
+	sched.Sweep(ctx, nil, report.Add)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "lifeline: interrupted")
+		return nil, false
+	}
+	return report, true
+}
+
+// glyphsFor is the glyph set of the text output: ASCII with --ascii or when the locale is not
+// UTF-8.
+func glyphsFor(ascii bool) ui.Glyphs {
+	if wantASCII(ascii) {
+		return ui.ASCIIGlyphs
+	}
+	return ui.UnicodeGlyphs
+}
+
+// wantASCII reports whether text output keeps to ASCII: --ascii, or a locale that is not UTF-8.
+func wantASCII(flag bool) bool { return flag || !ui.LocaleIsUTF8(os.Getenv) }

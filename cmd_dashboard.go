@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/lifeline-app/lifeline/checks"
-	"github.com/lifeline-app/lifeline/engine"
 	"github.com/lifeline-app/lifeline/ui"
 )
 
@@ -32,27 +31,15 @@ func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return runStatus(ctx, setFlags(fs), stdout, stderr)
 	}
 
-	cfg, err := loadConfig(ctx, *path, stderr)
+	cfg, sched, err := loadScheduler(ctx, *path, stderr)
 	if err != nil {
 		return configError(stderr, err)
 	}
-	sched, err := engine.NewScheduler(cfg.Plan)
-	if err != nil {
-		return configError(stderr, err)
-	}
-	hist := openHistory(cfg, outputs.state, stderr)
-	defer hist.close()
-	hist.seedHistory(sched.History())
-	observe, prime, stopOutputs, err := startOutputs(cfg, outputs, sched, stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, "lifeline:", err)
+	hist, observe, stop, ok := startRecording(cfg, outputs, sched, stderr)
+	if !ok {
 		return checks.ExitUnknown
 	}
-	observe = hist.observe(observe, prime)
-	defer func() {
-		hist.drain()
-		stopOutputs()
-	}()
+	defer stop()
 	dashCtx, stopDashboard := context.WithCancel(ctx)
 	defer stopDashboard()
 	monitor := sched.Start(dashCtx, observe)

@@ -61,7 +61,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	until := time.Now()
 	rep := ui.HistoryReport{Since: until.Add(-since), Until: until, Loc: time.Local, Titles: map[string]string{},
-		ASCII: *ascii || !ui.LocaleIsUTF8(os.Getenv)}
+		ASCII: wantASCII(*ascii)}
 	services := cfg.Plan.Services
 	for _, svc := range services {
 		rep.Titles[svc.Name] = svc.Title
@@ -71,32 +71,42 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "lifeline history:", err)
 		return checks.ExitUnknown
 	}
-	rows, err := s.Results(ctx, store.Query{Since: rep.Since, Until: rep.Until, Route: *route})
-	if err != nil {
-		fmt.Fprintln(stderr, "lifeline history:", checks.Sanitize(err.Error()))
-		return checks.ExitUnknown
-	}
-	if want != nil {
-		kept := rows[:0]
-		for _, r := range rows {
-			if want[r.Service] {
-				kept = append(kept, r)
-			}
-		}
-		rows = kept
-	}
 	order := make([]checks.Cell, 0, len(cfg.Plan.Routes)*len(services))
 	for _, r := range cfg.Plan.Routes {
 		for _, svc := range services {
 			order = append(order, checks.Cell{Route: r.Name, Service: svc.Name})
 		}
 	}
-	rep.Cells = history.Build(rows, history.Options{Since: rep.Since, Until: rep.Until, Loc: rep.Loc, Order: order})
+	rep.Cells, err = historyCells(ctx, s, store.Query{Since: rep.Since, Until: rep.Until, Route: *route}, rep.Loc, want, order)
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline history:", checks.Sanitize(err.Error()))
+		return checks.ExitUnknown
+	}
 	if err := ui.WriteHistory(stdout, f, rep); err != nil {
 		fmt.Fprintln(stderr, "lifeline history:", err)
 		return checks.ExitUnknown
 	}
 	return checks.ExitOK
+}
+
+// historyCells reads the results q selects from s and builds the cells of the history views
+// over q's span, in loc. keep, when not nil, names the services kept; order lists the cells
+// that come first (history.Options.Order).
+func historyCells(ctx context.Context, s *store.Store, q store.Query, loc *time.Location, keep map[string]bool, order []checks.Cell) ([]history.Cell, error) {
+	rows, err := s.Results(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if keep != nil {
+		kept := rows[:0]
+		for _, r := range rows {
+			if keep[r.Service] {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
+	return history.Build(rows, history.Options{Since: q.Since, Until: q.Until, Loc: loc, Order: order}), nil
 }
 
 // historyConfig reads the config file if there is one, for titles, order and `state:`.

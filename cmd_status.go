@@ -48,12 +48,8 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "lifeline status: -w, -c and -t must not be negative")
 		return checks.ExitUnknown
 	}
-	glyphs := ui.UnicodeGlyphs
-	if *ascii || !ui.LocaleIsUTF8(os.Getenv) {
-		glyphs = ui.ASCIIGlyphs
-	}
 	run.opt = ui.StatusOptions{
-		Format: f, Glyphs: glyphs, Color: useColor && f == ui.StatusPlain, Short: *short,
+		Format: f, Glyphs: glyphsFor(*ascii), Color: useColor && f == ui.StatusPlain, Short: *short,
 		Warn: time.Duration(*warn) * time.Millisecond, Crit: time.Duration(*crit) * time.Millisecond,
 	}
 
@@ -87,19 +83,11 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		return fail(err)
 	}
-	hist := openHistory(cfg, outputs.state, stderr)
-	defer hist.close()
-	hist.seedHistory(sched.History())
-	observe, prime, stop, err := startOutputs(cfg, outputs, sched, stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, "lifeline:", err)
+	_, observe, stop, ok := startRecording(cfg, outputs, sched, stderr)
+	if !ok {
 		return checks.ExitUnknown
 	}
-	observe = hist.observe(observe, prime)
-	defer func() {
-		hist.drain()
-		stop()
-	}()
+	defer stop()
 
 	if run.once {
 		return statusOnce(ctx, sched, run, printer, observe, stdout, stderr)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -238,12 +237,7 @@ func TestStatusWatchStopsOnSIGTERM(t *testing.T) {
 	for len(got) < 4 { // header, "[", two updates
 		got = append(got, c.line())
 	}
-	c.signal(syscall.SIGTERM)
-	code, rest := c.wait()
-	if code != 0 {
-		t.Fatalf("exit %d after SIGTERM (stderr %s)", code, c.stderr.String())
-	}
-	got = append(got, rest...)
+	got = append(got, c.terminate()...)
 	if c.rest.String() != "" {
 		t.Errorf("output ended mid-line: %q", c.rest.String())
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -244,18 +245,26 @@ func newFlags(path string, stderr io.Writer) *flag.FlagSet {
 // parseFlags parses args for the command at path; it returns a non-negative exit code when
 // the command should stop: 0 after printing --help on stdout, 3 after a usage error.
 func parseFlags(fs *flag.FlagSet, path string, args []string, stdout io.Writer) int {
+	if code := parseOptions(fs, path, args, stdout); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), checks.Sanitize(fs.Arg(0)))
+		usageHint(fs.Output(), path)
+		return checks.ExitUnknown
+	}
+	return -1
+}
+
+// parseOptions is parseFlags for a command that takes operands (fs.Args) after its flags.
+func parseOptions(fs *flag.FlagSet, path string, args []string, stdout io.Writer) int {
 	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
+		if errors.Is(err, flag.ErrHelp) {
 			if err := writeHelp(stdout, path); err != nil {
 				return checks.ExitUnknown
 			}
 			return 0
 		}
-		usageHint(fs.Output(), path)
-		return checks.ExitUnknown
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), checks.Sanitize(fs.Arg(0)))
 		usageHint(fs.Output(), path)
 		return checks.ExitUnknown
 	}

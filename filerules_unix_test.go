@@ -5,7 +5,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -31,8 +30,8 @@ func TestAConfigThatIsNotARegularFileIsRefusedAtOnce(t *testing.T) {
 			if code != checks.ExitUnknown {
 				t.Errorf("exit %d, want %d", code, checks.ExitUnknown)
 			}
-			if msg := c.stderr.String(); !strings.Contains(msg, "not a regular file") || !strings.Contains(msg, path) {
-				t.Errorf("stderr does not say the file is not a regular one:\n%s", msg)
+			if !c.stderrHas("not a regular file") || !c.stderrHas(path) {
+				t.Errorf("stderr does not say the file is not a regular one:\n%s", c.stderr.String())
 			}
 		})
 	}
@@ -64,10 +63,10 @@ func TestAReloadFromAFIFOFailsAndLaterReloadsWork(t *testing.T) {
 	}
 	sent := time.Now()
 	c.signal(syscall.SIGHUP)
-	waitStderr(t, c, "reload failed")
+	c.waitStderr("reload failed")
 	t.Logf("the reload from a FIFO was refused %s after SIGHUP", time.Since(sent).Round(time.Millisecond))
-	if msg := c.stderr.String(); !strings.Contains(msg, "not a regular file") {
-		t.Errorf("the refusal does not say why:\n%s", msg)
+	if !c.stderrHas("not a regular file") {
+		t.Errorf("the refusal does not say why:\n%s", c.stderr.String())
 	}
 	// The old plan goes on.
 	if line := c.statusLine(); len(line.Results) != 1 || line.Results[0].Route != "first" {
@@ -82,21 +81,6 @@ func TestAReloadFromAFIFOFailsAndLaterReloadsWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.signal(syscall.SIGHUP)
-	waitStderr(t, c, "lifeline: reloaded")
-	c.signal(syscall.SIGTERM)
-	if code, _ := c.wait(); code != 0 {
-		t.Errorf("exit %d after SIGTERM; stderr:\n%s", code, c.stderr.String())
-	}
-}
-
-// waitStderr waits (bounded) until the child's stderr holds want.
-func waitStderr(t *testing.T, c *child, want string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(c.stderr.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("stderr never said %q:\n%s", want, c.stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	c.waitStderr("lifeline: reloaded")
+	c.terminate()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/config"
+	"github.com/lifeline-app/lifeline/engine"
 )
 
 func main() {
@@ -45,6 +46,20 @@ func loadConfig(ctx context.Context, path string, stderr io.Writer) (*config.Con
 		fmt.Fprintln(stderr, "lifeline:", checks.Sanitize(note))
 	}
 	return cfg, nil
+}
+
+// loadScheduler loads the configuration (loadConfig) and makes the scheduler of its plan.
+// Either failing is a configuration problem (configError).
+func loadScheduler(ctx context.Context, path string, stderr io.Writer) (*config.Config, *engine.Scheduler, error) {
+	cfg, err := loadConfig(ctx, path, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	sched, err := engine.NewScheduler(cfg.Plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, sched, nil
 }
 
 // configError prints a configuration problem and returns the exit code for it.

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -89,10 +88,7 @@ func TestAMetricsFloodLeavesEveryVerdictRight(t *testing.T) {
 		assertAllOK(t, c.statusLine(), "sweep "+strconv.Itoa(i+1)+" of the flood")
 	}
 	t.Logf("%d connections opened against --metrics", opened.Load())
-	c.signal(syscall.SIGTERM)
-	if code, _ := c.wait(); code != 0 {
-		t.Errorf("exit %d after SIGTERM; stderr:\n%s", code, c.stderr.String())
-	}
+	c.terminate()
 }
 
 func assertAllOK(t *testing.T, line any, when string) {

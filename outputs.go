@@ -83,6 +83,30 @@ func startOutputs(cfg *config.Config, o *outputFlags, router export.Router, stde
 	return sinks.Observe, prime, stopAll, nil
 }
 
+// startRecording starts what a long-running mode (status, dashboard) feeds: it opens the
+// history store (openHistory: beside the first probes), has sched's in-memory history begin
+// with what it remembers, and starts the outputs (startOutputs). observe records every event
+// and hands it to the exporters; stop drains what is queued, stops the exporters and closes
+// the store. ok is false when an output could not start (said on stderr); everything is
+// closed then.
+func startRecording(cfg *config.Config, o *outputFlags, sched *engine.Scheduler, stderr io.Writer) (hist *historyState, observe func(checks.Event), stop func(), ok bool) {
+	hist = openHistory(cfg, o.state, stderr)
+	hist.seedHistory(sched.History())
+	observe, prime, stopOutputs, err := startOutputs(cfg, o, sched, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "lifeline:", err)
+		hist.close()
+		return nil, nil, nil, false
+	}
+	observe = hist.observe(observe, prime)
+	stop = func() {
+		hist.drain()
+		stopOutputs()
+		hist.close()
+	}
+	return hist, observe, stop, true
+}
+
 // serveMetrics listens on addr and serves h at /metrics (and /) within the bounds of
 // export.ServeMetrics. A non-loopback address is refused unless public is set: results tell
 // anyone who can scrape them which routes a person has and which work.

@@ -145,10 +145,7 @@ func TestStatusWatchReloadsOnSIGHUP(t *testing.T) {
 		last = now.Samples
 	}
 
-	c.signal(syscall.SIGTERM)
-	if code, _ := c.wait(); code != 0 {
-		t.Errorf("exit %d after SIGTERM", code)
-	}
+	c.terminate()
 	data, err := os.ReadFile(logPath)
 	if err != nil {
 		t.Fatal(err)

@@ -134,7 +134,7 @@ func (c *child) statusLine() ui.StatusLineJSON {
 // stdout are written by different goroutines, so a message may follow the line that showed
 // its effect.
 func (c *child) stderrHas(text string) bool {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(c.stderr.String(), text) {
 		if time.Now().After(deadline) {
 			return false
@@ -144,11 +144,31 @@ func (c *child) stderrHas(text string) bool {
 	return true
 }
 
+// waitStderr waits (bounded) until stderr holds want, and fails the test if it never does.
+func (c *child) waitStderr(want string) {
+	c.t.Helper()
+	if !c.stderrHas(want) {
+		c.t.Fatalf("stderr never said %q:\n%s", want, c.stderr.String())
+	}
+}
+
 func (c *child) signal(sig os.Signal) {
 	c.t.Helper()
 	if err := c.cmd.Process.Signal(sig); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// terminate stops lifeline the way a service manager does (SIGTERM) and returns the stdout
+// lines not read yet; an exit status other than 0 fails the test.
+func (c *child) terminate() []string {
+	c.t.Helper()
+	c.signal(syscall.SIGTERM)
+	code, lines := c.wait()
+	if code != 0 {
+		c.t.Errorf("exit %d after SIGTERM; stderr:\n%s", code, c.stderr.String())
+	}
+	return lines
 }
 
 // wait returns the exit status and every stdout line not read yet.

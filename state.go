@@ -10,7 +10,6 @@ import (
 
 	"github.com/lifeline-app/lifeline/checks"
 	"github.com/lifeline-app/lifeline/config"
-	"github.com/lifeline-app/lifeline/history"
 	"github.com/lifeline-app/lifeline/store"
 	"github.com/lifeline-app/lifeline/ui"
 )
@@ -175,11 +174,11 @@ func (h *historyState) timeline() func() (ui.Timeline, error) {
 		t := ui.Timeline{Since: until.Add(-timelineSpan), Until: until, Loc: time.Local}
 		ctx, cancel := context.WithTimeout(context.Background(), seedTimeout)
 		defer cancel()
-		rows, err := h.store.Results(ctx, store.Query{Since: t.Since, Until: t.Until})
+		cells, err := historyCells(ctx, h.store, store.Query{Since: t.Since, Until: t.Until}, t.Loc, nil, nil)
 		if err != nil {
 			return t, err
 		}
-		t.Cells = history.Build(rows, history.Options{Since: t.Since, Until: t.Until, Loc: t.Loc})
+		t.Cells = cells
 		return t, nil
 	}
 }

@@ -49,20 +49,3 @@ func TestDomesticReferencesDefaultFollowTheControlAndCanBeSet(t *testing.T) {
 		t.Errorf("embedded default domestic = %v, want the default references trusting the system roots", addrs(def.Plan.Domestic))
 	}
 }
-
-func TestDomesticReferencesRejectBadValues(t *testing.T) {
-	base := "routes: [{name: direct, direct: true}]\nservices: [whatsapp]\n"
-	for _, bad := range []string{
-		"domestic: https://ya.ru/\n",
-		"domestic: [\"http://ya.ru/\"]\n",
-		"domestic: [none]\n",
-		"domestic: [\"tls://nohostport\"]\n",
-	} {
-		_, err := Parse("c.yaml", []byte(bad+base))
-		if err == nil {
-			t.Errorf("%q accepted", bad)
-		} else if !strings.Contains(err.Error(), "domestic") || !strings.Contains(err.Error(), "c.yaml:1:") {
-			t.Errorf("%q: error %q does not name domestic with its place", bad, err)
-		}
-	}
-}

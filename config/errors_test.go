@@ -17,6 +17,9 @@ func TestParseErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "notpem.pem", "hello\n", 0o600)
 	writeFile(t, dir, "empty.pass", "\n", 0o600)
+	transfer := func(target string) string {
+		return okRoutes + "services:\n  - name: m\n    targets:\n      - {role: media, transfer: " + target + "}\n"
+	}
 	cases := []struct {
 		name, doc string
 		pos       string // "line:col"
@@ -103,6 +106,31 @@ func TestParseErrors(t *testing.T) {
 		{"deep nesting", "routes: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", "1:41", "nested too deeply"},
 		{"two documents", okRoutes + okServices + "---\n" + okRoutes + okServices, "6:1", "only one YAML document"},
 		{"bad webhook", "webhook: ftp://x\n" + okRoutes + okServices, "1:10", "webhook: must be an http:// or https:// URL"},
+		{"dns_compare not a resolver", "dns_compare: not a resolver\n" + okRoutes + okServices, "1:14", `dns_compare: "not a resolver" is not host:port`},
+		{"egress_url not https", "egress_url: http://plain.example/\n" + okRoutes + okServices, "1:13", "egress_url: must be an https:// URL"},
+		{"egress not on or off", "egress: maybe\n" + okRoutes + okServices, "1:9", "egress must be on or off"},
+		{"stun without port", "services: [{name: x, targets: [{role: calls, stun: nohostport}]}]\n" + okRoutes, "1:52", `stun: "nohostport" is not host:port`},
+		{"domestic not a list", "domestic: https://ya.ru/\n" + okRoutes + okServices, "1:11", "domestic must be a list"},
+		{"domestic plain http", "domestic: [\"http://ya.ru/\"]\n" + okRoutes + okServices, "1:12", "domestic: use an https:// URL"},
+		{"domestic none in list", "domestic: [none]\n" + okRoutes + okServices, "1:12", "domestic: a reference cannot be none"},
+		{"domestic without port", "domestic: [\"tls://nohostport\"]\n" + okRoutes + okServices, "1:12", `domestic: "nohostport" is not host:port`},
+		{"unknown transfer key", "transfer:\n  evry: 10m\n" + okRoutes + okServices, "2:3", `unknown key "evry" in transfer`},
+		{"transfer not a mapping", "transfer: 10m\n" + okRoutes + okServices, "1:11", "transfer must be a mapping"},
+		{"every without unit", "transfer: {every: 10}\n" + okRoutes + okServices, "1:19", "transfer.every needs a unit"},
+		{"every under its floor", "transfer: {every: 10s}\n" + okRoutes + okServices, "1:19", "transfer.every: 10s is below the floor of 1m"},
+		{"bad size", "transfer: {bytes: lots}\n" + okRoutes + okServices, "1:19", `transfer.bytes: "lots" is not a size`},
+		{"size unit typo", "transfer: {bytes: 64KiBs}\n" + okRoutes + okServices, "1:19", "is not a size"},
+		{"size too small", "transfer: {bytes: 100}\n" + okRoutes + okServices, "1:19", "at least 1KiB"},
+		{"size too large", "transfer: {bytes: 1000MiB}\n" + okRoutes + okServices, "1:19", "at most 64MiB"},
+		{"bad rate", "transfer: {slow_below: fast}\n" + okRoutes + okServices, "1:24", "is not a bit rate"},
+		{"zero rate", "transfer: {slow_below: 0}\n" + okRoutes + okServices, "1:24", "at least 1"},
+		{"off not bool", "transfer: {off: maybe}\n" + okRoutes + okServices, "1:17", "transfer.off must be true or false"},
+		{"metered not bool", "routes:\n  - {name: a, direct: true, metered: yes please}\n" + okServices, "2:38", "metered must be true or false"},
+		{"transfer ftp", transfer(`"ftp://a.b/x"`), "7:33", "transfer: use an http:// or https:// URL"},
+		{"transfer echo path", transfer(`"tcp://a.b:7/x"`), "7:33", "tcp://host:port"},
+		{"transfer echo no port", transfer(`"tcp://a.b"`), "7:33", "is not host:port"},
+		{"transfer url with user", transfer(`"https://u:p@a.b/x"`), "7:33", "must not carry a user name"},
+		{"transfer with sni", okRoutes + "services:\n  - name: m\n    targets:\n      - {role: media, transfer: \"tls://a.b:7\", sni: c}\n", "7:48", "sni applies to tls targets only"},
 	}
 	file := filepath.Join(dir, "lifeline.yaml")
 	for _, c := range cases {

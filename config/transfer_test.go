@@ -1,8 +1,6 @@
 package config
 
 import (
-	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -76,42 +74,5 @@ func TestTransferSizesAndRates(t *testing.T) {
 			t.Errorf("slow_below: %s = %v, want %v", in, err, want)
 			continue
 		}
-	}
-}
-
-func TestTransferConfigErrors(t *testing.T) {
-	svc := func(target string) string {
-		return okRoutes + "services:\n  - name: m\n    targets:\n      - {role: media, transfer: " + target + "}\n"
-	}
-	cases := []struct{ name, doc, pos, msg string }{
-		{"unknown transfer key", "transfer:\n  evry: 10m\n" + okRoutes + okServices, "2:3", `unknown key "evry" in transfer`},
-		{"transfer not a mapping", "transfer: 10m\n" + okRoutes + okServices, "1:11", "transfer must be a mapping"},
-		{"every without unit", "transfer: {every: 10}\n" + okRoutes + okServices, "1:19", "transfer.every needs a unit"},
-		{"every under its floor", "transfer: {every: 10s}\n" + okRoutes + okServices, "1:19", "transfer.every: 10s is below the floor of 1m"},
-		{"bad size", "transfer: {bytes: lots}\n" + okRoutes + okServices, "1:19", `transfer.bytes: "lots" is not a size`},
-		{"size unit typo", "transfer: {bytes: 64KiBs}\n" + okRoutes + okServices, "1:19", "is not a size"},
-		{"size too small", "transfer: {bytes: 100}\n" + okRoutes + okServices, "1:19", "at least 1KiB"},
-		{"size too large", "transfer: {bytes: 1000MiB}\n" + okRoutes + okServices, "1:19", "at most 64MiB"},
-		{"bad rate", "transfer: {slow_below: fast}\n" + okRoutes + okServices, "1:24", "is not a bit rate"},
-		{"zero rate", "transfer: {slow_below: 0}\n" + okRoutes + okServices, "1:24", "at least 1"},
-		{"off not bool", "transfer: {off: maybe}\n" + okRoutes + okServices, "1:17", "transfer.off must be true or false"},
-		{"metered not bool", "routes:\n  - {name: a, direct: true, metered: yes please}\n" + okServices, "2:38", "metered must be true or false"},
-		{"transfer ftp", svc(`"ftp://a.b/x"`), "7:33", "transfer: use an http:// or https:// URL"},
-		{"transfer echo path", svc(`"tcp://a.b:7/x"`), "7:33", "tcp://host:port"},
-		{"transfer echo no port", svc(`"tcp://a.b"`), "7:33", "is not host:port"},
-		{"transfer url with user", svc(`"https://u:p@a.b/x"`), "7:33", "must not carry a user name"},
-		{"transfer with sni", okRoutes + "services:\n  - name: m\n    targets:\n      - {role: media, transfer: \"tls://a.b:7\", sni: c}\n", "7:48", "sni applies to tls targets only"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := Parse("c.yaml", []byte(c.doc))
-			var cerr *Error
-			if !errors.As(err, &cerr) {
-				t.Fatalf("error %v, want *Error", err)
-			}
-			if !strings.HasPrefix(err.Error(), "c.yaml:"+c.pos+": ") || !strings.Contains(cerr.Msg, c.msg) {
-				t.Errorf("error = %q, want c.yaml:%s: …%s…", err, c.pos, c.msg)
-			}
-		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,8 +83,7 @@ func benchSweep(b *testing.B, target checks.Target) {
 		slowest = max(slowest, runs[2])
 	}
 
-	var peak atomic.Int64
-	stop := watchGoroutines(&peak)
+	peak := watchPeaks(2 * time.Millisecond)
 	var total, inSweep time.Duration
 	var mem0, mem1 runtime.MemStats
 	runtime.ReadMemStats(&mem0)
@@ -100,14 +98,14 @@ func benchSweep(b *testing.B, target checks.Target) {
 	}
 	b.StopTimer()
 	runtime.ReadMemStats(&mem1)
-	stop()
+	peak.stop()
 	b.ReportMetric(float64(total)/float64(b.N)/float64(slowest), "x-slowest-check")
 	b.ReportMetric(float64(slowest.Microseconds())/1000, "slowest-check-ms")
 	// The same sweep against its own longest check: what scheduling adds on top of checks that
 	// the shared cores already slow down.
 	b.ReportMetric(float64(total)/float64(inSweep), "x-longest-in-sweep")
 	b.ReportMetric(float64(mem1.Mallocs-mem0.Mallocs)/float64(b.N*routes*services), "allocs/check")
-	b.ReportMetric(float64(peak.Load()), "peak-goroutines")
+	b.ReportMetric(float64(peak.goroutines.Load()), "peak-goroutines")
 }
 
 // sweepOnce runs one sweep and returns its wall time, the longest check in it (from the
@@ -123,26 +121,6 @@ func sweepOnce(s *engine.Scheduler) (time.Duration, time.Duration, int) {
 		}
 	})
 	return time.Since(start), longest, ok
-}
-
-// watchGoroutines samples the goroutine count into peak until the returned stop is called.
-func watchGoroutines(peak *atomic.Int64) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if n := int64(runtime.NumGoroutine()); n > peak.Load() {
-					peak.Store(n)
-				}
-			}
-		}
-	}()
-	return func() { close(done) }
 }
 
 // BenchmarkHostilePeer measures one check against each hostile peer through the scheduler:

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -29,11 +28,8 @@ const plainBodyLimit = 16 << 10
 // caller judges the answer.
 func plainExchange(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, req *http.Request) (checks.TargetResult, plainAnswer) {
 	res := checks.TargetResult{Target: t}
-	rec := &phaseRecorder{start: time.Now()}
-	client := probeClient(r, t, opt, rec, false)
-	defer client.CloseIdleConnections()
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := roundTrip(ctx, client, rec, req, &res)
+	resp, rec, done, err := roundTrip(ctx, r, t, opt, req, false, &res)
+	defer done()
 	var answer plainAnswer
 	if err != nil {
 		return res, answer

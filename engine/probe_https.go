@@ -46,12 +46,8 @@ func probeHTTPS(ctx context.Context, r Route, t checks.Target, opt ProbeOptions)
 // callers judge the status.
 func exchange(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, req *http.Request, followRedirects bool) checks.TargetResult {
 	res := checks.TargetResult{Target: t}
-	rec := &phaseRecorder{start: time.Now()}
-	client := probeClient(r, t, opt, rec, followRedirects)
-	defer client.CloseIdleConnections()
-
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := roundTrip(ctx, client, rec, req, &res)
+	resp, rec, done, err := roundTrip(ctx, r, t, opt, req, followRedirects, &res)
+	defer done()
 	if err != nil {
 		if res.Err.Failure == checks.FailUnknown && strings.Contains(err.Error(), "response headers exceeded") {
 			res.Err.Detail = fmt.Sprintf("response headers over %d bytes", maxResponseHeaderBytes)
@@ -146,11 +142,16 @@ func probeClient(r Route, t checks.Target, opt ProbeOptions, rec *phaseRecorder,
 	return client
 }
 
-// roundTrip does req through client with its phases traced into rec and records the answer's
+// roundTrip does req, with lifeline's User-Agent, through r on a client of its own
+// (probeClient) with its phases traced into rec, a new recorder, and records the answer's
 // status in res. When no answer comes back, res gets the error, named with OpHTTPRoundTrip,
-// and the phases so far.
-func roundTrip(ctx context.Context, client *http.Client, rec *phaseRecorder, req *http.Request, res *checks.TargetResult) (*http.Response, error) {
-	resp, err := client.Do(req.WithContext(httptrace.WithClientTrace(ctx, rec.clientTrace())))
+// and the phases so far. done lets the client's connections go: call it once the answer is
+// read.
+func roundTrip(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, req *http.Request, followRedirects bool, res *checks.TargetResult) (resp *http.Response, rec *phaseRecorder, done func(), err error) {
+	req.Header.Set("User-Agent", userAgent)
+	rec = &phaseRecorder{start: time.Now()}
+	client := probeClient(r, t, opt, rec, followRedirects)
+	resp, err = client.Do(req.WithContext(httptrace.WithClientTrace(ctx, rec.clientTrace())))
 	if resp != nil {
 		res.Status = resp.StatusCode
 	}
@@ -158,7 +159,7 @@ func roundTrip(ctx context.Context, client *http.Client, rec *phaseRecorder, req
 		res.Err = checks.Classify(checks.OpHTTPRoundTrip, err)
 		res.Phases, _ = rec.snapshot()
 	}
-	return resp, err
+	return resp, rec, client.CloseIdleConnections, err
 }
 
 // stepConn bounds every read and write by one step timeout, so a peer that goes silent

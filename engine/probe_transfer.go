@@ -61,16 +61,13 @@ func transferHTTP(ctx context.Context, r Route, t checks.Target, opt ProbeOption
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpHTTPRoundTrip, "invalid URL")
 		return res
 	}
-	req.Header.Set("User-Agent", userAgent)
 	// Ask for no more than we read, so a large object costs want bytes, not its size.
 	req.Header.Set("Range", fmt.Sprintf("bytes=0-%d", want-1))
 
-	rec := &phaseRecorder{start: time.Now()}
-	client := probeClient(r, t, opt, rec, true)
-	defer client.CloseIdleConnections()
 	reqCtx, abort := context.WithCancel(ctx)
 	defer abort()
-	resp, err := roundTrip(reqCtx, client, rec, req, &res)
+	resp, rec, done, err := roundTrip(reqCtx, r, t, opt, req, true, &res)
+	defer done()
 	if err != nil {
 		return res
 	}

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/lifeline-app/lifeline/checks"
 )
@@ -72,11 +71,8 @@ func fetchPage(ctx context.Context, r Route, t checks.Target, opt ProbeOptions, 
 		res.Err = checks.NewError(checks.FailUnknown, checks.OpHTTPRoundTrip, "invalid URL")
 		return nil, res
 	}
-	req.Header.Set("User-Agent", userAgent)
-	rec := &phaseRecorder{start: time.Now()}
-	client := probeClient(r, t, opt, rec, true)
-	defer client.CloseIdleConnections()
-	resp, err := roundTrip(ctx, client, rec, req, &res)
+	resp, rec, done, err := roundTrip(ctx, r, t, opt, req, true, &res)
+	defer done()
 	if err != nil {
 		return nil, res
 	}

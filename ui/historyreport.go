@@ -148,15 +148,25 @@ func newestIncidents(list []history.Incident) ([]history.Incident, int) {
 	return list[len(list)-maxIncidents:], len(list) - maxIncidents
 }
 
-func historyText(r HistoryReport) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "lifeline history · %s\n", r.span())
+// head starts a text report with its title line, format naming the span; with no cell in
+// the span it adds none, and done says the report is whole.
+func (r HistoryReport) head(format, none string) (b *strings.Builder, done bool) {
+	b = &strings.Builder{}
+	fmt.Fprintf(b, format, r.span())
 	if len(r.Cells) == 0 {
-		b.WriteString("\nno results stored for this span\n")
+		b.WriteString(none)
+		return b, true
+	}
+	return b, false
+}
+
+func historyText(r HistoryReport) string {
+	b, done := r.head("lifeline history · %s\n", "\nno results stored for this span\n")
+	if done {
 		return b.String()
 	}
 	for _, c := range r.Cells {
-		fmt.Fprintf(&b, "\n%s · %s\n", r.cellName(c), historyStats(c, " · "))
+		fmt.Fprintf(b, "\n%s · %s\n", r.cellName(c), historyStats(c, " · "))
 		if r.daily() {
 			b.WriteString(r.dayGrid(c.Hours, "  "))
 		} else {
@@ -164,21 +174,21 @@ func historyText(r HistoryReport) string {
 			if len(c.Hours) > 0 {
 				first = c.Hours[0].Start // the strip starts on the hour
 			}
-			fmt.Fprintf(&b, "  %s %s %s\n", first.In(r.Loc).Format("15:04"), Strip(c.Hours, r.ASCII),
+			fmt.Fprintf(b, "  %s %s %s\n", first.In(r.Loc).Format("15:04"), Strip(c.Hours, r.ASCII),
 				r.Until.In(r.Loc).Format("15:04"))
 		}
 		shown, earlier := newestIncidents(c.Incidents)
 		if earlier > 0 {
-			fmt.Fprintf(&b, "  … %d earlier %s\n", earlier, pluralWord(earlier, "incident"))
+			fmt.Fprintf(b, "  … %d earlier %s\n", earlier, pluralWord(earlier, "incident"))
 		}
 		for _, i := range shown {
-			fmt.Fprintf(&b, "  %s\n", r.incident(i))
+			fmt.Fprintf(b, "  %s\n", r.incident(i))
 		}
 		if len(c.Incidents) == 0 {
 			b.WriteString("  no incidents\n")
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", StripLegend(r.ASCII))
+	fmt.Fprintf(b, "\n%s\n", StripLegend(r.ASCII))
 	return b.String()
 }
 
@@ -239,17 +249,15 @@ func mdEscape(s string) string {
 }
 
 func historyMarkdown(r HistoryReport) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "**lifeline history** · %s\n\n", r.span())
-	if len(r.Cells) == 0 {
-		b.WriteString("No results stored for this span.\n")
+	b, done := r.head("**lifeline history** · %s\n\n", "No results stored for this span.\n")
+	if done {
 		return b.String()
 	}
 	strip := "hour by hour"
 	if r.daily() {
 		strip = "day by day"
 	}
-	fmt.Fprintf(&b, "| route | service | uptime | p50 | p95 | checks | %s |\n", strip)
+	fmt.Fprintf(b, "| route | service | uptime | p50 | p95 | checks | %s |\n", strip)
 	b.WriteString("|---|---|--:|--:|--:|--:|---|\n")
 	var incidents []string
 	for _, c := range r.Cells {
@@ -257,7 +265,7 @@ func historyMarkdown(r HistoryReport) string {
 		if r.daily() {
 			hours = r.days(hours)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | `%s` |\n", mdEscape(c.Route), mdEscape(r.title(c.Service)),
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d | `%s` |\n", mdEscape(c.Route), mdEscape(r.title(c.Service)),
 			historyPercent(c.Uptime()), FormatLatency(c.P50), FormatLatency(c.P95), c.Checks, Strip(hours, r.ASCII))
 		shown, earlier := newestIncidents(c.Incidents)
 		name := mdEscape(r.title(c.Service)) + " via " + mdEscape(c.Route)
@@ -268,7 +276,7 @@ func historyMarkdown(r HistoryReport) string {
 			incidents = append(incidents, "- "+name+": "+mdEscape(r.incident(i)))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", mdEscape(StripLegend(r.ASCII)))
+	fmt.Fprintf(b, "\n%s\n", mdEscape(StripLegend(r.ASCII)))
 	if len(incidents) > 0 {
 		b.WriteString("\n**Incidents**\n\n" + strings.Join(incidents, "\n") + "\n")
 	} else {
