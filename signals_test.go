@@ -133,8 +133,11 @@ func (c *child) statusLine() ui.StatusLineJSON {
 // stderrHas reports whether stderr holds text, waiting a bounded time for it: stderr and
 // stdout are written by different goroutines, so a message may follow the line that showed
 // its effect.
-func (c *child) stderrHas(text string) bool {
-	deadline := time.Now().Add(20 * time.Second)
+func (c *child) stderrHas(text string) bool { return c.stderrWithin(text, 10*time.Second) }
+
+// stderrWithin reports whether stderr holds text within d.
+func (c *child) stderrWithin(text string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
 	for !strings.Contains(c.stderr.String(), text) {
 		if time.Now().After(deadline) {
 			return false
@@ -147,7 +150,7 @@ func (c *child) stderrHas(text string) bool {
 // waitStderr waits (bounded) until stderr holds want, and fails the test if it never does.
 func (c *child) waitStderr(want string) {
 	c.t.Helper()
-	if !c.stderrHas(want) {
+	if !c.stderrWithin(want, 20*time.Second) {
 		c.t.Fatalf("stderr never said %q:\n%s", want, c.stderr.String())
 	}
 }

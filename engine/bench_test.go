@@ -83,7 +83,7 @@ func benchSweep(b *testing.B, target checks.Target) {
 		slowest = max(slowest, runs[2])
 	}
 
-	peak := watchPeaks(2 * time.Millisecond)
+	peak := watchGoroutinePeak(2 * time.Millisecond)
 	var total, inSweep time.Duration
 	var mem0, mem1 runtime.MemStats
 	runtime.ReadMemStats(&mem0)

@@ -68,13 +68,22 @@ func peakRSS() uint64 {
 // peaks samples the goroutine and descriptor counts until stop is called.
 type peaks struct {
 	goroutines, fds atomic.Int64
+	withFDs         bool // sample open descriptors too
 	done            chan struct{}
 	stopped         chan struct{}
 	once            sync.Once
 }
 
 func watchPeaks(every time.Duration) *peaks {
-	p := &peaks{done: make(chan struct{}), stopped: make(chan struct{})}
+	return watchPeaksOf(every, true)
+}
+
+// watchGoroutinePeak samples goroutines only: reading /proc/self/fd allocates and costs CPU,
+// which a benchmark must not count as its own.
+func watchGoroutinePeak(every time.Duration) *peaks { return watchPeaksOf(every, false) }
+
+func watchPeaksOf(every time.Duration, fds bool) *peaks {
+	p := &peaks{done: make(chan struct{}), stopped: make(chan struct{}), withFDs: fds}
 	go func() {
 		defer close(p.stopped)
 		tick := time.NewTicker(every)
@@ -94,6 +103,9 @@ func watchPeaks(every time.Duration) *peaks {
 func (p *peaks) sample() {
 	if n := int64(runtime.NumGoroutine()); n > p.goroutines.Load() {
 		p.goroutines.Store(n)
+	}
+	if !p.withFDs {
+		return
 	}
 	if n := int64(openFDs()); n > p.fds.Load() {
 		p.fds.Store(n)
