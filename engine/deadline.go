@@ -204,7 +204,7 @@ func (r *slots) run(ctx context.Context, f func()) bool {
 func notStarted(t checks.Target, checkStarted bool) checks.TargetResult {
 	detail := "deadline passed before the probe could start"
 	if checkStarted {
-		detail = "the check's deadline passed while its other targets held the route's slots"
+		detail = "the check's deadline passed while its other targets held its slots"
 	}
 	return checks.TargetResult{Target: t, Err: checks.NewError(checks.FailGenericTimeout, checks.OpConnect, detail)}
 }

@@ -555,10 +555,10 @@ type window struct {
 // gets notMeasured results.
 func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Target, w window) ([]checks.TargetResult, time.Time) {
 	out := make([]checks.TargetResult, len(targets))
-	if w.turn.pass != nil {
-		defer w.turn.pass()
-	}
 	if len(targets) == 0 {
+		if w.turn.pass != nil {
+			w.turn.pass()
+		}
 		return out, time.Time{}
 	}
 	extra := time.Duration(0)
@@ -607,6 +607,7 @@ func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Targ
 	checkCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	var wg sync.WaitGroup
+	cut := make([]bool, len(targets)) // the target failed once the check's deadline had passed
 	for i, t := range targets {
 		if needsSystemRoots(t) && (len(t.Anchors) > 0 || len(r.Spec().CAs) > 0) {
 			s.systemRootsReady() // its pool adds to the system roots
@@ -614,16 +615,17 @@ func (s *Scheduler) probeAll(ctx context.Context, r Route, targets []checks.Targ
 		t = s.trusted(r.Spec(), t)
 		wg.Go(func() {
 			if !slot.run(checkCtx, func() { out[i] = s.probe(checkCtx, r, t, s.probeOptions()) }) {
-				out[i] = notStarted(t, true)
+				out[i], cut[i] = notStarted(t, true), true
 				return
 			}
 			if !out[i].OK && out[i].Err == nil {
 				out[i].Err = checks.NewError(checks.FailUnknown, checks.OpUnknown, "probe reported no failure")
 			}
+			cut[i] = !out[i].OK && checkCtx.Err() != nil
 		})
 	}
 	wg.Wait()
-	if waited && checkCtx.Err() != nil && slices.ContainsFunc(out, func(r checks.TargetResult) bool { return !r.OK }) {
+	if waited && slices.Contains(cut, true) {
 		// A check that lost time to the route's queue and was then cut by its deadline did
 		// not get its time: what the cut says is the queue's, not the service's.
 		for i, t := range targets {
