@@ -81,7 +81,7 @@ func TestCensor(t *testing.T) {
 }
 
 // TestCensorTransfer measures bulk transfer through the censor: a connection cut off after
-// 16 KiB of answer stalls, a 150 kbit/s queue is throttled, and the bypass has neither.
+// 16 KiB of answer stalls, a 150 kbit/s limit per connection is throttled, and the bypass has neither.
 func TestCensorTransfer(t *testing.T) {
 	requireLab(t, "ip", "nft", "iptables", "tc", "dnsmasq", "sysctl")
 	bin := buildLifeline(t)

@@ -128,7 +128,7 @@ func (lab *censorLab) defaultsConfig(t *testing.T, proxy string, services ...str
 
 // TestCensorDefaults points the built-in services at fixtures through the lab's resolvers and
 // applies one censorship technique at a time to their address: a cut-off after 20 KB of
-// answer, the same on the upload, a 150 kbit/s queue, and dropped UDP. Each gets its own
+// answer, the same on the upload, 150 kbit/s per connection, and dropped UDP. Each gets its own
 // verdict and reason on the censored route from the defaults alone; the bypass stays ok; the
 // HTTP proxy route shows calls as n/a, never blocked.
 func TestCensorDefaults(t *testing.T) {
@@ -159,10 +159,8 @@ func TestCensorDefaults(t *testing.T) {
 				r.expect(t, "censored", "whatsapp", "partial", "media stalls after", "KB on web.whatsapp.com")
 			}},
 		{name: "150 kbit/s on HTTPS answers",
-			apply: [][]string{ns("tc", "filter", "add", "dev", "client0", "parent", "1:", "protocol", "ip", "prio", "2", "u32",
-				"match", "ip", "src", addrCatalog+"/32", "match", "ip", "protocol", "6", "0xff", "match", "ip", "sport", "443", "0xffff",
-				"flowid", "1:20")},
-			remove: [][]string{ns("tc", "filter", "del", "dev", "client0", "parent", "1:", "prio", "2")},
+			apply:  [][]string{lab.throttleAddr(addrCatalog, true)},
+			remove: [][]string{lab.throttleAddr(addrCatalog, false)},
 			check: func(t *testing.T, r labReport) {
 				r.expect(t, "censored", "whatsapp", "slow", "media throttled to", "kbit/s on web.whatsapp.com")
 			}},

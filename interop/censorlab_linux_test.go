@@ -124,7 +124,7 @@ func newCensorLab(t *testing.T) *censorLab {
 
 // censorRules installs the censorship: a dropped address (nftables), a reset for one SNI
 // string, a reset for every ClientHello to one address, a cut-off after 16 KiB of answer,
-// and a 150 kbit/s limit on one address's traffic towards the client.
+// and a 150 kbit/s limit on each connection to one address (see throttle).
 func (lab *censorLab) censorRules(t *testing.T) {
 	t.Helper()
 	nft := func(args ...string) { run(t, "ip", append([]string{"netns", "exec", lab.censor, "nft"}, args...)...) }
@@ -145,13 +145,53 @@ func (lab *censorLab) censorRules(t *testing.T) {
 	// connbytes counts only with accounting on; the rule above made conntrack exist here.
 	run(t, "ip", "netns", "exec", lab.censor, "sysctl", "-qw", "net.netfilter.nf_conntrack_acct=1")
 
-	tc := func(args ...string) { run(t, "ip", append([]string{"netns", "exec", lab.censor, "tc"}, args...)...) }
-	tc("qdisc", "add", "dev", "client0", "root", "handle", "1:", "htb", "default", "10")
-	tc("class", "add", "dev", "client0", "parent", "1:", "classid", "1:10", "htb", "rate", "1gbit", "quantum", "60000")
-	tc("class", "add", "dev", "client0", "parent", "1:", "classid", "1:20", "htb", "rate", "1gbit", "quantum", "60000")
-	tc("qdisc", "add", "dev", "client0", "parent", "1:20", "handle", "20:", "tbf", "rate", "150kbit", "burst", "3000", "latency", "500ms")
-	tc("filter", "add", "dev", "client0", "parent", "1:", "protocol", "ip", "prio", "1", "u32",
-		"match", "ip", "src", addrThrottled+"/32", "flowid", "1:20")
+	lab.throttle(t, addrThrottled)
+}
+
+// throttleBuckets is how many connections the lab can throttle at once, each with a bucket
+// of its own.
+const throttleBuckets = 32
+
+// throttle installs the lab's throttle and puts addrs under it: every TCP connection to port
+// 443 of a throttled address gets its own 150 kbit/s token bucket that drops what does not
+// fit (a 500 ms queue), as the censor's per-flow SNI throttling does. nftables hands each new
+// connection the next bucket (a conntrack mark) and sends its packets towards the client to
+// that bucket's class; one bucket shared by all connections would be a harsher censor than
+// the one described, where TCP's backed-off retransmissions leave multi-second silences.
+// Further addresses are put under it with throttleAddr.
+func (lab *censorLab) throttle(t *testing.T, addrs ...string) {
+	t.Helper()
+	var batch, buckets strings.Builder
+	batch.WriteString("qdisc add dev client0 root handle 1: htb default 10\n")
+	batch.WriteString("class add dev client0 parent 1: classid 1:10 htb rate 1gbit quantum 60000\n")
+	for i := 1; i <= throttleBuckets; i++ {
+		class := fmt.Sprintf("1:%x", 0x100+i)
+		fmt.Fprintf(&batch, "class add dev client0 parent 1: classid %s htb rate 1gbit quantum 60000\n", class)
+		fmt.Fprintf(&batch, "qdisc add dev client0 parent %s tbf rate 150kbit burst 3000 latency 500ms\n", class)
+		if i > 1 {
+			buckets.WriteString(", ")
+		}
+		fmt.Fprintf(&buckets, "%d : %s", i, class)
+	}
+	run(t, "ip", "netns", "exec", lab.censor, "tc", "-batch", writeFile(t, lab.dir, "throttle.tc", batch.String()))
+	rules := fmt.Sprintf(`add set inet lifeline throttled { type ipv4_addr; }
+add rule inet lifeline forward ip daddr @throttled tcp dport 443 ct state new ct mark set numgen inc mod %d offset 1
+add rule inet lifeline forward ct mark != 0 meta priority set ct mark map { %s }
+`, throttleBuckets, buckets.String())
+	run(t, "ip", "netns", "exec", lab.censor, "nft", "-f", writeFile(t, lab.dir, "throttle.nft", rules))
+	for _, addr := range addrs {
+		run(t, "ip", lab.throttleAddr(addr, true)...)
+	}
+}
+
+// throttleAddr is the command (for "ip") that puts addr under the throttle, or takes it out;
+// connections made before keep what they had.
+func (lab *censorLab) throttleAddr(addr string, on bool) []string {
+	verb := "add"
+	if !on {
+		verb = "delete"
+	}
+	return []string{"netns", "exec", lab.censor, "nft", verb, "element", "inet", "lifeline", "throttled", "{", addr, "}"}
 }
 
 // writeCA writes the test CA for the config's ca_files.
