@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,8 +69,17 @@ func FuzzProxyURL(f *testing.F) {
 			t.Fatalf("endpoint %q shows or hides credentials wrongly", ep)
 		}
 		if pass, ok := u.User.Password(); ok && pass != "" {
+			// The endpoint must not depend on the password at all.
+			other := r
+			swapped := *u
+			swapped.User = url.UserPassword(u.User.Username(), pass+"\x00other")
+			other.Proxy = &swapped
+			if ep, want := other.Endpoint(), r.Endpoint(); ep != want {
+				t.Fatalf("endpoint changes with the password: %q, then %q", want, ep)
+			}
+			// The host and port are public; a password that spells them is not shown by them.
 			for _, line := range append(cfg.Summary(), cfg.Notes...) {
-				if distinctive(pass) && strings.Contains(line, pass) {
+				if public := strings.ReplaceAll(line, u.Host, " "); distinctive(pass) && strings.Contains(public, pass) {
 					t.Fatalf("summary %q shows the password %q", line, pass)
 				}
 			}
